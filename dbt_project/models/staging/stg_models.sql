@@ -1,0 +1,28 @@
+-- One row per model of the snapshot, typed and flattened.
+with rows as ({{ snapshot_rows('models') }})
+
+select
+    snapshot_date,
+    observed_at,
+    _id as object_id,
+    id as model_id,
+    coalesce({{ json_text('author') }}, split_part(id, '/', 1)) as author,
+    {{ json_ts('createdAt') }} as created_at,
+    {{ json_ts('lastModified') }} as last_modified,
+    {{ json_bigint('downloads') }} as downloads,
+    {{ json_bigint('downloadsAllTime') }} as downloads_all_time,
+    {{ json_bigint('likes') }} as likes,
+    {{ json_double('trendingScore') }} as trending_score,
+    {{ json_text('library_name') }} as library_name,
+    {{ json_text('pipeline_tag') }} as pipeline_tag,
+    {{ json_text('gated') }} as gated,
+    {{ json_bool('private') }} as is_private,
+    {{ json_bool('disabled') }} as is_disabled,
+    {{ json_text('sha') }} as sha,
+    coalesce({{ json_strings('tags') }}, []) as tags,
+    {{ json_value('cardData') }} as card_data,
+    {{ json_value('baseModels') }} as base_models,
+    try_cast(body ->> '$.safetensors.total' as bigint) as parameters,
+    {{ json_value('gguf') }} as gguf,
+    {{ json_value('config') }} as config
+from rows

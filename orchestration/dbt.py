@@ -1,0 +1,60 @@
+"""The dbt project as Dagster sees it: one asset per model, keyed and grouped by layer (`staging/…`, `kg/…`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+
+from orchestration.settings import PROJECT_ROOT
+
+DBT_PROJECT = DbtProject(project_dir=PROJECT_ROOT / "dbt_project", profiles_dir=PROJECT_ROOT / "dbt_project")
+# The dbt of this environment, also when the venv is not activated (Dagster UI, CI).
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+
+
+def ensure_manifest() -> None:
+    """Parse the dbt project when its manifest is missing (fresh clone) so definitions load anywhere.
+    Parsing never opens the warehouse, so any path satisfies the profile here."""
+    if DBT_PROJECT.manifest_path.exists():
+        return
+    env = {**os.environ, "HUBKG_DUCKDB_PATH": os.environ.get("HUBKG_DUCKDB_PATH", "parse-only.duckdb")}
+    subprocess.run(
+        [
+            DBT_EXECUTABLE,
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(DBT_PROJECT.project_dir),
+            "--profiles-dir",
+            str(DBT_PROJECT.profiles_dir),
+            "--target-path",
+            str(DBT_PROJECT.target_path),
+        ],
+        check=True,
+        env=env,
+    )
+
+
+class LayeredTranslator(DagsterDbtTranslator):
+    """Model `models/<layer>/<name>.sql` becomes asset `<layer>/<name>` in group `<layer>`."""
+
+    def __init__(self) -> None:
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return dg.AssetKey([dbt_resource_props["fqn"][1], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_resource_props["fqn"][1]
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return ["team:hubkg"]

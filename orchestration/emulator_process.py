@@ -1,0 +1,48 @@
+"""Start the Hub emulator as a child process and point `huggingface_hub` at it.
+
+Used by the demo, the UI launcher, tests and benchmarks: one way to run the pipeline against a world.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from orchestration.settings import PROJECT_ROOT
+
+SAMPLE_WORLD = PROJECT_ROOT / "hub_emulator" / "worlds" / "sample"
+# The emulator accepts any token; a fixed dummy keeps the write path identical to the real Hub's.
+EMULATOR_TOKEN = "hf_emulator_dummy_token"
+
+
+def emulator_environment(url: str) -> dict[str, str]:
+    """Variables that make the pipeline (and its dbt/Dagster children) talk to the emulator.
+    Xet uploads need a CAS service the emulator does not run, so the client takes the LFS path."""
+    return {"HF_ENDPOINT": url, "HF_HUB_DISABLE_XET": "1", "HF_TOKEN": EMULATOR_TOKEN}
+
+
+@contextmanager
+def running_emulator(
+    world: Path, storage: Path, log: Path | None = None, extra_args: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """Serve `world` on a free 127.0.0.1 port until the block exits; yields the base URL."""
+    storage.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "hub_emulator", "serve", "--world", str(world), "--storage", str(storage)]
+    if log is not None:
+        command += ["--log", str(log)]
+    process = subprocess.Popen([*command, *extra_args], stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        if not url.startswith("http"):
+            raise RuntimeError(f"the Hub emulator did not start (exit code {process.poll()}): {url!r}")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

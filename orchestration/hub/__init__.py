@@ -1,0 +1,1 @@
+"""The crawler: paging, pacing and retries over the real `huggingface_hub` HTTP session."""

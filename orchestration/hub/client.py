@@ -1,0 +1,82 @@
+"""Hub API access through `huggingface_hub`'s own HTTP session, headers, retries and error types.
+
+`HfApi.list_*(limit=N)` caps the *total* number of results, so paged listings call the REST endpoint with
+`limit=<page size>` and follow the `Link: <…>; rel="next"` header themselves, still through
+`huggingface_hub.utils.http_backoff` (which retries 429/5xx and honours `Retry-After`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2
+from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_backoff
+
+from orchestration.hub.pacing import Pacer
+
+# Malformed bodies are usually truncated transfers; a few re-reads fix them before we quarantine.
+MALFORMED_RETRIES = 3
+
+
+class MalformedPage(ValueError):
+    """A page whose body is not the JSON array the endpoint promises."""
+
+    def __init__(self, url: str, reason: str, body: str, next_url: str | None) -> None:
+        super().__init__(f"{reason} at {url}")
+        self.url, self.reason, self.body, self.next_url = url, reason, body, next_url
+
+
+@dataclass
+class Page:
+    url: str
+    items: list[dict[str, Any]]
+    next_url: str | None
+
+
+@dataclass
+class HubClient:
+    """A paced Hub API client. One instance per run: it counts the requests it spends."""
+
+    endpoint: str
+    pacer: Pacer = field(default_factory=Pacer)
+    timeout: float = 60.0
+    requests: int = 0
+
+    def url(self, path: str) -> str:
+        return f"{self.endpoint}{path}"
+
+    def get(self, url: str, params: Sequence[tuple[str, Any]] | None = None) -> httpx2.Response:
+        """One GET with retries on 429/5xx/network errors, paced by the RateLimit headers."""
+        response = http_backoff("GET", url, params=list(params or []), headers=build_hf_headers(), timeout=self.timeout)
+        self.requests += 1
+        self.pacer.observe(response.headers)
+        hf_raise_for_status(response)
+        return response
+
+    def get_page(self, url: str, params: Sequence[tuple[str, Any]] | None = None) -> Page:
+        """Fetch one listing page; re-read malformed bodies, then raise `MalformedPage`."""
+        for attempt in range(MALFORMED_RETRIES + 1):
+            response = self.get(url, params)
+            next_url = response.links.get("next", {}).get("url")
+            try:
+                items = json.loads(response.text)
+            except json.JSONDecodeError as exc:
+                reason = f"malformed JSON: {exc.msg} (line {exc.lineno} col {exc.colno})"
+            else:
+                if isinstance(items, list):
+                    return Page(str(response.url), items, next_url)
+                reason = f"expected a JSON array, got {type(items).__name__}"
+            if attempt == MALFORMED_RETRIES:
+                raise MalformedPage(str(response.url), reason, response.text, next_url)
+        raise AssertionError("unreachable")
+
+    def iter_pages(self, start_url: str, params: Sequence[tuple[str, Any]] | None = None) -> Iterator[Page]:
+        """Walk a Link-paged listing from `start_url` (a resume point already carries its cursor)."""
+        page = self.get_page(start_url, params)
+        yield page
+        while page.next_url:
+            page = self.get_page(page.next_url)
+            yield page

@@ -1,0 +1,178 @@
+"""Full listings of models, datasets and Spaces, streamed page by page into the raw layer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from orchestration import warehouse
+from orchestration.hub.client import HubClient, MalformedPage
+
+# Explicit expand lists: the Hub's default fields differ per endpoint and omit lastModified/author/sha.
+# Models ask for `config` because its quantization_config is lineage evidence (quantized children).
+MODEL_EXPAND = (
+    "author",
+    "baseModels",
+    "cardData",
+    "config",
+    "createdAt",
+    "disabled",
+    "downloads",
+    "downloadsAllTime",
+    "gated",
+    "gguf",
+    "lastModified",
+    "library_name",
+    "likes",
+    "pipeline_tag",
+    "private",
+    "safetensors",
+    "sha",
+    "tags",
+    "trendingScore",
+)
+DATASET_EXPAND = (
+    "author",
+    "cardData",
+    "citation",
+    "createdAt",
+    "description",
+    "disabled",
+    "downloads",
+    "downloadsAllTime",
+    "gated",
+    "lastModified",
+    "likes",
+    "paperswithcode_id",
+    "private",
+    "sha",
+    "tags",
+    "trendingScore",
+)
+SPACE_EXPAND = (
+    "author",
+    "cardData",
+    "createdAt",
+    "datasets",
+    "disabled",
+    "lastModified",
+    "likes",
+    "models",
+    "private",
+    "runtime",
+    "sdk",
+    "sha",
+    "tags",
+    "trendingScore",
+)
+
+
+@dataclass(frozen=True)
+class ListingSpec:
+    """One repo family's listing endpoint and the fields we ask it for."""
+
+    source: str  # raw table name
+    path: str
+    expand: tuple[str, ...]
+    rank_by: str  # the sort used when the scope is limited to the top-N repos
+
+    def params(self, page_size: int, limited: bool) -> list[tuple[str, Any]]:
+        # An immutable sort key (createdAt) keeps keyset cursors stable while the Hub changes mid-walk.
+        sort = self.rank_by if limited else "createdAt"
+        return [("limit", page_size), ("sort", sort), *(("expand", e) for e in self.expand)]
+
+
+LISTINGS = {
+    "models": ListingSpec("models", "/api/models", MODEL_EXPAND, "downloads"),
+    "datasets": ListingSpec("datasets", "/api/datasets", DATASET_EXPAND, "downloads"),
+    "spaces": ListingSpec("spaces", "/api/spaces", SPACE_EXPAND, "likes"),
+}
+
+
+@dataclass
+class ListingReport:
+    source: str
+    pages: int
+    entities: int
+    quarantined: int
+    requests: int
+    resumed: bool
+    seconds: float
+
+
+def _split_valid(source: str, url: str, items: list[Any]) -> tuple[list[dict], list[dict]]:
+    """Keep entities that carry their keys; everything else becomes a quarantine row with the reason."""
+    good, bad = [], []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            bad.append(warehouse.quarantine_row(source, f"{url}#{index}", "entity is not a JSON object", item))
+        elif not isinstance(item.get("_id"), str) or not isinstance(item.get("id"), str):
+            bad.append(warehouse.quarantine_row(source, f"{url}#{index}", "missing or non-string _id/id", item))
+        else:
+            good.append(item)
+    return good, bad
+
+
+def crawl_listing(
+    con: duckdb.DuckDBPyConnection,
+    client: HubClient,
+    spec: ListingSpec,
+    snapshot: date,
+    page_size: int,
+    limit: int = 0,
+    log: Callable[[str], None] = print,
+) -> ListingReport:
+    """Stream one listing into `raw.<source>` for `snapshot`, resuming an unfinished crawl of that snapshot."""
+    warehouse.ensure_raw(con, spec.source)
+    state = warehouse.load_state(con, snapshot, spec.source)
+    if state is not None and state.done:
+        warehouse.reset_snapshot(con, snapshot, spec.source)
+        state = None
+    resumed = state is not None
+    if state is None:
+        state = warehouse.CrawlState(next_url=None, pages=0, entities=0, requests=0, done=False)
+        url: str | None = client.url(spec.path)
+        params: list[tuple[str, Any]] | None = spec.params(page_size, limited=limit > 0)
+    else:
+        url, params = state.next_url, None
+        log(f"{spec.source}: resuming at page {state.pages + 1} ({state.entities} entities committed)")
+    started, quarantined, requests_before = time.monotonic(), 0, client.requests
+    while url is not None:
+        try:
+            page = client.get_page(url, params)
+            good, bad = _split_valid(spec.source, page.url, page.items)
+            next_url = page.next_url
+        except MalformedPage as exc:
+            good, next_url = [], exc.next_url
+            bad = [warehouse.quarantine_row(spec.source, exc.url, exc.reason, exc.body)]
+        params = None
+        if limit and state.entities + len(good) >= limit:
+            good, next_url = good[: limit - state.entities], None
+        state.pages += 1
+        state.entities += len(good)
+        state.requests += client.requests - requests_before
+        requests_before = client.requests
+        state.next_url, state.done = next_url, next_url is None
+        warehouse.commit_page(con, snapshot, spec.source, state.pages, good, bad, state)
+        quarantined += len(bad)
+        url = next_url
+        if state.pages % 10 == 0 or state.done:
+            rate = state.entities / max(time.monotonic() - started, 1e-9)
+            log(
+                f"{spec.source}: {state.pages} pages, {state.entities} entities ({rate:,.0f}/s), "
+                f"{quarantined} quarantined, rate budget left {client.pacer.remaining}"
+            )
+    return ListingReport(
+        spec.source,
+        state.pages,
+        state.entities,
+        quarantined,
+        state.requests,
+        resumed,
+        time.monotonic() - started,
+    )

@@ -1,0 +1,70 @@
+"""Resources injected into assets and checks; all built from one `Settings`."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+from dagster_duckdb import DuckDBResource
+
+from orchestration.dbt import DBT_EXECUTABLE, DBT_PROJECT
+from orchestration.hub.client import HubClient
+from orchestration.hub.pacing import Pacer
+from orchestration.settings import Settings
+
+
+class HubResource(dg.ConfigurableResource):
+    """The Hub API (or the emulator): endpoint and crawl pacing. The token is read by huggingface_hub itself."""
+
+    endpoint: str
+    page_size: int = 1000
+    scope_limit: int = 0
+    request_share: float = 0.8
+
+    def client(self) -> HubClient:
+        return HubClient(endpoint=self.endpoint.rstrip("/"), pacer=Pacer(share=self.request_share))
+
+
+class PublishResource(dg.ConfigurableResource):
+    """Where releases go: dataset repos on the Hub (or the emulator), or a local folder in dry-run mode."""
+
+    endpoint: str
+    namespace: str
+    graph_repo: str
+    releases_dir: str
+    dry_run: bool = False
+
+    @property
+    def graph_repo_id(self) -> str:
+        return f"{self.namespace}/{self.graph_repo}"
+
+
+class DataDirResource(dg.ConfigurableResource):
+    """The run's data directory (warehouse, releases, Data Docs)."""
+
+    path: str
+
+
+def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # dbt reads the warehouse path from the environment (dbt_project/profiles.yml), so dbt and Python agree.
+    os.environ["HUBKG_DUCKDB_PATH"] = str(settings.warehouse_path)
+    return {
+        "warehouse": DuckDBResource(database=str(settings.warehouse_path)),
+        "hub": HubResource(
+            endpoint=settings.endpoint,
+            page_size=settings.page_size,
+            scope_limit=settings.scope_limit,
+            request_share=settings.request_share,
+        ),
+        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
+        "publisher": PublishResource(
+            endpoint=settings.endpoint,
+            namespace=settings.publish_namespace,
+            graph_repo=settings.graph_repo,
+            releases_dir=str(settings.data_dir / "releases"),
+            dry_run=settings.publish_dry_run,
+        ),
+        "data_dir": DataDirResource(path=str(settings.data_dir)),
+    }

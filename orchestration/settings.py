@@ -1,0 +1,61 @@
+"""One settings object, read from the environment.
+
+Everything a run needs to know about *where* (Hub endpoint, data directory) and *how much* (page size, scope,
+request budget) lives here, so the same code path serves the real Hub and the emulator: only `HF_ENDPOINT`
+differs. The token is read by `huggingface_hub` itself and never stored here, so it cannot leak into logs or
+run metadata.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ENDPOINT = "https://huggingface.co"
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run settings. Build with `Settings.from_env()`; every field has a documented variable."""
+
+    endpoint: str = DEFAULT_ENDPOINT  # HF_ENDPOINT
+    data_dir: Path = PROJECT_ROOT / "data"  # HUBKG_DATA_DIR
+    page_size: int = 1000  # HUBKG_PAGE_SIZE: entities per listing page
+    scope_limit: int = 0  # HUBKG_SCOPE_LIMIT: top-N repos by downloads per family (0 = all)
+    request_share: float = 0.8  # HUBKG_REQUEST_SHARE: share of the rate-limit quota the crawler may use
+    publish_namespace: str = "hubkg"  # HUBKG_PUBLISH_NAMESPACE
+    graph_repo: str = "hubkg-graph"  # HUBKG_GRAPH_REPO
+    publish_dry_run: bool = False  # HUBKG_PUBLISH_DRY_RUN=1: write the repo folder locally, upload nothing
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        share = float(os.environ.get("HUBKG_REQUEST_SHARE", "0.8"))
+        if not 0 < share <= 1:
+            raise ValueError(f"HUBKG_REQUEST_SHARE must be in (0, 1], got {share}")
+        return cls(
+            endpoint=os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).rstrip("/"),
+            data_dir=Path(os.environ.get("HUBKG_DATA_DIR", PROJECT_ROOT / "data")).resolve(),
+            page_size=_int("HUBKG_PAGE_SIZE", 1000),
+            scope_limit=_int("HUBKG_SCOPE_LIMIT", 0),
+            request_share=share,
+            publish_namespace=os.environ.get("HUBKG_PUBLISH_NAMESPACE", "hubkg"),
+            graph_repo=os.environ.get("HUBKG_GRAPH_REPO", "hubkg-graph"),
+            publish_dry_run=os.environ.get("HUBKG_PUBLISH_DRY_RUN", "") in {"1", "true", "yes"},
+        )
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The build database: written by runs only."""
+        return self.data_dir / "hubkg.duckdb"

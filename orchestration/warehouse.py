@@ -1,0 +1,134 @@
+"""The raw layer of the build database: tables, crawl checkpoints and the quarantine.
+
+Every raw row keeps the entity's JSON exactly as the Hub sent it, stamped with the snapshot date and the time
+it was observed. A listing page and its checkpoint are committed in one transaction, so a crash or kill
+mid-crawl resumes from the last committed page with no duplicates and no gaps.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+RAW_SCHEMA = "raw"
+# Quarantined payloads are cut so one hostile 100 MB body cannot bloat the database.
+QUARANTINE_PAYLOAD_CHARS = 10_000
+
+DDL = f"""
+CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA};
+CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.crawl_state (
+    snapshot_date DATE NOT NULL,
+    source VARCHAR NOT NULL,
+    next_url VARCHAR,
+    pages INTEGER NOT NULL,
+    entities BIGINT NOT NULL,
+    requests BIGINT NOT NULL,
+    done BOOLEAN NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (snapshot_date, source)
+);
+CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.quarantine (
+    snapshot_date DATE NOT NULL,
+    observed_at TIMESTAMPTZ NOT NULL,
+    source VARCHAR NOT NULL,
+    locator VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    payload VARCHAR
+);
+"""
+
+
+def raw_table_ddl(source: str) -> str:
+    return f"""
+    CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{source} (
+        snapshot_date DATE NOT NULL,
+        observed_at TIMESTAMPTZ NOT NULL,
+        page INTEGER NOT NULL,
+        _id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        body JSON NOT NULL
+    )"""
+
+
+def ensure_raw(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    con.execute(DDL)
+    con.execute(raw_table_ddl(source))
+
+
+@dataclass
+class CrawlState:
+    next_url: str | None
+    pages: int
+    entities: int
+    requests: int
+    done: bool
+
+
+def load_state(con: duckdb.DuckDBPyConnection, snapshot: date, source: str) -> CrawlState | None:
+    row = con.execute(
+        f"SELECT next_url, pages, entities, requests, done FROM {RAW_SCHEMA}.crawl_state "
+        "WHERE snapshot_date = ? AND source = ?",
+        [snapshot, source],
+    ).fetchone()
+    return CrawlState(*row) if row else None
+
+
+def reset_snapshot(con: duckdb.DuckDBPyConnection, snapshot: date, source: str) -> None:
+    """Forget one source's rows of one snapshot (a fresh crawl of a finished snapshot)."""
+    con.execute("BEGIN")
+    con.execute(f"DELETE FROM {RAW_SCHEMA}.{source} WHERE snapshot_date = ?", [snapshot])
+    con.execute(f"DELETE FROM {RAW_SCHEMA}.quarantine WHERE snapshot_date = ? AND source = ?", [snapshot, source])
+    con.execute(f"DELETE FROM {RAW_SCHEMA}.crawl_state WHERE snapshot_date = ? AND source = ?", [snapshot, source])
+    con.execute("COMMIT")
+
+
+def quarantine_row(source: str, locator: str, reason: str, payload: Any) -> dict[str, Any]:
+    text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+    return {"source": source, "locator": locator, "reason": reason, "payload": text[:QUARANTINE_PAYLOAD_CHARS]}
+
+
+def commit_page(
+    con: duckdb.DuckDBPyConnection,
+    snapshot: date,
+    source: str,
+    page_no: int,
+    items: list[dict[str, Any]],
+    quarantined: list[dict[str, Any]],
+    state: CrawlState,
+) -> None:
+    """Write one page's rows, its quarantine rows and the advanced checkpoint atomically."""
+    observed_at = datetime.now(UTC)
+    rows = pa.table(
+        {
+            "_id": [item["_id"] for item in items],
+            "id": [item["id"] for item in items],
+            "body": [json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in items],
+        },
+        schema=pa.schema([("_id", pa.string()), ("id", pa.string()), ("body", pa.string())]),
+    )
+    con.execute("BEGIN")
+    try:
+        con.register("page_rows", rows)
+        con.execute(
+            f"INSERT INTO {RAW_SCHEMA}.{source} SELECT ?, ?, ?, _id, id, body::JSON FROM page_rows",
+            [snapshot, observed_at, page_no],
+        )
+        con.unregister("page_rows")
+        for q in quarantined:
+            con.execute(
+                f"INSERT INTO {RAW_SCHEMA}.quarantine VALUES (?, ?, ?, ?, ?, ?)",
+                [snapshot, observed_at, q["source"], q["locator"], q["reason"], q["payload"]],
+            )
+        con.execute(
+            f"INSERT OR REPLACE INTO {RAW_SCHEMA}.crawl_state VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [snapshot, source, state.next_url, state.pages, state.entities, state.requests, state.done, observed_at],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise

@@ -1,0 +1,73 @@
+"""Fixtures that run the real pipeline (Dagster → huggingface_hub → emulator → DuckDB → dbt → GE → publish)."""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from assets.snapshot import SNAPSHOT_TAG
+from hub_emulator.generate import generate_world
+from hub_emulator.server import HubEmulator
+from orchestration.definitions import build_defs
+from orchestration.settings import Settings
+
+SNAPSHOT = "2026-11-22"
+
+
+@dataclass
+class PipelineRun:
+    result: dg.ExecuteInProcessResult
+    settings: Settings
+    emulator: HubEmulator
+
+    def materialized(self) -> set[str]:
+        return {e.asset_key.to_user_string() for e in self.result.get_asset_materialization_events()}
+
+    def checks(self) -> dict[str, dg.AssetCheckEvaluation]:
+        return {e.asset_check_key.name: e for e in self.result.get_asset_check_evaluations()}
+
+
+def world_models(world: Path) -> list[dict]:
+    with (world / "models.jsonl").open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
+@pytest.fixture(scope="session")
+def small_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    world = tmp_path_factory.mktemp("world") / "small"
+    generate_world(world, nodes=600, seed=7)
+    return world
+
+
+@pytest.fixture
+def emulator_for(tmp_path: Path) -> Iterator:
+    """Start an emulator on a given world; stopped at the end of the test."""
+    started: list[HubEmulator] = []
+
+    def start(world: Path, **options) -> HubEmulator:
+        emulator = HubEmulator(world, tmp_path / f"hub-storage-{len(started)}", **options)
+        emulator.start()
+        started.append(emulator)
+        return emulator
+
+    yield start
+    for emulator in started:
+        emulator.stop()
+
+
+@pytest.fixture
+def run_pipeline(tmp_path: Path):
+    """Run the `hubkg_refresh` job in process against an emulator and return what happened."""
+
+    def run(emulator: HubEmulator, page_size: int = 50, **settings_overrides) -> PipelineRun:
+        settings = Settings(endpoint=emulator.url, data_dir=tmp_path / "data", page_size=page_size, **settings_overrides)
+        defs = build_defs(settings)
+        result = defs.get_job_def("hubkg_refresh").execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags={SNAPSHOT_TAG: SNAPSHOT}
+        )
+        return PipelineRun(result, settings, emulator)
+
+    return run

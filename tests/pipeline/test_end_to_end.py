@@ -1,0 +1,53 @@
+"""The whole path on real components: emulator over HTTP, Dagster, DuckDB, dbt, GE, publish and download back."""
+
+import json
+
+import duckdb
+import pyarrow.parquet as pq
+from huggingface_hub import HfApi, hf_hub_download
+
+from tests.pipeline.conftest import SNAPSHOT, world_models
+
+
+def test_pipeline_builds_gates_and_publishes_the_world(small_world, emulator_for, run_pipeline) -> None:
+    emulator = emulator_for(small_world)
+    run = run_pipeline(emulator, page_size=40)
+    assert run.result.success
+    assert {"raw/models", "raw/datasets", "raw/spaces", "kg/models", "publish/graph_dataset"} <= run.materialized()
+    gate = run.checks()["ge_kg_models"]
+    assert gate.passed
+    assert "data_docs" in gate.metadata
+
+    truth = world_models(small_world)
+    with duckdb.connect(str(run.settings.warehouse_path), read_only=True) as con:
+        count, distinct_ids = con.execute("SELECT count(*), count(DISTINCT id) FROM kg.models").fetchone()
+        pages = con.execute(
+            "SELECT pages, done FROM raw.crawl_state WHERE source = 'models' AND snapshot_date = ?", [SNAPSHOT]
+        ).fetchone()
+        sample = dict(con.execute("SELECT id, downloads FROM kg.models").fetchall())
+    assert count == distinct_ids == len(truth)
+    assert pages == (-(-len(truth) // 40), True)  # several pages, walked to the end
+    assert sample == {m["id"]: m["downloads"] for m in truth}
+
+    api = HfApi(endpoint=emulator.url)
+    repo_id = "hubkg/hubkg-graph"
+    tags = [t.name for t in api.list_repo_refs(repo_id, repo_type="dataset").tags]
+    assert f"snapshot-{SNAPSHOT}" in tags
+    path = hf_hub_download(
+        repo_id,
+        "data/models/models-00000-of-00001.parquet",
+        repo_type="dataset",
+        endpoint=emulator.url,
+        cache_dir=run.settings.data_dir / "hf-cache",
+    )
+    assert pq.read_metadata(path).num_rows == len(truth)
+    card = hf_hub_download(
+        repo_id, "README.md", repo_type="dataset", endpoint=emulator.url, cache_dir=run.settings.data_dir / "hf-cache"
+    )
+    assert "config_name: models" in open(card, encoding="utf-8").read()
+
+    listing_requests = [r for r in emulator.requests() if r["path"] == "/api/models"]
+    assert len(listing_requests) == pages[0]
+    assert all("limit=40" in r["query"] for r in listing_requests)
+    assert sum("cursor=" in r["query"] for r in listing_requests) == pages[0] - 1
+    assert json.dumps(emulator.stats())  # accounting is readable
