@@ -1,4 +1,9 @@
-"""Raw layer: snapshot Hub listings into DuckDB, page by page, through the real `huggingface_hub` client."""
+"""Raw layer: snapshot the Hub into DuckDB through the real `huggingface_hub` client.
+
+Listings stream page by page; per-entity calls (collections, papers, likers, users and organisations) run from a
+resumable queue. Every row keeps the Hub's JSON and is stamped with the snapshot date and the time it was seen;
+whatever cannot be parsed or no longer exists is recorded in `raw.quarantine` with the reason.
+"""
 
 import os
 from datetime import UTC, date, datetime
@@ -6,10 +11,13 @@ from datetime import UTC, date, datetime
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from orchestration.hub import entities
 from orchestration.hub.listing import LISTINGS, ListingSpec, crawl_listing
+from orchestration.hub.queue import FetchKind, QueueReport, drain, enqueue, ensure_tables
 from orchestration.resources import HubResource
 
 SNAPSHOT_TAG = "hubkg/snapshot_date"
+RAW = dict(group_name="raw", kinds={"python", "duckdb"}, owners=["team:hubkg"], code_version="1")
 
 
 def snapshot_date_for(context: dg.AssetExecutionContext) -> date:
@@ -23,29 +31,32 @@ def snapshot_date_for(context: dg.AssetExecutionContext) -> date:
     return created.astimezone(UTC).date()
 
 
+def _queue_metadata(reports: list[QueueReport], requests: int) -> dict:
+    return {
+        "requests_this_run": requests,
+        **{f"{r.kind}_fetched": r.fetched for r in reports},
+        **{f"{r.kind}_rows": r.rows for r in reports},
+        "missing": sum(r.missing for r in reports),
+        "failed": sum(r.failed for r in reports),
+    }
+
+
 def build_listing_asset(spec: ListingSpec) -> dg.AssetsDefinition:
     @dg.asset(
         key=["raw", spec.source],
-        group_name="raw",
-        kinds={"python", "duckdb"},
-        owners=["team:hubkg"],
-        code_version="1",
         description=(
-            f"Every {spec.source[:-1]} on the Hub from `GET {spec.path}` (explicit `expand`, Link-paged), one row per "
-            "entity per snapshot with the raw JSON. Resumes an unfinished crawl of the same snapshot from its last "
-            "committed page; unparseable pages and entities go to `raw.quarantine` with the reason."
+            f"Every entity of `GET {spec.path}` (Link-paged, explicit `expand`), one row per entity per snapshot "
+            "with the raw JSON. Resumes an unfinished crawl of the snapshot from its last committed page."
         ),
+        **RAW,
     )
-    def _listing(
-        context: dg.AssetExecutionContext, hub: HubResource, warehouse: DuckDBResource
-    ) -> dg.MaterializeResult:
+    def _listing(context: dg.AssetExecutionContext, hub: HubResource, warehouse: DuckDBResource):
         snapshot = snapshot_date_for(context)
         client = hub.client()
         with warehouse.get_connection() as con:
             report = crawl_listing(con, client, spec, snapshot, hub.page_size, hub.scope_limit, log=context.log.info)
-            total = con.execute(
-                f"SELECT count(*) FROM raw.{spec.source} WHERE snapshot_date = ?", [snapshot]
-            ).fetchone()[0]
+            rows = con.execute(f"SELECT count(*) FROM raw.{spec.source} WHERE snapshot_date = ?", [snapshot])
+            total = rows.fetchone()[0]
         return dg.MaterializeResult(
             metadata={
                 "snapshot_date": str(snapshot),
@@ -63,4 +74,89 @@ def build_listing_asset(spec: ListingSpec) -> dg.AssetsDefinition:
     return _listing
 
 
+def build_queue_asset(kind: FetchKind, keys_sql: str, deps: list[str], description: str) -> dg.AssetsDefinition:
+    @dg.asset(key=["raw", kind.name], deps=[dg.AssetKey(["raw", d]) for d in deps], description=description, **RAW)
+    def _queue(context: dg.AssetExecutionContext, hub: HubResource, warehouse: DuckDBResource):
+        snapshot = snapshot_date_for(context)
+        client = hub.client()
+        with warehouse.get_connection() as con:
+            ensure_tables(con, entities.ALL_KINDS)
+            queued = enqueue(con, snapshot, kind.name, keys_sql)
+            report = drain(con, client, kind, snapshot, workers=hub.workers, log=context.log.info)
+        return dg.MaterializeResult(
+            metadata={"snapshot_date": str(snapshot), "queued": queued, **_queue_metadata([report], client.requests)}
+        )
+
+    return _queue
+
+
+@dg.asset(key=["raw", "accounts"], deps=[dg.AssetKey(["raw", d]) for d in ("likers", "papers")], **RAW)
+def accounts(context: dg.AssetExecutionContext, hub: HubResource, warehouse: DuckDBResource):
+    """Users and organisations (overviews), user followers, org followers and org members. No endpoint lists
+    accounts, so names are discovered from authors, collection owners, likers, paper authors, followers and
+    members, resolved as user else org, and their social lists read, until no new name appears."""
+    snapshot = snapshot_date_for(context)
+    client = hub.client()
+    reports: dict[str, QueueReport] = {}
+    with warehouse.get_connection() as con:
+        ensure_tables(con, entities.ALL_KINDS)
+        rounds = 0
+        while True:
+            rounds += 1
+            new_names = enqueue(con, snapshot, entities.PRINCIPALS.name, entities.PRINCIPAL_KEYS)
+            _merge(reports, drain(con, client, entities.PRINCIPALS, snapshot, hub.workers, log=context.log.info))
+            new_lists = 0
+            for kind, keys_sql in entities.SOCIAL:
+                new_lists += enqueue(con, snapshot, kind.name, keys_sql)
+                _merge(reports, drain(con, client, kind, snapshot, hub.workers, log=context.log.info))
+            context.log.info(f"accounts round {rounds}: {new_names} new names, {new_lists} new social lists")
+            if new_names == 0 and new_lists == 0:
+                break
+        users, orgs = con.execute(
+            "SELECT count(*) FILTER (variant = 'user'), count(*) FILTER (variant = 'org') FROM raw.principals "
+            "WHERE snapshot_date = ?",
+            [snapshot],
+        ).fetchone()
+    return dg.MaterializeResult(
+        metadata={
+            "snapshot_date": str(snapshot),
+            "users": users,
+            "organizations": orgs,
+            "discovery_rounds": rounds,
+            **_queue_metadata(list(reports.values()), client.requests),
+        }
+    )
+
+
+def _merge(reports: dict[str, QueueReport], report: QueueReport) -> None:
+    total = reports.setdefault(report.kind, QueueReport(report.kind, 0, 0, 0, 0, 0.0))
+    total.fetched += report.fetched
+    total.missing += report.missing
+    total.failed += report.failed
+    total.rows += report.rows
+    total.seconds += report.seconds
+
+
 listing_assets = [build_listing_asset(spec) for spec in LISTINGS.values()]
+queue_assets = [
+    build_queue_asset(entities.TASKS, entities.TASK_KEYS, [], "The task catalogue from `GET /api/tasks`."),
+    build_queue_asset(
+        entities.COLLECTIONS,
+        entities.COLLECTION_KEYS,
+        ["collection_index"],
+        "Every listed collection in full (`GET /api/collections/{slug}`): listings cut items to 4.",
+    ),
+    build_queue_asset(
+        entities.LIKERS,
+        entities.LIKER_KEYS,
+        list(entities.REPO_SOURCES),
+        "Who likes each repo (`GET /api/{type}s/{id}/likers`, Link-paged), only for repos with likes > 0.",
+    ),
+    build_queue_asset(
+        entities.PAPERS,
+        entities.PAPER_KEYS,
+        [*entities.REPO_SOURCES, "collections"],
+        "Every paper cited by an `arxiv:` tag or contained in a collection (`GET /api/papers/{arxiv_id}`).",
+    ),
+]
+snapshot_assets = [*listing_assets, *queue_assets, accounts]

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from assets.publish import graph_dataset
-from assets.snapshot import listing_assets
+from assets.snapshot import snapshot_assets
 from assets.transform import hubkg_dbt_models
 from orchestration.checks import gate_checks
 from orchestration.resources import build_resources
@@ -20,7 +20,7 @@ refresh_job = dg.define_asset_job(
 
 def build_defs(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*listing_assets, hubkg_dbt_models, graph_dataset],
+        assets=[*snapshot_assets, hubkg_dbt_models, graph_dataset],
         asset_checks=gate_checks,
         jobs=[refresh_job],
         resources=build_resources(settings),

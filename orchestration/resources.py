@@ -21,6 +21,7 @@ class HubResource(dg.ConfigurableResource):
     page_size: int = 1000
     scope_limit: int = 0
     request_share: float = 0.8
+    workers: int = 4  # concurrent per-entity requests, all within the same pacing budget
 
     def client(self) -> HubClient:
         return HubClient(endpoint=self.endpoint.rstrip("/"), pacer=Pacer(share=self.request_share))
@@ -57,6 +58,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             page_size=settings.page_size,
             scope_limit=settings.scope_limit,
             request_share=settings.request_share,
+            workers=settings.workers,
         ),
         "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
         "publisher": PublishResource(

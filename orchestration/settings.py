@@ -35,6 +35,7 @@ class Settings:
     page_size: int = 1000  # HUBKG_PAGE_SIZE: entities per listing page
     scope_limit: int = 0  # HUBKG_SCOPE_LIMIT: top-N repos by downloads per family (0 = all)
     request_share: float = 0.8  # HUBKG_REQUEST_SHARE: share of the rate-limit quota the crawler may use
+    workers: int = 4  # HUBKG_WORKERS: concurrent per-entity requests
     publish_namespace: str = "hubkg"  # HUBKG_PUBLISH_NAMESPACE
     graph_repo: str = "hubkg-graph"  # HUBKG_GRAPH_REPO
     publish_dry_run: bool = False  # HUBKG_PUBLISH_DRY_RUN=1: write the repo folder locally, upload nothing
@@ -50,6 +51,7 @@ class Settings:
             page_size=_int("HUBKG_PAGE_SIZE", 1000),
             scope_limit=_int("HUBKG_SCOPE_LIMIT", 0),
             request_share=share,
+            workers=_int("HUBKG_WORKERS", 4),
             publish_namespace=os.environ.get("HUBKG_PUBLISH_NAMESPACE", "hubkg"),
             graph_repo=os.environ.get("HUBKG_GRAPH_REPO", "hubkg-graph"),
             publish_dry_run=os.environ.get("HUBKG_PUBLISH_DRY_RUN", "") in {"1", "true", "yes"},

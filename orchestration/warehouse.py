@@ -49,7 +49,7 @@ def raw_table_ddl(source: str) -> str:
         snapshot_date DATE NOT NULL,
         observed_at TIMESTAMPTZ NOT NULL,
         page INTEGER NOT NULL,
-        _id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,  -- the Hub's stable identity: `_id` for repos, `slug` for collections
         id VARCHAR NOT NULL,
         body JSON NOT NULL
     )"""
@@ -78,15 +78,6 @@ def load_state(con: duckdb.DuckDBPyConnection, snapshot: date, source: str) -> C
     return CrawlState(*row) if row else None
 
 
-def reset_snapshot(con: duckdb.DuckDBPyConnection, snapshot: date, source: str) -> None:
-    """Forget one source's rows of one snapshot (a fresh crawl of a finished snapshot)."""
-    con.execute("BEGIN")
-    con.execute(f"DELETE FROM {RAW_SCHEMA}.{source} WHERE snapshot_date = ?", [snapshot])
-    con.execute(f"DELETE FROM {RAW_SCHEMA}.quarantine WHERE snapshot_date = ? AND source = ?", [snapshot, source])
-    con.execute(f"DELETE FROM {RAW_SCHEMA}.crawl_state WHERE snapshot_date = ? AND source = ?", [snapshot, source])
-    con.execute("COMMIT")
-
-
 def quarantine_row(source: str, locator: str, reason: str, payload: Any) -> dict[str, Any]:
     text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
     return {"source": source, "locator": locator, "reason": reason, "payload": text[:QUARANTINE_PAYLOAD_CHARS]}
@@ -97,25 +88,25 @@ def commit_page(
     snapshot: date,
     source: str,
     page_no: int,
-    items: list[dict[str, Any]],
+    items: list[tuple[str, str, dict[str, Any]]],
     quarantined: list[dict[str, Any]],
     state: CrawlState,
 ) -> None:
-    """Write one page's rows, its quarantine rows and the advanced checkpoint atomically."""
+    """Write one page's `(key, id, body)` rows, its quarantine rows and the advanced checkpoint atomically."""
     observed_at = datetime.now(UTC)
     rows = pa.table(
         {
-            "_id": [item["_id"] for item in items],
-            "id": [item["id"] for item in items],
-            "body": [json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in items],
+            "key": [key for key, _, _ in items],
+            "id": [id_ for _, id_, _ in items],
+            "body": [json.dumps(body, ensure_ascii=False, separators=(",", ":")) for _, _, body in items],
         },
-        schema=pa.schema([("_id", pa.string()), ("id", pa.string()), ("body", pa.string())]),
+        schema=pa.schema([("key", pa.string()), ("id", pa.string()), ("body", pa.string())]),
     )
     con.execute("BEGIN")
     try:
         con.register("page_rows", rows)
         con.execute(
-            f"INSERT INTO {RAW_SCHEMA}.{source} SELECT ?, ?, ?, _id, id, body::JSON FROM page_rows",
+            f"INSERT INTO {RAW_SCHEMA}.{source} SELECT ?, ?, ?, key, id, body::JSON FROM page_rows",
             [snapshot, observed_at, page_no],
         )
         con.unregister("page_rows")

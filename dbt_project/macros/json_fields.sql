@@ -7,3 +7,11 @@
 {% macro json_ts(field) -%} try_cast(body ->> '$."{{ field }}"' as timestamptz) {%- endmacro %}
 {% macro json_strings(field) -%} from_json(body -> '$."{{ field }}"', '["VARCHAR"]') {%- endmacro %}
 {% macro json_value(field) -%} (body -> '$."{{ field }}"') {%- endmacro %}
+
+{#- `createdAt` as a real time: null where the Hub reports its placeholder for repos created before it recorded
+    creation dates (2022-03-02T23:29:04/05Z), which is even later than some of those repos' last commits. -#}
+{% macro json_created_at() -%}
+    case when {{ json_ts('createdAt') }} >= timestamptz '2022-03-02 23:29:04+00'
+          and {{ json_ts('createdAt') }} < timestamptz '2022-03-02 23:29:06+00' then null
+         else {{ json_ts('createdAt') }} end
+{%- endmacro %}

@@ -1,7 +1,7 @@
 {#-
   Rows of one raw source for the snapshot being built: the `snapshot_date` var, or else the latest snapshot whose
   crawl of that source finished. A repo listed twice in one walk (renamed or re-sorted mid-walk) keeps its latest
-  observation, keyed by `_id` (stable across renames), never by `id`.
+  observation, keyed by the Hub's `_id` (stable across renames), never by `id`.
 -#}
 {% macro snapshot_rows(source_name) -%}
     with snapshot as (
@@ -13,5 +13,5 @@
     select r.*
     from {{ source('raw', source_name) }} as r
     inner join snapshot using (snapshot_date)
-    qualify row_number() over (partition by r._id order by r.observed_at desc, r.page desc) = 1
+    qualify row_number() over (partition by r.key order by r.observed_at desc, r.page desc) = 1
 {%- endmacro %}

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,14 +45,18 @@ class HubClient:
     pacer: Pacer = field(default_factory=Pacer)
     timeout: float = 60.0
     requests: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def url(self, path: str) -> str:
         return f"{self.endpoint}{path}"
 
     def get(self, url: str, params: Sequence[tuple[str, Any]] | None = None) -> httpx2.Response:
         """One GET with retries on 429/5xx/network errors, paced by the RateLimit headers."""
-        response = http_backoff("GET", url, params=list(params or []), headers=build_hf_headers(), timeout=self.timeout)
-        self.requests += 1
+        # No `params` at all for a Link URL: an empty list would replace the cursor the URL carries.
+        query = list(params) if params else None
+        response = http_backoff("GET", url, params=query, headers=build_hf_headers(), timeout=self.timeout)
+        with self._lock:  # per-entity crawls call from several threads
+            self.requests += 1
         self.pacer.observe(response.headers)
         hf_raise_for_status(response)
         return response

@@ -79,18 +79,25 @@ class ListingSpec:
     source: str  # raw table name
     path: str
     expand: tuple[str, ...]
-    rank_by: str  # the sort used when the scope is limited to the top-N repos
+    rank_by: str  # the sort used when the scope is limited to the top-N entities
+    full_sort: str | None = "createdAt"  # the sort of a full walk (None: the endpoint's default order)
+    key_field: str = "_id"  # stable identity, survives renames
+    id_field: str = "id"
 
     def params(self, page_size: int, limited: bool) -> list[tuple[str, Any]]:
         # An immutable sort key (createdAt) keeps keyset cursors stable while the Hub changes mid-walk.
-        sort = self.rank_by if limited else "createdAt"
-        return [("limit", page_size), ("sort", sort), *(("expand", e) for e in self.expand)]
+        sort = self.rank_by if limited else self.full_sort
+        return [("limit", page_size), *([("sort", sort)] if sort else []), *(("expand", e) for e in self.expand)]
 
 
 LISTINGS = {
     "models": ListingSpec("models", "/api/models", MODEL_EXPAND, "downloads"),
     "datasets": ListingSpec("datasets", "/api/datasets", DATASET_EXPAND, "downloads"),
     "spaces": ListingSpec("spaces", "/api/spaces", SPACE_EXPAND, "likes"),
+    # Collections have no creation sort; listings cut items to 4, so `raw/collections` fetches each in full.
+    "collection_index": ListingSpec(
+        "collection_index", "/api/collections", (), "upvotes", full_sort=None, key_field="slug", id_field="slug"
+    ),
 }
 
 
@@ -105,16 +112,18 @@ class ListingReport:
     seconds: float
 
 
-def _split_valid(source: str, url: str, items: list[Any]) -> tuple[list[dict], list[dict]]:
-    """Keep entities that carry their keys; everything else becomes a quarantine row with the reason."""
+def _split_valid(spec: ListingSpec, url: str, items: list[Any]) -> tuple[list[tuple], list[dict]]:
+    """Keep entities that carry their keys as `(key, id, body)`; the rest become quarantine rows with the reason."""
     good, bad = [], []
     for index, item in enumerate(items):
+        locator = f"{url}#{index}"
         if not isinstance(item, dict):
-            bad.append(warehouse.quarantine_row(source, f"{url}#{index}", "entity is not a JSON object", item))
-        elif not isinstance(item.get("_id"), str) or not isinstance(item.get("id"), str):
-            bad.append(warehouse.quarantine_row(source, f"{url}#{index}", "missing or non-string _id/id", item))
+            bad.append(warehouse.quarantine_row(spec.source, locator, "entity is not a JSON object", item))
+        elif not isinstance(item.get(spec.key_field), str) or not isinstance(item.get(spec.id_field), str):
+            reason = f"missing or non-string {spec.key_field}/{spec.id_field}"
+            bad.append(warehouse.quarantine_row(spec.source, locator, reason, item))
         else:
-            good.append(item)
+            good.append((item[spec.key_field], item[spec.id_field], item))
     return good, bad
 
 
@@ -127,13 +136,13 @@ def crawl_listing(
     limit: int = 0,
     log: Callable[[str], None] = print,
 ) -> ListingReport:
-    """Stream one listing into `raw.<source>` for `snapshot`, resuming an unfinished crawl of that snapshot."""
+    """Stream one listing into `raw.<source>` for `snapshot`; resume an unfinished crawl, never redo a finished one."""
     warehouse.ensure_raw(con, spec.source)
     state = warehouse.load_state(con, snapshot, spec.source)
-    if state is not None and state.done:
-        warehouse.reset_snapshot(con, snapshot, spec.source)
-        state = None
     resumed = state is not None
+    if state is not None and state.done:
+        log(f"{spec.source}: snapshot {snapshot} is complete already ({state.entities} entities)")
+        return ListingReport(spec.source, state.pages, state.entities, 0, 0, True, 0.0)
     if state is None:
         state = warehouse.CrawlState(next_url=None, pages=0, entities=0, requests=0, done=False)
         url: str | None = client.url(spec.path)
@@ -145,7 +154,7 @@ def crawl_listing(
     while url is not None:
         try:
             page = client.get_page(url, params)
-            good, bad = _split_valid(spec.source, page.url, page.items)
+            good, bad = _split_valid(spec, page.url, page.items)
             next_url = page.next_url
         except MalformedPage as exc:
             good, next_url = [], exc.next_url

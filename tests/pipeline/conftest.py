@@ -30,6 +30,13 @@ class PipelineRun:
         return {e.asset_check_key.name: e for e in self.result.get_asset_check_evaluations()}
 
 
+def requests_of(emulator: HubEmulator) -> list[dict]:
+    """The emulator's request log: method, path, query, status of every request it answered."""
+    assert emulator.log_path is not None
+    with emulator.log_path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
 def world_models(world: Path) -> list[dict]:
     with (world / "models.jsonl").open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines]
@@ -48,7 +55,10 @@ def emulator_for(tmp_path: Path) -> Iterator:
     started: list[HubEmulator] = []
 
     def start(world: Path, **options) -> HubEmulator:
-        emulator = HubEmulator(world, tmp_path / f"hub-storage-{len(started)}", **options)
+        n = len(started)
+        emulator = HubEmulator(
+            world, tmp_path / f"hub-storage-{n}", log_path=tmp_path / f"requests-{n}.jsonl", **options
+        )
         emulator.start()
         started.append(emulator)
         return emulator
@@ -63,7 +73,9 @@ def run_pipeline(tmp_path: Path):
     """Run the `hubkg_refresh` job in process against an emulator and return what happened."""
 
     def run(emulator: HubEmulator, page_size: int = 50, **settings_overrides) -> PipelineRun:
-        settings = Settings(endpoint=emulator.url, data_dir=tmp_path / "data", page_size=page_size, **settings_overrides)
+        settings = Settings(
+            endpoint=emulator.url, data_dir=tmp_path / "data", page_size=page_size, **settings_overrides
+        )
         defs = build_defs(settings)
         result = defs.get_job_def("hubkg_refresh").execute_in_process(
             instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags={SNAPSHOT_TAG: SNAPSHOT}

@@ -1,12 +1,13 @@
 """The whole path on real components: emulator over HTTP, Dagster, DuckDB, dbt, GE, publish and download back."""
 
 import json
+from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 from huggingface_hub import HfApi, hf_hub_download
 
-from tests.pipeline.conftest import SNAPSHOT, world_models
+from tests.pipeline.conftest import SNAPSHOT, requests_of, world_models
 
 
 def test_pipeline_builds_gates_and_publishes_the_world(small_world, emulator_for, run_pipeline) -> None:
@@ -44,9 +45,9 @@ def test_pipeline_builds_gates_and_publishes_the_world(small_world, emulator_for
     card = hf_hub_download(
         repo_id, "README.md", repo_type="dataset", endpoint=emulator.url, cache_dir=run.settings.data_dir / "hf-cache"
     )
-    assert "config_name: models" in open(card, encoding="utf-8").read()
+    assert "config_name: models" in Path(card).read_text(encoding="utf-8")
 
-    listing_requests = [r for r in emulator.requests() if r["path"] == "/api/models"]
+    listing_requests = [r for r in requests_of(emulator) if r["path"] == "/api/models"]
     assert len(listing_requests) == pages[0]
     assert all("limit=40" in r["query"] for r in listing_requests)
     assert sum("cursor=" in r["query"] for r in listing_requests) == pages[0] - 1

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from huggingface_hub import HfApi
 
-from tests.pipeline.conftest import world_models
+from tests.pipeline.conftest import requests_of, world_models
 
 
 def _corrupt(world: Path, target: Path) -> tuple[str, str]:
@@ -37,4 +37,4 @@ def test_corrupted_snapshot_fails_the_gate_and_is_not_published(
     assert "publish/graph_dataset" not in run.materialized()  # … but the blocking gate stopped publishing
     assert not run.result.success
     assert not HfApi(endpoint=emulator.url).repo_exists("hubkg/hubkg-graph", repo_type="dataset")
-    assert not any(r["path"].startswith("/api/repos/create") for r in emulator.requests())
+    assert not any(r["path"].startswith("/api/repos/create") for r in requests_of(emulator))

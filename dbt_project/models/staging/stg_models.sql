@@ -4,10 +4,11 @@ with rows as ({{ snapshot_rows('models') }})
 select
     snapshot_date,
     observed_at,
-    _id as object_id,
+    key as object_id,
     id as model_id,
     coalesce({{ json_text('author') }}, split_part(id, '/', 1)) as author,
-    {{ json_ts('createdAt') }} as created_at,
+    {{ json_created_at() }} as created_at,
+    {{ json_ts('createdAt') }} as created_at_reported,
     {{ json_ts('lastModified') }} as last_modified,
     {{ json_bigint('downloads') }} as downloads,
     {{ json_bigint('downloadsAllTime') }} as downloads_all_time,

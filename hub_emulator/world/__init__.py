@@ -1,0 +1,1 @@
+"""Synthetic Hub world generation (see ``hub_emulator/WORLD_FORMAT.md``)."""

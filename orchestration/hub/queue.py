@@ -1,0 +1,206 @@
+"""Per-entity crawls (details, likers, followers, members…) driven by a resumable work queue in DuckDB.
+
+Keys to fetch are derived in SQL from what the snapshot already holds (e.g. every `arxiv:` tag → a paper), put
+in `raw.fetch_queue`, and fetched in batches by a few threads within the pacing budget. Each batch's rows and its
+queue updates commit together, so a killed crawl resumes with the keys still pending: no duplicates, no gaps.
+A key the Hub answers 404 for (deleted between listing and detail, misspelled, private) is marked `missing` and
+recorded in the quarantine with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import quote
+
+import duckdb
+import pyarrow as pa
+from huggingface_hub.errors import HfHubHTTPError
+
+from orchestration import warehouse
+from orchestration.hub.client import HubClient, MalformedPage
+
+QUEUE_DDL = """
+CREATE TABLE IF NOT EXISTS raw.fetch_queue (
+    snapshot_date DATE NOT NULL,
+    kind VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,  -- pending | done | missing | failed
+    PRIMARY KEY (snapshot_date, kind, key)
+)"""
+
+
+def fetched_table_ddl(kind: str) -> str:
+    return f"""
+    CREATE TABLE IF NOT EXISTS raw.{kind} (
+        snapshot_date DATE NOT NULL,
+        observed_at TIMESTAMPTZ NOT NULL,
+        key VARCHAR NOT NULL,
+        variant VARCHAR NOT NULL,
+        body JSON NOT NULL
+    )"""
+
+
+@dataclass(frozen=True)
+class FetchKind:
+    """What to fetch for one key. `paths` are tried in order until one is not a 404 (a name can be a user or an
+    org); the winning path's `variant` label is stored with the row. A `paged` endpoint stores one row per item."""
+
+    name: str
+    paths: tuple[tuple[str, str], ...]  # (variant, path template with {key})
+    paged: bool = False
+    page_size: int = 1000
+
+    def url_for(self, template: str, key: str) -> str:
+        return template.format(key=quote(key, safe="/"))
+
+
+@dataclass
+class QueueReport:
+    kind: str
+    fetched: int
+    missing: int
+    failed: int
+    rows: int
+    seconds: float
+
+
+@dataclass
+class _Outcome:
+    key: str
+    status: str
+    variant: str = ""
+    items: list[Any] | None = None
+    reason: str = ""
+
+
+def _fetch_one(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
+    for variant, template in kind.paths:
+        url = client.url(kind.url_for(template, key))
+        try:
+            if kind.paged:
+                items: list[Any] = []
+                for page in client.iter_pages(url, [("limit", kind.page_size)]):
+                    items.extend(page.items)
+            else:
+                items = [client.get(url).json()]
+            return _Outcome(key, "done", variant, items)
+        except HfHubHTTPError as exc:
+            status = exc.response.status_code if exc.response is not None else None
+            if status == 404:
+                continue
+            return _Outcome(key, "failed", reason=f"HTTP {status}: {str(exc).splitlines()[0]}")
+        except (MalformedPage, json.JSONDecodeError) as exc:
+            return _Outcome(key, "failed", reason=f"malformed response: {exc}")
+    return _Outcome(key, "missing", reason="404: not found on the Hub (deleted, private or misspelled)")
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, kinds: tuple[FetchKind, ...]) -> None:
+    """Create the queue and every kind's table, so key discovery can read tables not crawled yet."""
+    con.execute(warehouse.DDL)
+    con.execute(QUEUE_DDL)
+    for kind in kinds:
+        con.execute(fetched_table_ddl(kind.name))
+
+
+def enqueue(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str, keys_sql: str) -> int:
+    """Queue every key `keys_sql` yields (one column `key`; `?` = the snapshot date) not queued yet."""
+    before = con.execute(
+        "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ?", [snapshot, kind]
+    ).fetchone()[0]
+    params = [snapshot] * keys_sql.count("?")
+    con.execute(
+        f"INSERT OR IGNORE INTO raw.fetch_queue SELECT DISTINCT ?, ?, key, 'pending' FROM ({keys_sql}) "
+        "WHERE key IS NOT NULL AND key <> ''",
+        [snapshot, kind, *params],
+    )
+    after = con.execute(
+        "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ?", [snapshot, kind]
+    ).fetchone()[0]
+    return after - before
+
+
+def _commit(con: duckdb.DuckDBPyConnection, snapshot: date, kind: FetchKind, outcomes: list[_Outcome]) -> int:
+    observed_at = datetime.now(UTC)
+    rows = [(o.key, o.variant, json.dumps(item, ensure_ascii=False)) for o in outcomes for item in o.items or []]
+    table = pa.table(
+        {"key": [r[0] for r in rows], "variant": [r[1] for r in rows], "body": [r[2] for r in rows]},
+        schema=pa.schema([("key", pa.string()), ("variant", pa.string()), ("body", pa.string())]),
+    )
+    statuses = pa.table({"key": [o.key for o in outcomes], "status": [o.status for o in outcomes]})
+    con.execute("BEGIN")
+    try:
+        con.register("fetched_rows", table)
+        con.execute(
+            f"INSERT INTO raw.{kind.name} SELECT ?, ?, key, variant, body::JSON FROM fetched_rows",
+            [snapshot, observed_at],
+        )
+        con.register("fetched_status", statuses)
+        con.execute(
+            "UPDATE raw.fetch_queue q SET status = s.status FROM fetched_status s "
+            "WHERE q.snapshot_date = ? AND q.kind = ? AND q.key = s.key",
+            [snapshot, kind.name],
+        )
+        for o in outcomes:
+            if o.status != "done":
+                con.execute(
+                    "INSERT INTO raw.quarantine VALUES (?, ?, ?, ?, ?, NULL)",
+                    [snapshot, observed_at, kind.name, o.key, o.reason],
+                )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("fetched_rows")
+        con.unregister("fetched_status")
+    return len(rows)
+
+
+def drain(
+    con: duckdb.DuckDBPyConnection,
+    client: HubClient,
+    kind: FetchKind,
+    snapshot: date,
+    workers: int = 4,
+    batch: int = 200,
+    log: Callable[[str], None] = print,
+) -> QueueReport:
+    """Fetch every pending key of `kind` for `snapshot`, committing batch by batch."""
+    started = time.monotonic()
+    report = QueueReport(kind.name, 0, 0, 0, 0, 0.0)
+    pending_total = con.execute(
+        "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = 'pending'",
+        [snapshot, kind.name],
+    ).fetchone()[0]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"fetch-{kind.name}") as pool:
+        while True:
+            keys = [
+                k
+                for (k,) in con.execute(
+                    "SELECT key FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = 'pending' "
+                    "ORDER BY key LIMIT ?",
+                    [snapshot, kind.name, batch],
+                ).fetchall()
+            ]
+            if not keys:
+                break
+            outcomes = list(pool.map(lambda k: _fetch_one(client, kind, k), keys))
+            report.rows += _commit(con, snapshot, kind, outcomes)
+            report.fetched += sum(o.status == "done" for o in outcomes)
+            report.missing += sum(o.status == "missing" for o in outcomes)
+            report.failed += sum(o.status == "failed" for o in outcomes)
+            done = report.fetched + report.missing + report.failed
+            elapsed = time.monotonic() - started
+            eta = elapsed / done * (pending_total - done) if done else 0
+            log(
+                f"{kind.name}: {done}/{pending_total} keys, {report.rows} rows, {report.missing} missing, "
+                f"{report.failed} failed, rate budget left {client.pacer.remaining}, ETA {eta:,.0f} s"
+            )
+    report.seconds = time.monotonic() - started
+    return report
