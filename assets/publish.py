@@ -1,6 +1,5 @@
-"""Publish layer: releases uploaded to Hub dataset repos through `huggingface_hub`'s commit API."""
+"""Publish layer: releases committed to Hub dataset repos, only after the blocking quality gates passed."""
 
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -8,59 +7,72 @@ from dagster_duckdb import DuckDBResource
 from huggingface_hub import HfApi
 from huggingface_hub.utils import disable_progress_bars
 
-from orchestration.release import ReleaseTable, build_release
+from orchestration.publishing import previous_manifest, publish
+from orchestration.release import ReleaseSpec, ReleaseTable, build_release
 from orchestration.resources import PublishResource
 
 # Upload progress bars would flood the Dagster run log; the asset logs the commit instead.
 disable_progress_bars()
 
-GRAPH_TABLES = [
-    ReleaseTable("models", "kg.models", "HuggingKG model nodes with their attributes"),
-]
+GRAPH = ReleaseSpec(
+    repo="graph",
+    title="HubKG: the Hugging Face Hub knowledge graph",
+    summary=(
+        "A snapshot of the Hugging Face Hub as a knowledge graph in the schema of HuggingKG: one config per "
+        "entity and relation table."
+    ),
+    tables=(ReleaseTable("models", "kg.models", "HuggingKG model nodes with their attributes"),),
+)
 
 
-def _snapshot_of(con, table: str) -> date:
-    return con.execute(f"SELECT max(snapshot_date) FROM {table}").fetchone()[0]
+def _latest_snapshot(warehouse: DuckDBResource, spec: ReleaseSpec):
+    with warehouse.get_connection() as con:
+        return con.execute(f"SELECT max(snapshot_date) FROM {spec.tables[0].table}").fetchone()[0]
 
 
 @dg.asset(
     key=["publish", "graph_dataset"],
     group_name="publish",
-    deps=[dg.AssetKey(["kg", t.config]) for t in GRAPH_TABLES],
+    deps=[dg.AssetKey(t.table.split(".")) for t in GRAPH.tables],
     kinds={"huggingface", "parquet"},
     owners=["team:hubkg"],
-    code_version="1",
+    code_version="2",
 )
 def graph_dataset(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, publisher: PublishResource
 ) -> dg.MaterializeResult:
-    """The knowledge graph as a Hub dataset repo: one parquet config per table and a generated card, uploaded
-    as one commit and tagged `snapshot-YYYY-MM-DD`. Runs only after the blocking quality gates have passed."""
+    """The knowledge graph as a Hub dataset repo: one parquet config per table, `release.json` and a generated
+    card, committed atomically (no commit when nothing changed) and tagged `snapshot-YYYY-MM-DD`."""
+    snapshot = _latest_snapshot(warehouse, GRAPH)
+    repo_id = f"{publisher.namespace}/{publisher.graph_repo}"
+    folder = Path(publisher.releases_dir) / publisher.graph_repo / snapshot.isoformat()
+    api = HfApi(endpoint=publisher.endpoint)
+    previous = None if publisher.dry_run else previous_manifest(api, repo_id, Path(publisher.releases_dir) / ".cache")
     with warehouse.get_connection() as con:
-        snapshot = _snapshot_of(con, GRAPH_TABLES[0].table)
-        folder = Path(publisher.releases_dir) / publisher.graph_repo / snapshot.isoformat()
-        release = build_release(con, folder, "HubKG: the Hugging Face Hub knowledge graph", snapshot, GRAPH_TABLES)
-    metadata: dict = {
+        release = build_release(con, folder, GRAPH, snapshot, previous)
+    metadata = {
         "snapshot_date": str(snapshot),
         "folder": str(release.folder),
-        "row_counts": dg.MetadataValue.json(release.row_counts),
+        "rows": dg.MetadataValue.json({c: t["rows"] for c, t in release.manifest["tables"].items()}),
+        "card": dg.MetadataValue.md((release.folder / "README.md").read_text(encoding="utf-8")),
     }
     if publisher.dry_run:
         context.log.info(f"dry run: release written to {release.folder}, nothing uploaded")
-        return dg.MaterializeResult(metadata=metadata)
-    api = HfApi(endpoint=publisher.endpoint)
-    repo_id = publisher.graph_repo_id
-    api.create_repo(repo_id, repo_type="dataset", exist_ok=True)
-    commit = api.upload_folder(
-        repo_id=repo_id,
-        repo_type="dataset",
-        folder_path=release.folder,
-        commit_message=f"HubKG snapshot {snapshot.isoformat()}",
-        delete_patterns=["data/**"],
+        return dg.MaterializeResult(metadata={**metadata, "dry_run": True})
+    outcome = publish(api, repo_id, release)
+    context.log.info(
+        f"{repo_id}: "
+        + (f"commit {outcome.commit}" if outcome.commit else "content unchanged, no commit")
+        + f", {len(outcome.added)} files added, {len(outcome.deleted)} removed, tag {outcome.tag}"
     )
-    tag = f"snapshot-{snapshot.isoformat()}"
-    api.create_tag(repo_id, tag=tag, repo_type="dataset", revision=commit.oid, exist_ok=True)
-    context.log.info(f"published {repo_id}@{commit.oid} ({tag})")
     return dg.MaterializeResult(
-        metadata={**metadata, "repo_id": repo_id, "commit": commit.oid, "tag": tag, "url": commit.commit_url}
+        metadata={
+            **metadata,
+            "repo_id": repo_id,
+            "commit": outcome.commit or "unchanged",
+            "head": outcome.head,
+            "tag": outcome.tag,
+            "files_added": dg.MetadataValue.json(outcome.added),
+            "files_deleted": dg.MetadataValue.json(outcome.deleted),
+        }
     )

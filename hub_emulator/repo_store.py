@@ -270,3 +270,11 @@ class RepoStore:
                 raise CommitError(409, f"{label} already exists: {name}")
             refs[kind][name] = oid
             self._write_refs(repo_type, repo_id, refs)
+
+    def delete_ref(self, repo_type: str, repo_id: str, kind: str, name: str) -> None:
+        """Delete tag or branch `name`; 404 if it does not exist."""
+        with self._lock:
+            refs = self.refs(repo_type, repo_id)
+            if refs[kind].pop(name, None) is None:
+                raise CommitError(404, f"Invalid rev id: {name}", "RevisionNotFound")
+            self._write_refs(repo_type, repo_id, refs)

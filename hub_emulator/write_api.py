@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import unquote, parse_qs
 
 import yaml
 
@@ -97,6 +97,7 @@ class WriteApi:
             route("POST", "/lfs-verify/(?P<sha>[0-9a-f]{64})/(?P<size>[0-9]+)", self.lfs_verify),
             route("POST", f"/api/{t}/{i}/commit/(?P<rev>[^/]+)", g(self.commit, auth=True)),
             route("POST", f"/api/{t}/{i}/tag/(?P<rev>[^/]+)", g(self.create_tag, auth=True)),
+            route("DELETE", f"/api/{t}/{i}/tag/(?P<rev>[^/]+)", g(self.delete_tag, auth=True)),
             route("POST", f"/api/{t}/{i}/branch/(?P<rev>[^/]+)", g(self.create_branch, auth=True)),
             route("GET", f"/api/{t}/{i}/refs", g(self.refs)),
             route("GET", f"/api/{t}/{i}/commits/(?P<rev>[^/]+)", g(self.commits)),
@@ -290,6 +291,10 @@ class WriteApi:
 
     def create_tag(self, req: Request, match: re.Match[str], repo_type: str, repo_id: str) -> Response:
         self.store.create_ref(repo_type, repo_id, "tags", req.json()["tag"], group(match, "rev"))
+        return json_response({})
+
+    def delete_tag(self, req: Request, match: re.Match[str], repo_type: str, repo_id: str) -> Response:
+        self.store.delete_ref(repo_type, repo_id, "tags", unquote(group(match, "rev")))
         return json_response({})
 
     def create_branch(self, req: Request, match: re.Match[str], repo_type: str, repo_id: str) -> Response:

@@ -1,70 +1,116 @@
-"""A release: the exact folder a dataset repo should contain for one snapshot (parquet shards + card).
+"""A release: the exact folder a dataset repo should contain for one snapshot.
 
-Building the folder is separate from uploading it, so a dry run writes exactly what would be published.
+Parquet shards per config (and split), `release.json` (row counts, schemas, observation window) and a generated
+card. Building the folder is separate from uploading it, so a dry run writes exactly what would be published, and
+the same data always gives the same bytes (sorted rows, fixed shard boundaries), which is what lets publishing
+skip unchanged content.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
-import yaml
 
-# Row groups sized for the Hub's dataset viewer, which reads one row group at a time.
+from orchestration.card import render_card
+
+# Row groups sized for the Hub's dataset viewer (it reads one row group at a time); shards keep a commit of a
+# HuggingKG-size graph under 100 files.
 ROW_GROUP_SIZE = 100_000
+ROWS_PER_SHARD = 2_000_000
+MANIFEST = "release.json"
 
 
 @dataclass(frozen=True)
 class ReleaseTable:
     config: str  # dataset config name
-    table: str  # warehouse table
+    table: str  # warehouse table, one row per entity/edge per snapshot
     description: str
+    split_column: str | None = None  # benchmark tables: one parquet set per split value
+
+
+@dataclass(frozen=True)
+class ReleaseSpec:
+    repo: str
+    title: str
+    summary: str
+    tables: tuple[ReleaseTable, ...]
+    notes: tuple[str, ...] = ()  # extra card sections (provenance, split rules…), Markdown
 
 
 @dataclass
 class Release:
     folder: Path
     snapshot: date
-    row_counts: dict[str, int]
+    manifest: dict[str, Any] = field(default_factory=dict)
 
 
-def _card(title: str, snapshot: date, tables: list[ReleaseTable], counts: dict[str, int]) -> str:
-    header = {
-        "pretty_name": title,
-        "license": "other",
-        "tags": ["knowledge-graph", "huggingface-hub", "hubkg"],
-        "configs": [
-            {"config_name": t.config, "data_files": [{"split": "train", "path": f"data/{t.config}/*.parquet"}]}
-            for t in tables
-        ],
-    }
-    rows = "\n".join(f"| `{t.config}` | {counts[t.config]:,} | {t.description} |" for t in tables)
-    return (
-        f"---\n{yaml.safe_dump(header, sort_keys=False)}---\n\n# {title}\n\n"
-        f"Snapshot of Hugging Face Hub metadata taken on {snapshot.isoformat()} by HubKG, "
-        "through the public Hub API.\n\n"
-        f"| config | rows | contents |\n|---|---|---|\n{rows}\n"
-    )
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[list[str]]:
+    rows = con.execute(f"DESCRIBE SELECT * EXCLUDE (snapshot_date) FROM {table}").fetchall()
+    return [[name, str(kind)] for name, kind, *_ in rows]
+
+
+def _write_shards(con: duckdb.DuckDBPyConnection, query: str, params: list, target: Path, stem: str) -> list[str]:
+    """Write `query` sorted, in fixed-size shards named `<stem>-0000i-of-0000n.parquet`."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE release_rows AS SELECT * FROM ({query}) ORDER BY ALL", params)
+    rows = con.execute("SELECT count(*) FROM release_rows").fetchone()[0]
+    shards = max(1, math.ceil(rows / ROWS_PER_SHARD))
+    names = []
+    for i in range(shards):
+        name = f"{stem}-{i:05d}-of-{shards:05d}.parquet"
+        con.execute(
+            f"COPY (SELECT * FROM release_rows WHERE rowid >= {i * ROWS_PER_SHARD} "
+            f"AND rowid < {(i + 1) * ROWS_PER_SHARD} ORDER BY rowid) TO '{target / name}' "
+            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})"
+        )
+        names.append(name)
+    con.execute("DROP TABLE release_rows")
+    return names
+
+
+def _observed(con: duckdb.DuckDBPyConnection, snapshot: date) -> list[str]:
+    low, high = con.execute(
+        "SELECT min(updated_at), max(updated_at) FROM raw.crawl_state WHERE snapshot_date = ?", [snapshot]
+    ).fetchone()
+    return [low.isoformat() if low else "", high.isoformat() if high else ""]
 
 
 def build_release(
-    con: duckdb.DuckDBPyConnection, folder: Path, title: str, snapshot: date, tables: list[ReleaseTable]
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    spec: ReleaseSpec,
+    snapshot: date,
+    previous: dict[str, Any] | None = None,
 ) -> Release:
-    """Write every table as parquet plus the dataset card into `folder` (replacing what was there)."""
+    """Write every table of `spec` for `snapshot` plus manifest and card into `folder` (replacing it)."""
     if folder.exists():
         shutil.rmtree(folder)
-    counts: dict[str, int] = {}
-    for t in tables:
+    tables: dict[str, Any] = {}
+    for t in spec.tables:
         target = folder / "data" / t.config
         target.mkdir(parents=True)
-        path = target / f"{t.config}-00000-of-00001.parquet"
-        con.execute(
-            f"COPY (SELECT * FROM {t.table} ORDER BY ALL) TO '{path}' "
-            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})"
-        )
-        counts[t.config] = con.execute(f"SELECT count(*) FROM '{path}'").fetchone()[0]
-    (folder / "README.md").write_text(_card(title, snapshot, tables, counts), encoding="utf-8")
-    return Release(folder=folder, snapshot=snapshot, row_counts=counts)
+        select = f"SELECT * EXCLUDE (snapshot_date) FROM {t.table} WHERE snapshot_date = ?"
+        if t.split_column is None:
+            splits = {"train": _write_shards(con, select, [snapshot], target, "train")}
+        else:
+            values = con.execute(f"SELECT DISTINCT {t.split_column} FROM ({select}) ORDER BY 1", [snapshot])
+            splits = {
+                value: _write_shards(con, f"{select} AND {t.split_column} = ?", [snapshot, value], target, value)
+                for (value,) in values.fetchall()
+            }
+        counts = {
+            split: con.execute(f"SELECT count(*) FROM read_parquet('{target}/{split}-*.parquet')").fetchone()[0]
+            for split in splits
+        }
+        tables[t.config] = {"rows": counts, "columns": _columns(con, t.table)}
+    manifest = {"repo": spec.repo, "snapshot_date": snapshot.isoformat(), "observed": _observed(con, snapshot)}
+    manifest["tables"] = tables
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    (folder / "README.md").write_text(render_card(spec, manifest, previous), encoding="utf-8")
+    return Release(folder=folder, snapshot=snapshot, manifest=manifest)

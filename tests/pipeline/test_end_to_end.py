@@ -36,7 +36,7 @@ def test_pipeline_builds_gates_and_publishes_the_world(small_world, emulator_for
     assert f"snapshot-{SNAPSHOT}" in tags
     path = hf_hub_download(
         repo_id,
-        "data/models/models-00000-of-00001.parquet",
+        "data/models/train-00000-of-00001.parquet",
         repo_type="dataset",
         endpoint=emulator.url,
         cache_dir=run.settings.data_dir / "hf-cache",
