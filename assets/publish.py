@@ -7,6 +7,7 @@ from dagster_duckdb import DuckDBResource
 from huggingface_hub import HfApi
 from huggingface_hub.utils import disable_progress_bars
 
+from orchestration.automation import FOLLOW_INPUTS, PUBLISHED_FRESHNESS
 from orchestration.publishing import previous_manifest, publish
 from orchestration.release import ReleaseSpec, ReleaseTable, build_release
 from orchestration.resources import PublishResource
@@ -37,6 +38,8 @@ def _latest_snapshot(warehouse: DuckDBResource, spec: ReleaseSpec):
     kinds={"huggingface", "parquet"},
     owners=["team:hubkg"],
     code_version="2",
+    automation_condition=FOLLOW_INPUTS,
+    freshness_policy=PUBLISHED_FRESHNESS,
 )
 def graph_dataset(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, publisher: PublishResource

@@ -11,12 +11,12 @@ from datetime import UTC, date, datetime
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from orchestration.automation import SNAPSHOT_TAG
 from orchestration.hub import entities
 from orchestration.hub.listing import LISTINGS, ListingSpec, crawl_listing
 from orchestration.hub.queue import FetchKind, QueueReport, drain, enqueue, ensure_tables
 from orchestration.resources import HubResource
 
-SNAPSHOT_TAG = "hubkg/snapshot_date"
 RAW = dict(group_name="raw", kinds={"python", "duckdb"}, owners=["team:hubkg"], code_version="1")
 
 
@@ -90,7 +90,16 @@ def build_queue_asset(kind: FetchKind, keys_sql: str, deps: list[str], descripti
     return _queue
 
 
-@dg.asset(key=["raw", "accounts"], deps=[dg.AssetKey(["raw", d]) for d in ("likers", "papers")], **RAW)
+ACCOUNT_KINDS = (entities.PRINCIPALS, *(kind for kind, _ in entities.SOCIAL))
+
+
+@dg.multi_asset(
+    name="accounts",
+    specs=[
+        dg.AssetSpec(["raw", kind.name], deps=[dg.AssetKey(["raw", d]) for d in ("likers", "papers")], **RAW)
+        for kind in ACCOUNT_KINDS
+    ],
+)
 def accounts(context: dg.AssetExecutionContext, hub: HubResource, warehouse: DuckDBResource):
     """Users and organisations (overviews), user followers, org followers and org members. No endpoint lists
     accounts, so names are discovered from authors, collection owners, likers, paper authors, followers and
@@ -117,15 +126,15 @@ def accounts(context: dg.AssetExecutionContext, hub: HubResource, warehouse: Duc
             "WHERE snapshot_date = ?",
             [snapshot],
         ).fetchone()
-    return dg.MaterializeResult(
-        metadata={
-            "snapshot_date": str(snapshot),
-            "users": users,
-            "organizations": orgs,
-            "discovery_rounds": rounds,
-            **_queue_metadata(list(reports.values()), client.requests),
-        }
-    )
+    for kind in ACCOUNT_KINDS:
+        report = reports.get(kind.name, QueueReport(kind.name, 0, 0, 0, 0, 0.0))
+        extra = (
+            {"users": users, "organizations": orgs, "discovery_rounds": rounds} if kind is entities.PRINCIPALS else {}
+        )
+        yield dg.MaterializeResult(
+            asset_key=["raw", kind.name],
+            metadata={"snapshot_date": str(snapshot), **extra, **_queue_metadata([report], client.requests)},
+        )
 
 
 def _merge(reports: dict[str, QueueReport], report: QueueReport) -> None:

@@ -1,13 +1,16 @@
-"""`hubkg` command: the demo against the Hub emulator, and the Dagster UI wired to it."""
+"""`hubkg` command: the demo against the Hub emulator, the Dagster UI wired to it, and SQL on the serving copy."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import duckdb
 
 from orchestration.emulator_process import SAMPLE_WORLD, emulator_environment, running_emulator
 from orchestration.settings import PROJECT_ROOT, Settings
@@ -17,6 +20,7 @@ DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
 
 def _pipeline_env(url: str) -> dict[str, str]:
     DAGSTER_HOME.mkdir(exist_ok=True)
+    shutil.copyfile(PROJECT_ROOT / "orchestration" / "dagster.yaml", DAGSTER_HOME / "dagster.yaml")
     return {
         **os.environ,
         **emulator_environment(url),
@@ -30,7 +34,6 @@ def _bin(name: str) -> str:
 
 
 def _summary(settings: Settings, url: str) -> None:
-    import duckdb
     from huggingface_hub import HfApi
 
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
@@ -45,8 +48,7 @@ def _summary(settings: Settings, url: str) -> None:
         f"  published      dataset {repo_id} on the emulator: {len(files)} files ({', '.join(sorted(files))})\n"
         f"  releases       {settings.data_dir / 'releases'}\n"
         f"  Dagster runs   DAGSTER_HOME={DAGSTER_HOME}; open the UI with `make ui` (http://127.0.0.1:3000)\n"
-        f"  SQL            {_bin('python')} -c \"import duckdb; print(duckdb.connect('{settings.warehouse_path}',"
-        " read_only=True).sql('from kg.models limit 5'))\""
+        f'  SQL            {_bin("hubkg")} query "select count(*) from kg.models"  (serving copy, never blocks runs)'
     )
 
 
@@ -80,6 +82,23 @@ def ui(world: Path, port: int) -> int:
             return 0
 
 
+def query(sql: str, output: str) -> int:
+    """Run SQL on the serving copy and print it as a table, CSV or JSON."""
+    from orchestration.serving import query as run_query
+
+    try:
+        relation = run_query(sql, Settings.from_env().data_dir)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        print(f"hubkg query: {exc}", file=sys.stderr)
+        return 2
+    if output == "table":
+        relation.show(max_rows=1000, max_width=250)
+    else:
+        frame = relation.df()
+        print(frame.to_csv(index=False) if output == "csv" else frame.to_json(orient="records", date_format="iso"))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hubkg", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -88,7 +107,12 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--world", type=Path, default=SAMPLE_WORLD, help="world directory to serve")
         if name == "ui":
             cmd.add_argument("--port", type=int, default=3000)
+    sql = sub.add_parser("query", help="run SQL against the serving copy of the last good build")
+    sql.add_argument("sql")
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table", dest="output")
     args = parser.parse_args(argv)
+    if args.command == "query":
+        return query(args.sql, args.output)
     if args.command == "demo":
         return demo(args.world)
     return ui(args.world, args.port)

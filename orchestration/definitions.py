@@ -1,28 +1,33 @@
-"""The one entry point: assets, checks, resources and jobs of HubKG."""
+"""The one entry point: assets, checks, resources, jobs and schedules of HubKG."""
 
 import dagster as dg
 
 from assets.publish import graph_dataset
+from assets.serving import serving_warehouse
 from assets.snapshot import snapshot_assets
 from assets.transform import hubkg_dbt_models
+from orchestration.automation import WAREHOUSE_TAG, build_daily_schedule
 from orchestration.checks import gate_checks
 from orchestration.resources import build_resources
 from orchestration.settings import Settings
 
-# One warehouse file, one writer: the whole pipeline runs in one process, step after step.
+# One warehouse file, one writer: a run executes its steps in one process, one after the other, and the
+# `hubkg/warehouse` tag lets the run queue (dagster.yaml) admit one such run at a time.
 refresh_job = dg.define_asset_job(
     "hubkg_refresh",
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
-    description="Snapshot the Hub, build the graph, run the gates, publish.",
+    tags=WAREHOUSE_TAG,
+    description="Snapshot the Hub, build the graph, run the gates, publish, refresh the serving copy.",
 )
 
 
 def build_defs(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*snapshot_assets, hubkg_dbt_models, graph_dataset],
+        assets=[*snapshot_assets, hubkg_dbt_models, graph_dataset, serving_warehouse],
         asset_checks=gate_checks,
         jobs=[refresh_job],
+        schedules=[build_daily_schedule(refresh_job.name)],
         resources=build_resources(settings),
     )
 

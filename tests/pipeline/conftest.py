@@ -8,9 +8,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from assets.snapshot import SNAPSHOT_TAG
 from hub_emulator.generate import generate_world
 from hub_emulator.server import HubEmulator
+from orchestration.automation import SNAPSHOT_TAG
 from orchestration.definitions import build_defs
 from orchestration.settings import Settings
 
@@ -68,18 +68,30 @@ def emulator_for(tmp_path: Path) -> Iterator:
         emulator.stop()
 
 
+def run_refresh(
+    emulator: HubEmulator,
+    data_dir: Path,
+    page_size: int = 50,
+    snapshot: str = SNAPSHOT,
+    extra_assets: tuple = (),
+    **settings_overrides,
+) -> PipelineRun:
+    """Run the `hubkg_refresh` job in process against an emulator (plus `extra_assets` not wired in yet)."""
+    settings = Settings(endpoint=emulator.url, data_dir=data_dir, page_size=page_size, **settings_overrides)
+    defs = build_defs(settings)
+    if extra_assets:
+        defs = dg.Definitions.merge(defs, dg.Definitions(assets=list(extra_assets)))
+    result = defs.resolve_job_def("hubkg_refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags={SNAPSHOT_TAG: snapshot}
+    )
+    return PipelineRun(result, settings, emulator)
+
+
 @pytest.fixture
 def run_pipeline(tmp_path: Path):
     """Run the `hubkg_refresh` job in process against an emulator and return what happened."""
 
     def run(emulator: HubEmulator, page_size: int = 50, **settings_overrides) -> PipelineRun:
-        settings = Settings(
-            endpoint=emulator.url, data_dir=tmp_path / "data", page_size=page_size, **settings_overrides
-        )
-        defs = build_defs(settings)
-        result = defs.get_job_def("hubkg_refresh").execute_in_process(
-            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags={SNAPSHOT_TAG: SNAPSHOT}
-        )
-        return PipelineRun(result, settings, emulator)
+        return run_refresh(emulator, tmp_path / "data", page_size, **settings_overrides)
 
     return run

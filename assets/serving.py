@@ -1,0 +1,37 @@
+"""Serving layer: the read-only copy of the last build that passed its gates, for SQL users."""
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.publish import GRAPH
+from orchestration.automation import FOLLOW_INPUTS
+from orchestration.resources import DataDirResource
+from orchestration.serving import refresh_serving_copy
+
+
+@dg.asset(
+    key=["serving", "warehouse"],
+    group_name="serving",
+    deps=[dg.AssetKey(t.table.split(".")) for t in GRAPH.tables],
+    kinds={"duckdb"},
+    owners=["team:hubkg"],
+    code_version="1",
+    automation_condition=FOLLOW_INPUTS,
+)
+def serving_warehouse(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDirResource
+) -> dg.MaterializeResult:
+    """A read-only copy of the published layers (`kg`, …) of the last build that passed its blocking gates,
+    swapped in atomically. `hubkg query` reads it, so queries never block a run or see a half-built state."""
+    with warehouse.get_connection() as con:
+        counts = refresh_serving_copy(con, Path(data_dir.path), context.run_id)
+        previews = {
+            name: con.execute(f"SELECT * FROM {name} LIMIT 5").df().to_markdown(index=False)
+            for name in list(counts)[:3]
+        }
+    preview_md = "\n\n".join(f"**{name}** ({counts[name]:,} rows)\n\n{md}" for name, md in previews.items())
+    return dg.MaterializeResult(
+        metadata={"tables": dg.MetadataValue.json(counts), "preview": dg.MetadataValue.md(preview_md)}
+    )
