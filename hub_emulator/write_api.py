@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote, parse_qs
+from urllib.parse import parse_qs, unquote
 
 import yaml
 
