@@ -23,7 +23,7 @@ MALFORMED_RETRIES = 3
 
 
 class MalformedPage(ValueError):
-    """A page whose body is not the JSON array the endpoint promises."""
+    """A body that is not the JSON the endpoint promises (kept with the next page link, if any)."""
 
     def __init__(self, url: str, reason: str, body: str, next_url: str | None) -> None:
         super().__init__(f"{reason} at {url}")
@@ -61,20 +61,29 @@ class HubClient:
         hf_raise_for_status(response)
         return response
 
+    def get_json(self, url: str, params: Sequence[tuple[str, Any]] | None = None, expect: type = dict) -> Any:
+        """GET a JSON body of type `expect`; re-read malformed bodies, then raise `MalformedPage`."""
+        return self._parsed(url, params, expect)[0]
+
     def get_page(self, url: str, params: Sequence[tuple[str, Any]] | None = None) -> Page:
-        """Fetch one listing page; re-read malformed bodies, then raise `MalformedPage`."""
+        """Fetch one listing page (a JSON array and its `Link: rel="next"`)."""
+        items, response = self._parsed(url, params, list)
+        return Page(str(response.url), items, response.links.get("next", {}).get("url"))
+
+    def _parsed(self, url: str, params: Sequence[tuple[str, Any]] | None, expect: type) -> tuple[Any, httpx2.Response]:
+        # Truncated transfers are the usual cause of a malformed body: re-read a few times before giving up.
         for attempt in range(MALFORMED_RETRIES + 1):
             response = self.get(url, params)
-            next_url = response.links.get("next", {}).get("url")
             try:
-                items = json.loads(response.text)
+                body = json.loads(response.text)
             except json.JSONDecodeError as exc:
                 reason = f"malformed JSON: {exc.msg} (line {exc.lineno} col {exc.colno})"
             else:
-                if isinstance(items, list):
-                    return Page(str(response.url), items, next_url)
-                reason = f"expected a JSON array, got {type(items).__name__}"
+                if isinstance(body, expect):
+                    return body, response
+                reason = f"expected a JSON {expect.__name__}, got {type(body).__name__}"
             if attempt == MALFORMED_RETRIES:
+                next_url = response.links.get("next", {}).get("url")
                 raise MalformedPage(str(response.url), reason, response.text, next_url)
         raise AssertionError("unreachable")
 

@@ -112,9 +112,43 @@ class ListingReport:
     seconds: float
 
 
+# Types the staging layer relies on. A value of another type is schema drift: the entity is kept (its raw JSON
+# is intact and staging reads the field as null) and the drift is recorded, so nothing changes silently.
+FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "author": (str,),
+    "createdAt": (str,),
+    "lastModified": (str,),
+    "downloads": (int,),
+    "downloadsAllTime": (int,),
+    "likes": (int,),
+    "trendingScore": (int, float),
+    "tags": (list,),
+    "private": (bool,),
+    "gated": (bool, str),
+    "pipeline_tag": (str,),
+    "library_name": (str,),
+    "cardData": (dict,),
+    "models": (list,),
+    "datasets": (list,),
+}
+# Keys every listing returns besides the requested `expand` fields.
+ALWAYS_RETURNED = {"_id", "id", "modelId", "slug"}
+
+
+def _drift(item: dict[str, Any]) -> list[str]:
+    return [
+        f"{name} is {type(item[name]).__name__}"
+        for name, types in FIELD_TYPES.items()
+        if item.get(name) is not None
+        and (not isinstance(item[name], types) or (isinstance(item[name], bool) and bool not in types))
+    ]
+
+
 def _split_valid(spec: ListingSpec, url: str, items: list[Any]) -> tuple[list[tuple], list[dict]]:
-    """Keep entities that carry their keys as `(key, id, body)`; the rest become quarantine rows with the reason."""
+    """Keep entities that carry their keys as `(key, id, body)`; the rest become quarantine rows with the reason.
+    Kept entities with drifted field types, and fields nobody asked for, are recorded too."""
     good, bad = [], []
+    unknown: set[str] = set()
     for index, item in enumerate(items):
         locator = f"{url}#{index}"
         if not isinstance(item, dict):
@@ -124,6 +158,14 @@ def _split_valid(spec: ListingSpec, url: str, items: list[Any]) -> tuple[list[tu
             bad.append(warehouse.quarantine_row(spec.source, locator, reason, item))
         else:
             good.append((item[spec.key_field], item[spec.id_field], item))
+            if drift := _drift(item):
+                reason = f"schema drift (entity kept): {', '.join(drift)}"
+                bad.append(warehouse.quarantine_row(spec.source, locator, reason, item))
+            if spec.expand:
+                unknown |= item.keys() - set(spec.expand) - ALWAYS_RETURNED
+    if unknown:
+        reason = f"unknown fields (kept in raw JSON): {', '.join(sorted(unknown))}"
+        bad.append(warehouse.quarantine_row(spec.source, url, reason, sorted(unknown)))
     return good, bad
 
 

@@ -88,14 +88,14 @@ def _fetch_one(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
                 for page in client.iter_pages(url, [("limit", kind.page_size)]):
                     items.extend(page.items)
             else:
-                items = [client.get(url).json()]
+                items = [client.get_json(url)]
             return _Outcome(key, "done", variant, items)
         except HfHubHTTPError as exc:
             status = exc.response.status_code if exc.response is not None else None
             if status == 404:
                 continue
             return _Outcome(key, "failed", reason=f"HTTP {status}: {str(exc).splitlines()[0]}")
-        except (MalformedPage, json.JSONDecodeError) as exc:
+        except MalformedPage as exc:
             return _Outcome(key, "failed", reason=f"malformed response: {exc}")
     return _Outcome(key, "missing", reason="404: not found on the Hub (deleted, private or misspelled)")
 
@@ -171,7 +171,12 @@ def drain(
     batch: int = 200,
     log: Callable[[str], None] = print,
 ) -> QueueReport:
-    """Fetch every pending key of `kind` for `snapshot`, committing batch by batch."""
+    """Fetch every pending key of `kind` for `snapshot`, committing batch by batch. Keys that failed in an
+    earlier attempt (after all retries) are tried again; 404s stay `missing`."""
+    con.execute(
+        "UPDATE raw.fetch_queue SET status = 'pending' WHERE snapshot_date = ? AND kind = ? AND status = 'failed'",
+        [snapshot, kind.name],
+    )
     started = time.monotonic()
     report = QueueReport(kind.name, 0, 0, 0, 0, 0.0)
     pending_total = con.execute(

@@ -1,0 +1,35 @@
+"""Crawl fixtures: a generated world (size from HUBKG_CRAWL_TEST_NODES, default 3,000; the recorded figure in
+BENCHMARKS.md is for 50,000) and a way to snapshot it through the raw Dagster assets only."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from assets.snapshot import snapshot_assets
+from hub_emulator.generate import generate_world
+from orchestration.automation import SNAPSHOT_TAG
+from orchestration.resources import build_resources
+from orchestration.settings import Settings
+
+SNAPSHOT = "2026-11-22"
+
+
+@pytest.fixture(scope="session")
+def crawl_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    world = tmp_path_factory.mktemp("crawl") / "world"
+    generate_world(world, nodes=int(os.environ.get("HUBKG_CRAWL_TEST_NODES", "3000")), seed=11)
+    return world
+
+
+def snapshot_raw(url: str, data_dir: Path, **settings) -> dg.ExecuteInProcessResult:
+    """Materialize every raw asset against `url` into `data_dir`."""
+    resources = build_resources(Settings(endpoint=url, data_dir=data_dir, **settings))
+    return dg.materialize(
+        snapshot_assets,
+        resources=resources,
+        instance=dg.DagsterInstance.ephemeral(),
+        tags={SNAPSHOT_TAG: SNAPSHOT},
+        raise_on_error=False,
+    )
