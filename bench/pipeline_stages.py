@@ -1,0 +1,146 @@
+"""Run the pipeline stage by stage against the emulator on a generated world and print per-stage figures.
+
+    .venv/bin/python bench/pipeline_stages.py --nodes 26143 [--seed 0] [--work /tmp/hubkg-bench]
+
+Each stage is a separate `dagster asset materialize` process under `/usr/bin/time`, so the figures are the
+stage's wall time and peak RSS (dbt included); requests come from the emulator's log, served from its own
+process so it does not share the pipeline's interpreter. The transform floor is the time DuckDB needs to read
+every raw table once and write every kg table once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from orchestration.emulator_process import emulator_environment, running_emulator  # noqa: E402
+
+STAGES = {
+    "crawl": "group:raw",
+    "transform + gates": "group:staging or group:intermediate or group:kg",
+    "publish": "group:publish",
+    "serving": "group:serving",
+}
+
+
+def _lines(path: Path) -> int:
+    return sum(1 for _ in path.open()) if path.exists() else 0
+
+
+def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB) of a command, via /usr/bin/time."""
+    stats = Path(env["HUBKG_DATA_DIR"]) / "time.txt"
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "%e %M", "-o", str(stats), *command],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if result.returncode != 0:
+        sys.exit(f"{command} failed:\n{result.stderr[-4000:]}")
+    wall, rss_kib = stats.read_text().split()[-2:]
+    return float(wall), int(rss_kib) / 1024
+
+
+def transform_floor(warehouse: Path) -> float:
+    """Seconds for DuckDB to read every raw table (parsing each JSON body) and write every kg table once."""
+    with duckdb.connect(str(warehouse)) as con:
+        started = time.monotonic()
+        raw = con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw' AND table_type = 'BASE TABLE'"
+        ).fetchall()
+        for (table,) in raw:
+            columns = [
+                c
+                for (c,) in con.execute(
+                    f"SELECT column_name FROM information_schema.columns "
+                    f"WHERE table_schema = 'raw' AND table_name = '{table}'"
+                ).fetchall()
+            ]
+            probe = "sum(length(json_keys(body)))" if "body" in columns else "count(*)"
+            con.execute(f"SELECT {probe} FROM raw.{table}").fetchall()
+        con.execute("CREATE SCHEMA IF NOT EXISTS floor_copy")
+        kg = con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'kg' AND table_type = 'BASE TABLE'"
+        ).fetchall()
+        for (table,) in kg:
+            con.execute(f'CREATE OR REPLACE TABLE floor_copy."{table}" AS SELECT * FROM kg."{table}"')
+        seconds = time.monotonic() - started
+        con.execute("DROP SCHEMA floor_copy CASCADE")
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--nodes", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/hubkg-bench"))
+    args = parser.parse_args()
+    world = args.work / f"world-{args.nodes}-{args.seed}"
+    if not (world / "world.json").exists():
+        started = time.monotonic()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "hub_emulator",
+                "generate",
+                "--nodes",
+                str(args.nodes),
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(world),
+            ],
+            check=True,
+            cwd=ROOT,
+        )
+        print(f"generated {world} in {time.monotonic() - started:.1f} s")
+    counts = json.loads((world / "world.json").read_text())["counts"]
+    entities = sum(counts["nodes"].values())
+    run_dir = args.work / f"run-{args.nodes}-{args.seed}-{int(time.time())}"
+    log = run_dir / "requests.jsonl"
+    with running_emulator(world, run_dir / "hub", log=log) as url:
+        env = {
+            **os.environ,
+            **emulator_environment(url),
+            "HUBKG_DATA_DIR": str(run_dir),
+            "DAGSTER_HOME": str(run_dir / "dagster_home"),
+            "GX_ANALYTICS_ENABLED": "false",
+        }
+        Path(env["DAGSTER_HOME"]).mkdir(parents=True)
+        dagster = str(Path(sys.executable).parent / "dagster")
+        rows = []
+        for stage, selection in STAGES.items():
+            before = _lines(log)
+            wall, rss = _timed(
+                [dagster, "asset", "materialize", "-m", "orchestration.definitions", "--select", selection], env
+            )
+            rows.append((stage, wall, rss, _lines(log) - before))
+            print(f"{stage:18s} {wall:9.1f} s  {rss:8.0f} MiB  {_lines(log) - before:9d} requests", flush=True)
+    floor = transform_floor(run_dir / "hubkg.duckdb")
+    print(f"\nworld: {args.nodes} nodes ({entities} entities), seed {args.seed}")
+    print("| stage | wall s | peak RSS MiB | requests | entities/s |")
+    print("|---|---|---|---|---|")
+    for stage, wall, rss, requests in rows:
+        print(f"| {stage} | {wall:.1f} | {rss:.0f} | {requests} | {entities / wall:,.0f} |")
+    transform = next(wall for stage, wall, _, _ in rows if stage.startswith("transform"))
+    print(f"| transform floor (DuckDB read raw + write kg once) | {floor:.1f} | | | |")
+    print(f"transform / floor = {transform / floor:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
