@@ -43,8 +43,10 @@ def _context(gx_root: Path) -> Any:
 
 
 def read_frame(con: duckdb.DuckDBPyConnection, spec: SuiteSpec) -> pd.DataFrame:
+    """The suite's columns of the latest snapshot (tables keep every snapshot)."""
     columns = ", ".join(f'"{c}"' for c in spec.columns)
-    return con.execute(f"SELECT {columns} FROM {spec.table}").df()
+    latest = f"(SELECT max(snapshot_date) FROM {spec.table})"
+    return con.execute(f"SELECT {columns} FROM {spec.table} WHERE snapshot_date = {latest}").df()
 
 
 def validate(spec: SuiteSpec, frame: pd.DataFrame, gx_root: Path, now: datetime | None = None) -> SuiteOutcome:

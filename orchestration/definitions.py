@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from assets.exports import export_assets
 from assets.publish import graph_dataset
 from assets.serving import serving_warehouse
 from assets.snapshot import snapshot_assets
@@ -24,7 +25,7 @@ refresh_job = dg.define_asset_job(
 
 def build_defs(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*snapshot_assets, hubkg_dbt_models, graph_dataset, serving_warehouse],
+        assets=[*snapshot_assets, hubkg_dbt_models, *export_assets, graph_dataset, serving_warehouse],
         asset_checks=gate_checks,
         jobs=[refresh_job],
         schedules=[build_daily_schedule(refresh_job.name)],

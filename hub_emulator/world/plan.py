@@ -239,6 +239,24 @@ def build_plan(
         rng, len(users), cal.per_head("user_affiliatedWith_org"), user_activity, org_activity
     )
     _users_before_their_repos(user_created, (models, datasets, spaces))
+    _reach_every_user(
+        stream(seed, "reach"),
+        (models, datasets, spaces),
+        likes,
+        user_created,
+        now,
+        discovered=_discoverable_users(
+            len(users),
+            len(orgs),
+            (models, datasets, spaces),
+            (coll_is_org, coll_owner),
+            paper_users,
+            likes,
+            follow_users,
+            follow_orgs,
+            (member_orgs, member_users),
+        ),
+    )
 
     rng = stream(seed, "renames")
     renames = {repo.kind: _draw_renames(rng, repo, users, orgs, repo_ids) for repo in (models, datasets, spaces)}
@@ -500,3 +518,77 @@ def _draw_hostile(rng: np.random.Generator, repos: Repos, share: float) -> np.nd
         return np.zeros(0, dtype=np.int64)
     n = min(len(carded), max(3, int(round(share * len(carded)))))
     return np.sort(rng.choice(carded, size=n, replace=False))
+
+
+def _discoverable_users(
+    n_users: int,
+    n_orgs: int,
+    all_repos: tuple[Repos, ...],
+    collection_owners: tuple[np.ndarray, np.ndarray],
+    paper_users: Links,
+    likes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+    follow_users: tuple[np.ndarray, np.ndarray],
+    follow_orgs: tuple[np.ndarray, np.ndarray],
+    members: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Users a crawler can find, as on the real Hub: no endpoint lists accounts, so names come from repo and
+    collection owners, paper authors and likers, then from the followers of found users and the followers and
+    members of found orgs (``/following`` is not read), until nothing new appears."""
+    users = np.zeros(n_users, dtype=bool)
+    orgs = np.zeros(n_orgs, dtype=bool)
+    coll_is_org, coll_owner = collection_owners
+    for repos in all_repos:
+        users[repos.owner[~repos.owner_is_org]] = True
+        orgs[repos.owner[repos.owner_is_org]] = True
+    users[coll_owner[~coll_is_org]] = True
+    orgs[coll_owner[coll_is_org]] = True
+    users[paper_users.targets[paper_users.targets >= 0]] = True
+    for _, user, _ in likes.values():
+        users[user] = True
+    follower, followee = follow_users
+    org_follower, followed_org = follow_orgs
+    member_org, member_user = members
+    users[org_follower[orgs[followed_org]]] = True
+    users[member_user[orgs[member_org]]] = True
+    while True:  # follower chains: each round reads the follower lists of the users found in the last one
+        found = followee[users[followee] & ~users[follower]]
+        if len(found) == 0:
+            return users
+        users[follower[np.isin(followee, found)]] = True
+
+
+def _reach_every_user(
+    rng: np.random.Generator,
+    all_repos: tuple[Repos, ...],
+    likes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+    user_created: np.ndarray,
+    now: int,
+    discovered: np.ndarray,
+) -> None:
+    """Give every undiscoverable user one like, so the world's truth is reachable by a crawl.
+
+    The like is taken over from a user with several likes (who keeps at least one), so like volumes and
+    counters stay exactly as calibrated; the repo keeps its position in the by-repo order.
+    """
+    lonely = np.flatnonzero(~discovered)
+    if len(lonely) == 0:
+        return
+    kinds = [repos.kind for repos in all_repos]
+    owner = np.concatenate([likes[k][1] for k in kinds])
+    kind_of = np.repeat(np.arange(len(kinds)), [len(likes[k][1]) for k in kinds])
+    index_in_kind = np.concatenate([np.arange(len(likes[k][1])) for k in kinds])
+    # A donor gives away all but its first like: order likes by user, drop each user's first.
+    order = np.argsort(owner, kind="stable")
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = owner[order][1:] != owner[order][:-1]
+    pool = order[~first]
+    take = rng.choice(pool, size=min(len(lonely), len(pool)), replace=False)
+    for k, repos in enumerate(all_repos):
+        mine = take[kind_of[take] == k]
+        if len(mine) == 0:
+            continue
+        repo, user, when = likes[repos.kind]
+        slots = index_in_kind[mine]
+        user[slots] = lonely[np.flatnonzero(kind_of[take] == k)]
+        low = np.maximum(repos.created[repo[slots]], user_created[user[slots]]) + 60
+        when[slots] = np.minimum(between(rng, low, now), now)

@@ -1,8 +1,8 @@
 """What the per-entity crawls fetch, and how their keys are discovered from what the snapshot already holds.
 
 There is no endpoint that lists users or organisations: names are discovered from repo authors, collection
-owners, likers, paper authors, followers and members, resolved as a user (else an org), and their social lists
-are read — which discovers more names, until nothing new appears. Lists whose counters say they are empty
+owners, likers, paper authors, followers, members and users' org lists, resolved as a user (else an org), and
+their social lists are read — which discovers more names, until nothing new appears. Lists whose counters say they are empty
 (`likes`, `numFollowers`, `numUsers` = 0) are never requested.
 """
 
@@ -53,6 +53,9 @@ PRINCIPAL_KEYS = " UNION ".join(
     ]
     + [
         "SELECT body -> 'owner' ->> 'name' FROM raw.collections WHERE snapshot_date = ?",
+        # Organisations a user belongs to, as the user's overview lists them (finds orgs without repos).
+        "SELECT org ->> 'name' FROM raw.principals, unnest(from_json(body -> 'orgs', '[\"JSON\"]')) t(org) "
+        "WHERE snapshot_date = ? AND variant = 'user'",
         "SELECT coalesce(author -> 'user' ->> 'user', author -> 'user' ->> 'name') FROM raw.papers, "
         "unnest(from_json(body -> 'authors', '[\"JSON\"]')) t(author) WHERE snapshot_date = ?",
         *(

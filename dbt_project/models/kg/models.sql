@@ -1,21 +1,47 @@
 -- HuggingKG's model entity, plus the attributes users ask for (all-time downloads, gating, parameter count,
--- card presence). Plural table names: `user` is a reserved word, so every entity table is plural.
+-- base models, card presence). Plural table names: `user` is a reserved word, so every entity table is plural.
+-- Tags are bucketed like HuggingKG's: region, license, languages (card `language`), libraries, the task label, and
+-- the remaining bare tags as `other`.
+with lineage as (
+    select model_id, list(base_model_id order by base_model_id) as base_models
+    from {{ ref('int_model_lineage') }}
+    group by model_id
+),
+
+tasks as (select task_id, label from {{ ref('stg_tasks') }})
+
 select
-    model_id as id,
-    object_id,
-    split_part(model_id, '/', 2) as name,
-    author,
-    created_at,
-    last_modified,
-    downloads,
-    downloads_all_time,
-    likes,
-    trending_score,
-    library_name,
-    pipeline_tag,
-    {{ tag_values('tags', 'license') }}[1] as license,
-    gated,
-    parameters,
-    card_data is not null and card_data::varchar not in ('null', '{}') as has_card,
-    snapshot_date
-from {{ ref('stg_models') }}
+    m.model_id as id,
+    m.object_id,
+    split_part(m.model_id, '/', 2) as name,
+    m.author,
+    m.created_at,
+    m.last_modified,
+    m.downloads,
+    m.downloads_all_time,
+    m.likes,
+    m.trending_score,
+    m.library_name,
+    list_distinct(list_filter(
+        [m.library_name] || {{ json_string_or_list("m.card_data -> '$.library_name'") }}, lambda x: x is not null
+    )) as libraries,
+    m.pipeline_tag,
+    t.label as pipeline_tag_label,
+    {{ tag_values('m.tags', 'license') }}[1] as license,
+    {{ tag_values('m.tags', 'region') }}[1] as region,
+    {{ json_string_or_list("m.card_data -> '$.language'") }} as languages,
+    list_filter(
+        m.tags,
+        lambda x: strpos(x, ':') = 0
+            and x is distinct from m.library_name
+            and x is distinct from m.pipeline_tag
+            and not list_contains({{ json_string_or_list("m.card_data -> '$.language'") }}, x)
+    ) as other,
+    m.gated,
+    m.parameters,
+    l.base_models,
+    m.card_data is not null and m.card_data::varchar not in ('null', '{}') as has_card,
+    m.snapshot_date
+from {{ ref('stg_models') }} as m
+left join lineage as l using (model_id)
+left join tasks as t on t.task_id = m.pipeline_tag

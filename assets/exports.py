@@ -1,0 +1,124 @@
+"""Exports layer: the latest knowledge-graph snapshot as files, written by DuckDB `COPY` (no rows pass Python).
+
+`<data_dir>/exports/<snapshot>/` holds
+- `triples.txt`: `head<TAB>relation<TAB>tail`, raw ids and HuggingKG relation names (as HuggingKG's triples file);
+- `nodes/<type>.parquet`: one file per node type with its attributes (`tasks`, `models`, ..., `organizations`);
+- `relations/<relation>.parquet`: one file per HuggingKG relation, columns named as HuggingKG's keys;
+- `dangling_edges.parquet`: stated edges whose endpoint is missing, with the reason.
+The folder is written next to its final place and renamed into it, so readers never see half an export.
+"""
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from orchestration.resources import DataDirResource
+
+NODE_TABLES = ("tasks", "models", "datasets", "spaces", "papers", "collections", "users", "organizations")
+# HuggingKG's 30 relations, as in dbt_project/macros/kg_relations.sql (tests/kg checks both lists agree).
+RELATIONS = (
+    "model_definedFor_task",
+    "model_adapter_model",
+    "model_finetune_model",
+    "model_merge_model",
+    "model_quantized_model",
+    "model_trainedOrFineTunedOn_dataset",
+    "model_cite_paper",
+    "dataset_definedFor_task",
+    "dataset_cite_paper",
+    "space_use_model",
+    "space_use_dataset",
+    "collection_contain_model",
+    "collection_contain_dataset",
+    "collection_contain_space",
+    "collection_contain_paper",
+    "user_publish_model",
+    "user_publish_dataset",
+    "user_publish_space",
+    "user_publish_paper",
+    "user_own_collection",
+    "user_like_model",
+    "user_like_dataset",
+    "user_like_space",
+    "user_follow_user",
+    "user_follow_org",
+    "user_affiliatedWith_org",
+    "org_publish_model",
+    "org_publish_dataset",
+    "org_publish_space",
+    "org_own_collection",
+)
+KG_TABLES = (*NODE_TABLES, *RELATIONS, "kg_nodes", "kg_edges", "kg_dangling_edges")
+
+
+def _copy(con, query: str, target: Path, options: str = "format parquet, compression zstd") -> int:
+    con.execute(f"COPY ({query}) TO '{target}' ({options})")
+    return con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+
+
+@dg.asset(
+    key=["exports", "graph_files"],
+    group_name="exports",
+    deps=[dg.AssetKey(["kg", table]) for table in KG_TABLES],
+    kinds={"duckdb", "parquet"},
+    owners=["team:hubkg"],
+    code_version="1",
+)
+def graph_files(warehouse: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
+    """The latest snapshot of the graph as `triples.txt` plus one parquet file per node type and relation."""
+    root = Path(data_dir.path) / "exports"
+    with warehouse.get_connection() as con:
+        snapshot = con.execute("SELECT max(snapshot_date) FROM kg.kg_nodes").fetchone()[0]
+        if snapshot is None:
+            raise dg.Failure("kg.kg_nodes is empty: nothing to export")
+        final = root / snapshot.isoformat()
+        staging = root / f".{snapshot.isoformat()}.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        (staging / "nodes").mkdir(parents=True)
+        (staging / "relations").mkdir()
+        # The snapshot is a date read back from the warehouse, safe to inline (COPY takes no parameters).
+        where = f"WHERE snapshot_date = DATE '{snapshot.isoformat()}'"
+        triples = _copy(
+            con,
+            f"SELECT head, relation, tail FROM kg.kg_edges {where} ORDER BY relation, head, tail",
+            staging / "triples.txt",
+            "format csv, delimiter '\t', header false, quote '', escape ''",
+        )
+        nodes = {
+            t: _copy(
+                con,
+                f"SELECT * EXCLUDE (snapshot_date) FROM kg.{t} {where} ORDER BY 1",
+                staging / "nodes" / f"{t}.parquet",
+            )
+            for t in NODE_TABLES
+        }
+        relations = {
+            r: _copy(
+                con,
+                f'SELECT * EXCLUDE (snapshot_date) FROM kg."{r}" {where} ORDER BY 1, 2',
+                staging / "relations" / f"{r}.parquet",
+            )
+            for r in RELATIONS
+        }
+        dangling = _copy(
+            con,
+            f"SELECT * EXCLUDE (snapshot_date) FROM kg.kg_dangling_edges {where} ORDER BY relation, head, tail",
+            staging / "dangling_edges.parquet",
+        )
+    shutil.rmtree(final, ignore_errors=True)
+    staging.rename(final)
+    return dg.MaterializeResult(
+        metadata={
+            "snapshot_date": snapshot.isoformat(),
+            "folder": str(final),
+            "triples": dg.MetadataValue.int(triples),
+            "nodes": dg.MetadataValue.json(nodes),
+            "relations": dg.MetadataValue.json(relations),
+            "dangling_edges": dg.MetadataValue.int(dangling),
+        }
+    )
+
+
+export_assets = [graph_files]

@@ -1,0 +1,19 @@
+-- Parsed `<prefix>:<value>` tags of every repo (base_model, dataset, arxiv, license, language, task_categories,
+-- region, ...), one row per distinct tag. Bare tags (no colon) stay in the staging lists.
+with tags as (
+    select snapshot_date, 'model' as repo_type, model_id as repo_id, unnest(tags) as tag from {{ ref('stg_models') }}
+    union all
+    select snapshot_date, 'dataset', dataset_id, unnest(tags) from {{ ref('stg_datasets') }}
+    union all
+    select snapshot_date, 'space', space_id, unnest(tags) from {{ ref('stg_spaces') }}
+)
+
+select distinct
+    snapshot_date,
+    repo_type,
+    repo_id,
+    split_part(tag, ':', 1) as prefix,
+    substr(tag, strpos(tag, ':') + 1) as value,
+    tag
+from tags
+where strpos(tag, ':') > 1

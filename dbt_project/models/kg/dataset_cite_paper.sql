@@ -1,0 +1,2 @@
+-- HuggingKG `dataset_cite_paper`.
+{{ relation_mart('dataset_cite_paper') }}

@@ -1,0 +1,2 @@
+-- HuggingKG `dataset_definedFor_task`.
+{{ relation_mart('dataset_definedFor_task') }}

@@ -1,0 +1,61 @@
+-- Nodes and edges added, removed or changed (attributes hash differs) between the snapshot being built and the
+-- previous snapshot in kg_nodes / kg_edges. The first snapshot has no previous one, hence no rows.
+with current_snapshot as (select {{ build_snapshot_date() }} as snapshot_date),
+
+previous_snapshot as (
+    select max(n.snapshot_date) as snapshot_date
+    from {{ ref('kg_nodes') }} as n, current_snapshot as c
+    where n.snapshot_date < c.snapshot_date
+),
+
+nodes_now as (
+    select * from {{ ref('kg_nodes') }} where snapshot_date = (select snapshot_date from current_snapshot)
+),
+
+nodes_before as (
+    select * from {{ ref('kg_nodes') }} where snapshot_date = (select snapshot_date from previous_snapshot)
+),
+
+edges_now as (
+    select * from {{ ref('kg_edges') }} where snapshot_date = (select snapshot_date from current_snapshot)
+),
+
+edges_before as (
+    select * from {{ ref('kg_edges') }} where snapshot_date = (select snapshot_date from previous_snapshot)
+),
+
+node_changes as (
+    select
+        'node' as element,
+        case when b.node_id is null then 'added' when n.node_id is null then 'removed' else 'changed' end as change,
+        coalesce(n.node_type, b.node_type) as node_type,
+        coalesce(n.node_id, b.node_id) as node_id,
+        null::varchar as relation,
+        null::varchar as head,
+        null::varchar as tail
+    from nodes_now as n
+    full outer join nodes_before as b on b.node_type = n.node_type and b.node_id = n.node_id
+    where b.node_id is null or n.node_id is null or b.attributes_hash is distinct from n.attributes_hash
+),
+
+edge_changes as (
+    select
+        'edge' as element,
+        case when b.head is null then 'added' when n.head is null then 'removed' else 'changed' end as change,
+        null::varchar as node_type,
+        null::varchar as node_id,
+        coalesce(n.relation, b.relation) as relation,
+        coalesce(n.head, b.head) as head,
+        coalesce(n.tail, b.tail) as tail
+    from edges_now as n
+    full outer join edges_before as b on b.relation = n.relation and b.head = n.head and b.tail = n.tail
+    where b.head is null or n.head is null or b.attributes_hash is distinct from n.attributes_hash
+)
+
+select
+    c.*,
+    p.snapshot_date as previous_snapshot_date,
+    (select snapshot_date from current_snapshot) as snapshot_date
+from (select * from node_changes union all select * from edge_changes) as c
+cross join previous_snapshot as p
+where p.snapshot_date is not null

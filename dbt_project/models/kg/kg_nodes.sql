@@ -1,0 +1,18 @@
+-- Every node of the snapshot, all types in one table. `attributes_hash` fingerprints the node's attributes, so
+-- kg_changes can tell a changed node (e.g. new download count) from an unchanged one.
+{%- set entities = [
+    ('task', 'tasks', 'id'), ('model', 'models', 'id'), ('dataset', 'datasets', 'id'), ('space', 'spaces', 'id'),
+    ('paper', 'papers', 'id'), ('collection', 'collections', 'slug'), ('user', 'users', 'id'),
+    ('organization', 'organizations', 'id'),
+] %}
+{%- for node_type, model, key in entities %}
+{% if not loop.first %}union all{% endif %}
+select
+    e.{{ key }} as node_id,
+    '{{ node_type }}' as node_type,
+    md5(to_json(e)::varchar) as attributes_hash,
+    {{ build_snapshot_date() }} as snapshot_date
+from (
+    select * exclude (snapshot_date) from {{ ref(model) }} where snapshot_date = {{ build_snapshot_date() }}
+) as e
+{%- endfor %}

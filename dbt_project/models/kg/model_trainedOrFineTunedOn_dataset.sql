@@ -1,0 +1,2 @@
+-- HuggingKG `model_trainedOrFineTunedOn_dataset`.
+{{ relation_mart('model_trainedOrFineTunedOn_dataset') }}

@@ -1,0 +1,2 @@
+-- HuggingKG `org_own_collection`.
+{{ relation_mart('org_own_collection') }}

@@ -1,0 +1,2 @@
+-- HuggingKG `org_publish_model`.
+{{ relation_mart('org_publish_model') }}

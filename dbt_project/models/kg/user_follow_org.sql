@@ -1,0 +1,2 @@
+-- HuggingKG `user_follow_org`.
+{{ relation_mart('user_follow_org') }}

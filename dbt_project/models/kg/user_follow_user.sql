@@ -1,0 +1,2 @@
+-- HuggingKG `user_follow_user`.
+{{ relation_mart('user_follow_user') }}

@@ -1,0 +1,2 @@
+-- HuggingKG `user_own_collection`.
+{{ relation_mart('user_own_collection') }}

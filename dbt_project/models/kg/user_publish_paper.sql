@@ -1,0 +1,2 @@
+-- HuggingKG `user_publish_paper`.
+{{ relation_mart('user_publish_paper') }}

@@ -1,0 +1,18 @@
+-- One row per collection, in full (every item).
+with rows as ({{ entity_rows('collections') }})
+
+select
+    snapshot_date,
+    observed_at,
+    key as collection_slug,
+    {{ json_text('title') }} as title,
+    {{ json_text('description') }} as description,
+    {{ json_bigint('upvotes') }} as upvotes,
+    {{ json_ts('lastUpdated') }} as last_updated,
+    {{ json_text('theme') }} as theme,
+    {{ json_bool('private') }} as is_private,
+    {{ json_value('gating') }}::varchar as gating,
+    body -> '$.owner' ->> 'name' as owner_name,
+    body -> '$.owner' ->> 'type' as owner_type,
+    coalesce(from_json(body -> '$.items', '["JSON"]'), []) as items
+from rows

@@ -1,0 +1,13 @@
+-- One row per paper page (arXiv id) the Hub knows.
+with rows as ({{ entity_rows('papers') }})
+
+select
+    snapshot_date,
+    observed_at,
+    key as arxiv_id,
+    {{ json_text('title') }} as title,
+    {{ json_text('summary') }} as summary,
+    {{ json_ts('publishedAt') }} as published_at,
+    {{ json_bigint('upvotes') }} as upvotes,
+    coalesce(from_json(body -> '$.authors', '["JSON"]'), []) as authors
+from rows

@@ -1,0 +1,214 @@
+"""The built graph equals the world's ground truth: nodes, the 30 relations, lineage by form, dangling edges,
+history and changes between snapshots, and the exported files."""
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from assets.exports import NODE_TABLES, RELATIONS
+from tests.kg.conftest import FIRST, SECOND, Build
+
+LINEAGE = ("model_adapter_model", "model_finetune_model", "model_merge_model", "model_quantized_model")
+NODE_TYPE_OF_TABLE = dict(
+    zip(NODE_TABLES, ("task", "model", "dataset", "space", "paper", "collection", "user", "organization"), strict=True)
+)
+
+
+def lineage_truth(build: Build) -> list[dict]:
+    path = build.world / "truth" / "lineage.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def assert_counts_match(build: Build, snapshot: str) -> None:
+    counts = build.truth["counts"]
+    nodes = dict(
+        build.sql("SELECT node_type, count(*) FROM kg.kg_nodes WHERE snapshot_date = ? GROUP BY 1", [snapshot])
+    )
+    assert nodes == counts["nodes"]
+    edges = dict(build.sql("SELECT relation, count(*) FROM kg.kg_edges WHERE snapshot_date = ? GROUP BY 1", [snapshot]))
+    assert {r: edges.get(r, 0) for r in RELATIONS} == {r: counts["relations"].get(r, 0) for r in RELATIONS}
+    dangling = build.sql(
+        "SELECT relation, count(*) FROM kg.kg_dangling_edges WHERE snapshot_date = ? GROUP BY 1", [snapshot]
+    )
+    assert dict(dangling) == counts["dangling"]
+    for table in NODE_TABLES:  # each entity table agrees with kg_nodes
+        (n,) = build.sql(f"SELECT count(*) FROM kg.{table} WHERE snapshot_date = ?", [snapshot])[0]
+        assert n == counts["nodes"][NODE_TYPE_OF_TABLE[table]], table
+    for relation in RELATIONS:  # and each relation table with kg_edges
+        (n,) = build.sql(f'SELECT count(*) FROM kg."{relation}" WHERE snapshot_date = ?', [snapshot])[0]
+        assert n == counts["relations"].get(relation, 0), relation
+
+
+def assert_lineage_by_form(build: Build, snapshot: str) -> None:
+    """Every stated lineage edge lands in its relation table (or as dangling) with the truth's strongest form."""
+    built = {
+        (base, derived): (relation, source)
+        for relation in LINEAGE
+        for base, derived, source in build.sql(
+            f'SELECT base_model_id, model_id, lineage_source FROM kg."{relation}" WHERE snapshot_date = ?', [snapshot]
+        )
+    }
+    dangling = {
+        (head, tail): (relation, source)
+        for head, relation, tail, source in build.sql(
+            "SELECT head, relation, tail, lineage_source FROM kg.kg_dangling_edges "
+            "WHERE snapshot_date = ? AND lineage_source IS NOT NULL",
+            [snapshot],
+        )
+    }
+    truth = lineage_truth(build)
+    for edge in truth:
+        found = (dangling if edge["dangling"] else built).get((edge["base"], edge["derived"]))
+        assert found == (f"model_{edge['relation']}_model", edge["source"]), edge
+    assert len(built) + len(dangling) == len(truth)
+
+
+def test_generated_world_counts_equal_truth(generated_builds) -> None:
+    first, _, _ = generated_builds
+    assert first.run.result.success
+    assert_counts_match(first, FIRST)
+
+
+def test_generated_world_lineage_every_form(generated_builds) -> None:
+    first, _, _ = generated_builds
+    forms = Counter(edge["source"] for edge in lineage_truth(first))
+    assert set(forms) == {"tag3", "tag2", "cardData", "baseModels"}  # the world exercises every form
+    # intermediate tables hold the last build only (the mutation keeps every lineage statement)
+    inferred = first.sql("SELECT count(*) FROM intermediate.int_model_lineage WHERE NOT relation_stated")
+    assert inferred[0][0] > 0
+    assert_lineage_by_form(first, FIRST)
+
+
+def test_sample_world_counts_and_lineage(sample_build) -> None:
+    assert sample_build.run.result.success
+    assert_counts_match(sample_build, FIRST)
+    assert_lineage_by_form(sample_build, FIRST)
+
+
+def test_recorded_bodies_give_the_lineage_their_tags_and_cards_state(sample_build) -> None:
+    recorded = set(sample_build.truth["recorded"]["models"])
+    stated = {(e["base"], e["derived"], e["relation"]) for e in lineage_truth(sample_build) if e["derived"] in recorded}
+    assert stated, "the sample world embeds recorded derived models"
+    built = sample_build.sql(
+        "SELECT base_model_id, model_id, relation FROM intermediate.int_model_lineage WHERE model_id IN "
+        "(SELECT unnest(?::varchar[]))",
+        [sorted(recorded)],
+    )
+    assert set(built) == stated
+    # Llama-3.1-8B-Instruct: the tag names the current base, the card still the pre-rename one; both are kept.
+    sources = dict(
+        sample_build.sql(
+            "SELECT base_model_id, source FROM intermediate.int_model_lineage "
+            "WHERE model_id = 'meta-llama/Llama-3.1-8B-Instruct'"
+        )
+    )
+    assert sources == {"meta-llama/Llama-3.1-8B": "tag3", "meta-llama/Meta-Llama-3.1-8B": "cardData"}
+
+
+def test_dangling_edges_carry_reasons(sample_build) -> None:
+    reasons = dict(
+        ((relation, reason), n)
+        for relation, reason, n in sample_build.sql(
+            "SELECT relation, reason, count(*) FROM kg.kg_dangling_edges GROUP BY ALL"
+        )
+    )
+    by_relation = Counter()
+    for (relation, reason), n in reasons.items():
+        by_relation[relation] += n
+        expected = {
+            "model_cite_paper": "paper not found (404)",
+            "dataset_cite_paper": "paper not found (404)",
+            "collection_contain_paper": "paper not found (404)",
+            "model_trainedOrFineTunedOn_dataset": "dataset not in snapshot",
+            "space_use_model": "model not in snapshot",
+            "collection_contain_model": "model not in snapshot",
+            "collection_contain_space": "space not in snapshot",
+        }.get(relation, "base model not in snapshot")
+        assert reason == expected, relation
+    assert dict(by_relation) == sample_build.truth["counts"]["dangling"]
+    overlap = sample_build.sql(
+        "SELECT count(*) FROM kg.kg_dangling_edges d JOIN kg.kg_edges e USING (head, relation, tail, snapshot_date)"
+    )
+    assert overlap[0][0] == 0
+
+
+def test_dbt_tests_passed(sample_build, generated_builds) -> None:
+    for build in (sample_build, *generated_builds[:2]):
+        failed = [name for name, check in build.run.checks().items() if not check.passed and name != "ge_kg_models"]
+        assert not failed
+
+
+def test_history_and_changes(generated_builds) -> None:
+    first, second, mutation = generated_builds
+    # Both snapshots are kept side by side; the second one is the truth of the mutated world.
+    snapshots = second.sql("SELECT DISTINCT snapshot_date::varchar FROM kg.kg_nodes ORDER BY 1")
+    assert [s for (s,) in snapshots] == [FIRST, SECOND]
+    assert_counts_match(first, FIRST)
+    changes = second.sql(
+        "SELECT change, node_id FROM kg.kg_changes WHERE element = 'node' AND snapshot_date = ? "
+        "AND previous_snapshot_date = ?",
+        [SECOND, FIRST],
+    )
+    assert sorted(changes) == sorted(
+        [("added", mutation.added), ("removed", mutation.dropped), ("changed", mutation.changed)]
+    )
+    edge_changes = second.sql(
+        "SELECT change, relation, head, tail FROM kg.kg_changes WHERE element = 'edge' AND snapshot_date = ?", [SECOND]
+    )
+    assert edge_changes and {c for c, *_ in edge_changes} == {"added", "removed"}
+    assert all(mutation.added in (h, t) for c, _, h, t in edge_changes if c == "added")
+    assert all(mutation.dropped in (h, t) for c, _, h, t in edge_changes if c == "removed")
+    assert not first.sql("SELECT * FROM kg.kg_changes WHERE snapshot_date = ?", [FIRST])
+
+
+def test_rebuilding_a_snapshot_replaces_it(generated_builds) -> None:
+    import subprocess
+    import sys
+
+    _, second, _ = generated_builds
+    before = second.sql("SELECT snapshot_date, count(*) FROM kg.kg_edges GROUP BY 1 ORDER BY 1")
+    dbt = str(Path(sys.executable).parent / "dbt")
+    project = Path(__file__).resolve().parents[2] / "dbt_project"
+    env = {"HUBKG_DUCKDB_PATH": str(second.run.settings.warehouse_path), "PATH": str(Path(sys.executable).parent)}
+    subprocess.run(
+        [dbt, "run", "--quiet", "--project-dir", str(project), "--profiles-dir", str(project), "--select", "kg"],
+        check=True,
+        env=env,
+    )
+    assert second.sql("SELECT snapshot_date, count(*) FROM kg.kg_edges GROUP BY 1 ORDER BY 1") == before
+
+
+def test_exports_of_the_latest_snapshot(sample_build) -> None:
+    folder = sample_build.data_dir / "exports" / FIRST
+    lines = (folder / "triples.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == sum(sample_build.truth["counts"]["relations"].values())
+    assert all(len(line.split("\t")) == 3 for line in lines)
+    assert {line.split("\t")[1] for line in lines} <= set(RELATIONS)
+    for table in NODE_TABLES:
+        rows = pq.read_metadata(folder / "nodes" / f"{table}.parquet").num_rows
+        assert rows == sample_build.truth["counts"]["nodes"][NODE_TYPE_OF_TABLE[table]]
+    columns = pq.read_schema(folder / "relations" / "model_finetune_model.parquet").names
+    assert columns[:2] == ["base_model_id", "model_id"]
+    for relation in RELATIONS:
+        rows = pq.read_metadata(folder / "relations" / f"{relation}.parquet").num_rows
+        assert rows == sample_build.truth["counts"]["relations"].get(relation, 0), relation
+
+
+def test_python_relation_list_matches_the_dbt_macro() -> None:
+    macro = (Path(__file__).resolve().parents[2] / "dbt_project" / "macros" / "kg_relations.sql").read_text()
+    assert tuple(re.findall(r"'name': '(\w+)'", macro)) == RELATIONS
+
+
+@pytest.mark.parametrize("relation", ["model_finetune_model", "user_follow_user", "collection_contain_paper"])
+def test_relation_tables_use_huggingkg_keys(sample_build, relation) -> None:
+    keys = {
+        "model_finetune_model": ["base_model_id", "model_id"],
+        "user_follow_user": ["follower_id", "followee_id"],
+        "collection_contain_paper": ["collection_slug", "paper_id"],
+    }[relation]
+    columns = [c for (c, *_) in sample_build.sql(f'DESCRIBE kg."{relation}"')]
+    assert columns[:2] == keys and columns[-1] == "snapshot_date"
