@@ -2,8 +2,8 @@
 
 There is no endpoint that lists users or organisations: names are discovered from repo authors, collection
 owners, likers, paper authors, followers, members and users' org lists, resolved as a user (else an org), and
-their social lists are read — which discovers more names, until nothing new appears. Lists whose counters say they are empty
-(`likes`, `numFollowers`, `numUsers` = 0) are never requested.
+their social lists are read — which discovers more names, until nothing new appears. Lists whose counters say
+they are empty (`likes`, `numFollowers`, `numUsers` = 0) are never requested.
 """
 
 from __future__ import annotations
