@@ -20,10 +20,22 @@ DBT_PROJECT = DbtProject(project_dir=PROJECT_ROOT / "dbt_project", profiles_dir=
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 
+def _manifest_is_current() -> bool:
+    manifest = DBT_PROJECT.manifest_path
+    if not manifest.exists():
+        return False
+    built = manifest.stat().st_mtime
+    sources = (
+        p for p in DBT_PROJECT.project_dir.rglob("*") if p.suffix in {".sql", ".yml"} and "target" not in p.parts
+    )
+    return all(p.stat().st_mtime <= built for p in sources)
+
+
 def ensure_manifest() -> None:
-    """Parse the dbt project when its manifest is missing (fresh clone) so definitions load anywhere.
-    Parsing never opens the warehouse, so any path satisfies the profile here."""
-    if DBT_PROJECT.manifest_path.exists():
+    """Parse the dbt project when its manifest is missing (fresh clone) or older than a model, macro or schema
+    file, so definitions always show the project as it is. Parsing never opens the warehouse, so any path
+    satisfies the profile here."""
+    if _manifest_is_current():
         return
     env = {**os.environ, "HUBKG_DUCKDB_PATH": os.environ.get("HUBKG_DUCKDB_PATH", "parse-only.duckdb")}
     subprocess.run(
