@@ -8,6 +8,7 @@ from huggingface_hub import HfApi
 from huggingface_hub.utils import disable_progress_bars
 
 from orchestration.automation import FOLLOW_INPUTS, PUBLISHED_FRESHNESS
+from orchestration.dbt import layer_models
 from orchestration.publishing import previous_manifest, publish
 from orchestration.release import ReleaseSpec, ReleaseTable, build_release
 from orchestration.resources import PublishResource
@@ -15,20 +16,27 @@ from orchestration.resources import PublishResource
 # Upload progress bars would flood the Dagster run log; the asset logs the commit instead.
 disable_progress_bars()
 
+# Config names: the table names (HuggingKG's), except the unified edge list, which HuggingKG calls triples.
+RENAMED = {"kg_edges": "triples", "kg_nodes": "nodes", "kg_dangling_edges": "dangling_edges", "kg_changes": "changes"}
+
 GRAPH = ReleaseSpec(
     repo="graph",
     title="HubKG: the Hugging Face Hub knowledge graph",
     summary=(
         "A snapshot of the Hugging Face Hub as a knowledge graph in the schema of HuggingKG: one config per "
-        "entity and relation table."
+        "entity table (8) and relation table (30, base → derived for lineage), plus `triples` (every edge), "
+        "`nodes`, `dangling_edges` (edges whose endpoint is not in the snapshot, with the reason) and `changes` "
+        "(what was added, removed or changed since the previous snapshot)."
     ),
-    tables=(ReleaseTable("models", "kg.models", "HuggingKG model nodes with their attributes"),),
+    tables=tuple(
+        ReleaseTable(RENAMED.get(name, name), f"kg.{name}", description) for name, description in layer_models("kg")
+    ),
 )
 
 
-def _latest_snapshot(warehouse: DuckDBResource, spec: ReleaseSpec):
+def _latest_snapshot(warehouse: DuckDBResource):
     with warehouse.get_connection() as con:
-        return con.execute(f"SELECT max(snapshot_date) FROM {spec.tables[0].table}").fetchone()[0]
+        return con.execute("SELECT max(snapshot_date) FROM kg.kg_nodes").fetchone()[0]
 
 
 @dg.asset(
@@ -46,7 +54,7 @@ def graph_dataset(
 ) -> dg.MaterializeResult:
     """The knowledge graph as a Hub dataset repo: one parquet config per table, `release.json` and a generated
     card, committed atomically (no commit when nothing changed) and tagged `snapshot-YYYY-MM-DD`."""
-    snapshot = _latest_snapshot(warehouse, GRAPH)
+    snapshot = _latest_snapshot(warehouse)
     repo_id = f"{publisher.namespace}/{publisher.graph_repo}"
     folder = Path(publisher.releases_dir) / publisher.graph_repo / snapshot.isoformat()
     api = HfApi(endpoint=publisher.endpoint)

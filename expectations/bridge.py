@@ -43,10 +43,8 @@ def _context(gx_root: Path) -> Any:
 
 
 def read_frame(con: duckdb.DuckDBPyConnection, spec: SuiteSpec) -> pd.DataFrame:
-    """The suite's columns of the latest snapshot (tables keep every snapshot)."""
-    columns = ", ".join(f'"{c}"' for c in spec.columns)
-    latest = f"(SELECT max(snapshot_date) FROM {spec.table})"
-    return con.execute(f"SELECT {columns} FROM {spec.table} WHERE snapshot_date = {latest}").df()
+    """The suite's narrow frame of the latest snapshot, computed in DuckDB."""
+    return con.execute(spec.frame_sql).df()
 
 
 def validate(spec: SuiteSpec, frame: pd.DataFrame, gx_root: Path, now: datetime | None = None) -> SuiteOutcome:
@@ -65,7 +63,11 @@ def validate(spec: SuiteSpec, frame: pd.DataFrame, gx_root: Path, now: datetime 
             name=spec.name,
             validation_definitions=[definition],
             actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE},
+            result_format={
+                "result_format": "SUMMARY",
+                "partial_unexpected_count": SAMPLE_SIZE,
+                "unexpected_index_column_names": [spec.index_column],
+            },
         )
     )
     result = checkpoint.run(batch_parameters={"dataframe": frame})
@@ -77,6 +79,7 @@ def validate(spec: SuiteSpec, frame: pd.DataFrame, gx_root: Path, now: datetime 
             "observed_value": str(r.result.get("observed_value")),
             "unexpected_count": r.result.get("unexpected_count"),
             "sample": [str(v) for v in (r.result.get("partial_unexpected_list") or [])[:SAMPLE_SIZE]],
+            "rows": [str(row.get(spec.index_column)) for row in r.result.get("partial_unexpected_index_list") or []],
         }
         for r in validation.results
         if not r.success
@@ -93,9 +96,10 @@ def validate(spec: SuiteSpec, frame: pd.DataFrame, gx_root: Path, now: datetime 
 
 
 def to_check_result(outcome: SuiteOutcome, severity: dg.AssetCheckSeverity) -> dg.AssetCheckResult:
+    """Failed expectations with their observed value, a sample of offending values and the rows they sit in."""
     failed = "\n".join(
         f"- `{f['expectation']}` {f['kwargs']}: {f['unexpected_count']} unexpected, observed {f['observed_value']}, "
-        f"sample {f['sample']}"
+        f"sample {f['sample']}, rows {f['rows']}"
         for f in outcome.failures
     )
     metadata: dict[str, Any] = {

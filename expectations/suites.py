@@ -1,8 +1,10 @@
 """Expectation suites as versioned code, one per published table family.
 
-A suite names the table, the columns it needs (so the gate reads a narrow frame, not the whole table) and the
-Great Expectations expectations. Suites are built per run because some bounds (e.g. "not in the future")
-depend on the time of the run.
+Each suite reads a *narrow frame* of the latest snapshot computed in DuckDB — the columns it checks, or, for
+checks that span tables (referential integrity, drift against the previous snapshot, lineage priors), one fact
+column per row computed by a join — so Great Expectations validates every row of a HuggingKG-size graph on
+pandas in seconds instead of loading whole tables. Suites are built per run because some bounds ("not in the
+future") depend on the time of the run.
 """
 
 from __future__ import annotations
@@ -10,44 +12,169 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
 # Repo ids are `owner/name`: no whitespace, exactly one slash, no empty part.
 REPO_ID_REGEX = r"^[^/\s]+/[^/\s]+$"
+# New-style arXiv ids (2407.21783, optional version) and old-style ones (hep-th/9901001).
+ARXIV_REGEX = r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$"
+# Collection slugs: `<namespace>/<title-slug>-<24-hex object id>`.
+COLLECTION_SLUG_REGEX = r"^[^/\s]+/\S*-[0-9a-f]{24}$"
+NODE_TYPES = ("task", "model", "dataset", "space", "paper", "collection", "user", "organization")
+# Largest share a table may shrink by from one snapshot to the next before the gate fails.
+MAX_SHRINK = 0.15
+# Model Atlas structural priors (warnings): parent older than child, quantized models are leaves.
+MIN_PRIOR_SHARE = 0.99
+
+
+def latest(table: str) -> str:
+    return f"{table} WHERE snapshot_date = (SELECT max(snapshot_date) FROM {table})"
 
 
 @dataclass(frozen=True)
 class SuiteSpec:
     name: str
-    table: str  # schema-qualified warehouse table
-    columns: tuple[str, ...]
+    asset: tuple[str, ...]  # the asset key the check is attached to
+    frame_sql: str  # the narrow frame, one row per validated unit
     build: Callable[[datetime], list[gxe.Expectation]]
+    index_column: str  # names offending rows in the check metadata
+    severity: Literal["error", "warn"] = "error"
 
     def suite(self, now: datetime) -> gx.ExpectationSuite:
         return gx.ExpectationSuite(name=self.name, expectations=self.build(now))
 
 
-def _models(now: datetime) -> list[gxe.Expectation]:
-    return [
-        gxe.ExpectTableRowCountToBeBetween(min_value=1),
-        gxe.ExpectColumnValuesToNotBeNull(column="id"),
-        gxe.ExpectColumnValuesToBeUnique(column="id"),
-        gxe.ExpectColumnValuesToMatchRegex(column="id", regex=REPO_ID_REGEX),
-        gxe.ExpectColumnValuesToBeBetween(column="downloads", min_value=0),
-        gxe.ExpectColumnValuesToBeBetween(column="downloads_all_time", min_value=0),
-        gxe.ExpectColumnValuesToBeBetween(column="likes", min_value=0),
-        gxe.ExpectColumnValuesToBeBetween(column="created_at", max_value=now),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="last_modified", column_B="created_at", or_equal=True, ignore_row_if="either_value_is_missing"
+def _entity(key: str, key_regex: str | None, counts: tuple[str, ...], dated: bool) -> Callable:
+    def build(now: datetime) -> list[gxe.Expectation]:
+        expectations: list[gxe.Expectation] = [
+            gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            gxe.ExpectColumnValuesToNotBeNull(column=key),
+            gxe.ExpectColumnValuesToBeUnique(column=key),
+        ]
+        if key_regex:
+            expectations.append(gxe.ExpectColumnValuesToMatchRegex(column=key, regex=key_regex))
+        expectations += [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in counts]
+        if dated:
+            expectations += [
+                gxe.ExpectColumnValuesToBeBetween(column="created_at", max_value=now),
+                gxe.ExpectColumnValuesToBeBetween(column="last_modified", max_value=now),
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="last_modified",
+                    column_B="created_at",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                ),
+            ]
+        return expectations
+
+    return build
+
+
+def entity_suite(
+    table: str, key: str, key_regex: str | None = None, counts: tuple[str, ...] = (), dated: bool = False
+) -> SuiteSpec:
+    columns = ", ".join([key, *counts, *(("created_at", "last_modified") if dated else ())])
+    return SuiteSpec(
+        name=f"kg_{table}",
+        asset=("kg", table),
+        frame_sql=f"SELECT {columns} FROM {latest(f'kg.{table}')}",
+        build=_entity(key, key_regex, counts, dated),
+        index_column=key,
+    )
+
+
+REPO_COUNTS = ("downloads", "downloads_all_time", "likes")
+MODELS = entity_suite("models", "id", REPO_ID_REGEX, REPO_COUNTS, dated=True)
+ENTITIES = (
+    MODELS,
+    entity_suite("datasets", "id", REPO_ID_REGEX, REPO_COUNTS, dated=True),
+    entity_suite("spaces", "id", REPO_ID_REGEX, ("likes",), dated=True),
+    entity_suite("papers", "id", ARXIV_REGEX, ("upvotes",)),
+    entity_suite("collections", "slug", COLLECTION_SLUG_REGEX, ("upvotes", "item_count")),
+    entity_suite("users", "id", r"^[^/\s]+$", ("num_followers",)),
+    entity_suite("organizations", "id", r"^[^/\s]+$", ("num_followers",)),
+    entity_suite("tasks", "id", r"^[a-z0-9-]+$"),
+)
+
+
+def _edges(relations: tuple[str, ...]) -> Callable:
+    def build(now: datetime) -> list[gxe.Expectation]:
+        return [
+            gxe.ExpectColumnValuesToBeInSet(column="relation", value_set=list(relations)),
+            gxe.ExpectColumnValuesToBeInSet(column="head_type", value_set=list(NODE_TYPES)),
+            gxe.ExpectColumnValuesToBeInSet(column="tail_type", value_set=list(NODE_TYPES)),
+            gxe.ExpectColumnValuesToBeInSet(column="head_exists", value_set=[True]),
+            gxe.ExpectColumnValuesToBeInSet(column="tail_exists", value_set=[True]),
+            gxe.ExpectColumnValuesToBeInSet(column="copies", value_set=[1]),
+        ]
+
+    return build
+
+
+def edges_suite(relations: tuple[str, ...]) -> SuiteSpec:
+    """Every edge: a known relation between known node types, both endpoints in the snapshot, no duplicates."""
+    frame = f"""
+        WITH edges AS (SELECT * FROM {latest("kg.kg_edges")}),
+        nodes AS (SELECT node_id, node_type FROM {latest("kg.kg_nodes")})
+        SELECT e.head || ' ' || e.relation || ' ' || e.tail AS edge, e.relation, e.head_type, e.tail_type,
+               h.node_id IS NOT NULL AS head_exists, t.node_id IS NOT NULL AS tail_exists,
+               count(*) OVER (PARTITION BY e.head, e.relation, e.tail) AS copies
+        FROM edges e
+        LEFT JOIN nodes h ON h.node_id = e.head AND h.node_type = e.head_type
+        LEFT JOIN nodes t ON t.node_id = e.tail AND t.node_type = e.tail_type"""
+    return SuiteSpec("kg_edges", ("kg", "kg_edges"), frame, _edges(relations), index_column="edge")
+
+
+def drift_suite(tables: tuple[str, ...]) -> SuiteSpec:
+    """Row counts against the previous snapshot: a table shrinking by more than 15% fails the gate."""
+    per_table = " UNION ALL ".join(
+        f"SELECT '{t}' AS table_name, snapshot_date, count(*) AS n FROM kg.{t} GROUP BY snapshot_date" for t in tables
+    )
+    frame = f"""
+        WITH counts AS ({per_table}),
+        snapshots AS (
+            SELECT max(snapshot_date) AS cur,
+                   max(snapshot_date) FILTER (WHERE snapshot_date < (SELECT max(snapshot_date) FROM kg.kg_nodes))
+                       AS prev
+            FROM kg.kg_nodes
+        )
+        SELECT table_name,
+               sum(n) FILTER (WHERE snapshot_date = cur) AS current_rows,
+               sum(n) FILTER (WHERE snapshot_date = prev) AS previous_rows,
+               coalesce(sum(n) FILTER (WHERE snapshot_date = cur), 0)
+                   / nullif(sum(n) FILTER (WHERE snapshot_date = prev), 0) AS ratio
+        FROM counts, snapshots
+        GROUP BY table_name"""
+
+    def build(now: datetime) -> list[gxe.Expectation]:
+        # No previous snapshot: ratio is null and the row is not judged.
+        return [gxe.ExpectColumnValuesToBeBetween(column="ratio", min_value=1 - MAX_SHRINK)]
+
+    return SuiteSpec("kg_row_count_drift", ("kg", "kg_nodes"), frame, build, index_column="table_name")
+
+
+LINEAGE_PRIORS = SuiteSpec(
+    name="lineage_priors",
+    asset=("kg", "kg_edges"),
+    frame_sql=f"""
+        WITH lineage AS (
+            SELECT head, tail, relation FROM {latest("kg.kg_edges")}
+            AND relation IN ('model_adapter_model', 'model_finetune_model', 'model_merge_model',
+                               'model_quantized_model')
         ),
-    ]
-
-
-MODELS = SuiteSpec(
-    name="kg_models",
-    table="kg.models",
-    columns=("id", "downloads", "downloads_all_time", "likes", "created_at", "last_modified"),
-    build=_models,
+        models AS (SELECT id, created_at FROM {latest("kg.models")})
+        SELECT l.head || ' -> ' || l.tail AS edge,
+               (p.created_at <= c.created_at)::INTEGER AS parent_older,
+               CASE WHEN l.relation = 'model_quantized_model'
+                    THEN (NOT EXISTS (SELECT 1 FROM lineage d WHERE d.head = l.tail))::INTEGER END AS quantized_leaf
+        FROM lineage l JOIN models p ON p.id = l.head JOIN models c ON c.id = l.tail""",
+    build=lambda now: [
+        gxe.ExpectColumnMeanToBeBetween(column="parent_older", min_value=MIN_PRIOR_SHARE),
+        gxe.ExpectColumnMeanToBeBetween(column="quantized_leaf", min_value=MIN_PRIOR_SHARE),
+    ],
+    index_column="edge",
+    severity="warn",
 )

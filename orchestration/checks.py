@@ -10,24 +10,39 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from expectations.bridge import read_frame, to_check_result, validate
-from expectations.suites import MODELS, SuiteSpec
+from expectations.suites import ENTITIES, LINEAGE_PRIORS, SuiteSpec, drift_suite, edges_suite
+from orchestration.dbt import layer_models
 from orchestration.resources import DataDirResource
 
+SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warn": dg.AssetCheckSeverity.WARN}
 
-def build_gate(spec: SuiteSpec, asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:
+
+def build_gate(spec: SuiteSpec) -> dg.AssetChecksDefinition:
+    blocking = spec.severity == "error"
+
     @dg.asset_check(
-        asset=asset_key,
+        asset=dg.AssetKey(list(spec.asset)),
         name=f"ge_{spec.name}",
-        blocking=True,
-        description=f"Great Expectations suite `{spec.name}` on `{spec.table}` (blocks publishing on failure).",
+        blocking=blocking,
+        description=f"Great Expectations suite `{spec.name}`"
+        + (" (blocks publishing on failure)." if blocking else " (warning only)."),
     )
     def _gate(warehouse: DuckDBResource, data_dir: DataDirResource) -> dg.AssetCheckResult:
         with warehouse.get_connection() as con:
             frame = read_frame(con, spec)
         outcome = validate(spec, frame, Path(data_dir.path) / "gx")
-        return to_check_result(outcome, dg.AssetCheckSeverity.ERROR)
+        return to_check_result(outcome, SEVERITY[spec.severity])
 
     return _gate
 
 
-gate_checks = [build_gate(MODELS, dg.AssetKey(["kg", "models"]))]
+KG_TABLES = [name for name, _ in layer_models("kg")]
+ENTITY_TABLES = {spec.asset[-1] for spec in ENTITIES}
+RELATIONS = tuple(name for name in KG_TABLES if name not in ENTITY_TABLES and not name.startswith("kg_"))
+SUITES = (
+    *ENTITIES,
+    edges_suite(RELATIONS),
+    drift_suite(tuple(t for t in KG_TABLES if t != "kg_changes")),
+    LINEAGE_PRIORS,
+)
+gate_checks = [build_gate(spec) for spec in SUITES]

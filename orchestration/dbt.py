@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -52,6 +53,17 @@ def ensure_manifest() -> None:
         ],
         check=True,
         env=env,
+    )
+
+
+def layer_models(layer: str) -> list[tuple[str, str]]:
+    """(name, description) of every model in `models/<layer>/`, from the manifest, sorted by name."""
+    ensure_manifest()
+    nodes = json.loads(DBT_PROJECT.manifest_path.read_text(encoding="utf-8"))["nodes"].values()
+    return sorted(
+        (node["name"], node.get("description") or "")
+        for node in nodes
+        if node["resource_type"] == "model" and node["fqn"][1] == layer
     )
 
 

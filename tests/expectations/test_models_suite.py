@@ -22,9 +22,13 @@ def _validate(tmp_path: Path, rows: list[tuple]) -> dict[str, dict]:
         con.execute("CREATE SCHEMA kg")
         con.execute(
             "CREATE TABLE kg.models (id VARCHAR, downloads BIGINT, downloads_all_time BIGINT, likes BIGINT, "
-            "created_at TIMESTAMPTZ, last_modified TIMESTAMPTZ)"
+            "created_at TIMESTAMPTZ, last_modified TIMESTAMPTZ, snapshot_date DATE DEFAULT DATE '2026-11-22')"
         )
-        con.executemany("INSERT INTO kg.models VALUES (?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(
+            "INSERT INTO kg.models (id, downloads, downloads_all_time, likes, created_at, last_modified) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         frame = read_frame(con, MODELS)
     outcome = validate(MODELS, frame, tmp_path / "gx", now=NOW)
     assert outcome.docs_url and Path(outcome.docs_url.removeprefix("file://")).exists()

@@ -91,7 +91,7 @@ def run_refresh(
 def run_pipeline(tmp_path: Path):
     """Run the `hubkg_refresh` job in process against an emulator and return what happened."""
 
-    def run(emulator: HubEmulator, page_size: int = 50, **settings_overrides) -> PipelineRun:
-        return run_refresh(emulator, tmp_path / "data", page_size, **settings_overrides)
+    def run(emulator: HubEmulator, page_size: int = 50, snapshot: str = SNAPSHOT, **settings_overrides) -> PipelineRun:
+        return run_refresh(emulator, tmp_path / "data", page_size, snapshot, **settings_overrides)
 
     return run

@@ -32,7 +32,7 @@ def test_a_schedule_tick_materializes_the_whole_pipeline(small_world, emulator_f
     (request,) = schedule.evaluate_tick(tick).run_requests
     assert request.tags.items() >= {SNAPSHOT_TAG: "2026-11-23", **WAREHOUSE_TAG}.items()
 
-    run = run_pipeline(emulator_for(small_world), tags=request.tags)
+    run = run_pipeline(emulator_for(small_world), snapshot=request.tags[SNAPSHOT_TAG])
     assert run.result.success
     assert run.materialized() >= EVERY_LAYER
     with duckdb.connect(str(serving_path(run.settings.data_dir)), read_only=True) as con:

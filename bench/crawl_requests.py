@@ -1,0 +1,97 @@
+"""Request accounting of a full snapshot: requests spent per entity family against the minimum the crawl
+strategy needs, computed from the world's ground truth.
+
+    .venv/bin/python bench/crawl_requests.py --requests <run dir>/requests.jsonl --world <world dir> [--page-size 1000]
+
+The minimum of the strategy: one request per listing page; one per collection, per cited arXiv id (a 404 is
+only known after asking) and per account name (two for an organisation: the user overview answers 404 first);
+one per page of likers of each repo with likes > 0, of followers of each account with followers, of members
+of each organisation with members.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+FAMILIES = [
+    ("listing: models", r"^/api/models$"),
+    ("listing: datasets", r"^/api/datasets$"),
+    ("listing: spaces", r"^/api/spaces$"),
+    ("listing: collections", r"^/api/collections$"),
+    ("tasks", r"^/api/tasks$"),
+    ("collections", r"^/api/collections/"),
+    ("papers", r"^/api/papers/"),
+    ("likers", r"/likers$"),
+    ("account overviews", r"/overview$"),
+    ("user followers", r"^/api/users/[^/]+/followers$"),
+    ("org followers", r"^/api/organizations/[^/]+/followers$"),
+    ("org members", r"^/api/organizations/[^/]+/members$"),
+]
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def minimum(world: Path, page: int, list_page: int) -> Counter:
+    def pages(n: int, size: int) -> int:
+        return max(1, math.ceil(n / size))
+
+    need: Counter = Counter()
+    bodies = {s: _lines(world / f"{s}.jsonl") for s in ("models", "datasets", "spaces", "collections", "papers")}
+    for source in ("models", "datasets", "spaces", "collections"):
+        need[f"listing: {source}"] = pages(len(bodies[source]), page)
+    need["tasks"] = 1
+    need["collections"] = len(bodies["collections"])
+    cited = {
+        t[6:]
+        for s in ("models", "datasets", "spaces")
+        for b in bodies[s]
+        for t in b.get("tags") or []
+        if t.startswith("arxiv:")
+    }
+    cited |= {i["id"] for c in bodies["collections"] for i in c["items"] if i["type"] == "paper"}
+    need["papers"] = len(cited)
+    likes = Counter((r["repo_type"], r["repo_id"]) for r in _lines(world / "likes.jsonl"))
+    need["likers"] = sum(pages(n, list_page) for n in likes.values())
+    users, orgs = _lines(world / "users.jsonl"), _lines(world / "orgs.jsonl")
+    need["account overviews"] = len(users) + 2 * len(orgs)
+    follows = _lines(world / "follows.jsonl")
+    followers = Counter((r["followee_type"], r["followee"]) for r in follows)
+    need["user followers"] = sum(pages(n, list_page) for (kind, _), n in followers.items() if kind == "user")
+    need["org followers"] = sum(pages(n, list_page) for (kind, _), n in followers.items() if kind == "org")
+    members = Counter(r["org"] for r in _lines(world / "members.jsonl"))
+    need["org members"] = sum(pages(n, list_page) for n in members.values())
+    return need
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=Path, required=True)
+    parser.add_argument("--world", type=Path, required=True)
+    parser.add_argument("--page-size", type=int, default=1000)
+    args = parser.parse_args()
+    used: Counter = Counter()
+    for record in _lines(args.requests):
+        if record["method"] != "GET":
+            continue
+        family = next((name for name, pattern in FAMILIES if re.search(pattern, record["path"])), None)
+        if family:
+            used[family] += 1
+    need = minimum(args.world, args.page_size, args.page_size)
+    print("| family | requests | minimum | ratio |\n|---|---|---|---|")
+    for name, _ in FAMILIES:
+        print(f"| {name} | {used[name]} | {need[name]} | {used[name] / max(need[name], 1):.2f} |")
+    total_used, total_need = sum(used.values()), sum(need.values())
+    print(f"| **total** | {total_used} | {total_need} | {total_used / total_need:.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

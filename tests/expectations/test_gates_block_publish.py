@@ -1,0 +1,126 @@
+"""Each class of corruption fails its Great Expectations gate, the gate blocks, and nothing is published.
+
+The pipeline runs once on the sample world (and publishes); then, per fault, a copy of that warehouse is
+corrupted and a Dagster run of the gates plus the publish asset is made against it.
+"""
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from huggingface_hub import HfApi
+
+from hub_emulator.server import HubEmulator
+from orchestration.automation import SNAPSHOT_TAG
+from orchestration.checks import SUITES
+from orchestration.definitions import build_defs
+from orchestration.emulator_process import SAMPLE_WORLD
+from orchestration.settings import Settings
+from tests.pipeline.conftest import SNAPSHOT, run_refresh
+
+LATEST = f"snapshot_date = DATE '{SNAPSHOT}'"
+PREVIOUS = "DATE '2026-11-15'"
+FAULTS = {
+    "duplicate key": (
+        f"INSERT INTO kg.models SELECT * FROM kg.models WHERE {LATEST} LIMIT 1",
+        "kg_models",
+        "expect_column_values_to_be_unique",
+    ),
+    "dangling edge": (
+        f"INSERT INTO kg.kg_edges SELECT 'ghost/model', relation, tail, head_type, tail_type, attributes_hash, "
+        f"snapshot_date FROM kg.kg_edges WHERE {LATEST} AND relation = 'model_finetune_model' LIMIT 1",
+        "kg_edges",
+        "expect_column_values_to_be_in_set",
+    ),
+    "unknown relation": (
+        f"UPDATE kg.kg_edges SET relation = 'model_clone_model' WHERE {LATEST} AND rowid = "
+        f"(SELECT min(rowid) FROM kg.kg_edges WHERE {LATEST})",
+        "kg_edges",
+        "expect_column_values_to_be_in_set",
+    ),
+    "negative count": (
+        f"UPDATE kg.datasets SET downloads = -2147483648 WHERE {LATEST} AND id = (SELECT min(id) FROM kg.datasets)",
+        "kg_datasets",
+        "expect_column_values_to_be_between",
+    ),
+    "future date": (
+        f"UPDATE kg.spaces SET created_at = TIMESTAMPTZ '2099-01-01 00:00:00+00', "
+        f"last_modified = TIMESTAMPTZ '2099-01-02 00:00:00+00' WHERE {LATEST} AND id = (SELECT min(id) FROM kg.spaces)",
+        "kg_spaces",
+        "expect_column_values_to_be_between",
+    ),
+    "30% row drop": (None, "kg_row_count_drift", "expect_column_values_to_be_between"),
+}
+
+
+def _drop_30_percent(con) -> None:
+    """Make the build look like a second snapshot that lost 30% of one relation's rows."""
+    tables = [
+        t
+        for (t,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'kg' AND table_type = 'BASE TABLE'"
+        ).fetchall()
+    ]
+    for table in tables:
+        columns = [
+            c
+            for (c,) in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'kg' "
+                f"AND table_name = '{table}' ORDER BY ordinal_position"
+            ).fetchall()
+        ]
+        select = ", ".join(PREVIOUS if c == "snapshot_date" else f'"{c}"' for c in columns)
+        con.execute(f'INSERT INTO kg."{table}" SELECT {select} FROM kg."{table}" WHERE {LATEST}')
+    con.execute(f"DELETE FROM kg.user_like_model WHERE {LATEST} AND hash(user_id, model_id) % 10 < 3")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """The sample world built and published once; the emulator keeps serving for the fault runs."""
+    workdir = tmp_path_factory.mktemp("gates")
+    emulator = HubEmulator(SAMPLE_WORLD, workdir / "hub")
+    emulator.start()
+    run = run_refresh(emulator, workdir / "data", page_size=200)
+    assert run.result.success
+    yield emulator, run.settings.warehouse_path
+    emulator.stop()
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_fault_fails_its_gate_and_blocks_publish(published, tmp_path: Path, fault: str) -> None:
+    emulator, warehouse = published
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copy(warehouse, data_dir / "hubkg.duckdb")
+    sql, suite, expectation = FAULTS[fault]
+    with duckdb.connect(str(data_dir / "hubkg.duckdb")) as con:
+        if sql is None:
+            _drop_30_percent(con)
+        else:
+            con.execute(sql)
+    api = HfApi(endpoint=emulator.url)
+    commits = api.list_repo_commits("hubkg/hubkg-graph", repo_type="dataset")
+
+    defs = build_defs(Settings(endpoint=emulator.url, data_dir=data_dir))
+    gates_then_publish = dg.define_asset_job(
+        "gates_then_publish",
+        selection=dg.AssetSelection.checks(
+            *(dg.AssetCheckKey(dg.AssetKey(list(s.asset)), f"ge_{s.name}") for s in SUITES)
+        )
+        | dg.AssetSelection.assets(dg.AssetKey(["publish", "graph_dataset"])),
+        executor_def=dg.in_process_executor,
+    )
+    defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[gates_then_publish]))
+    result = defs.resolve_job_def("gates_then_publish").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags={SNAPSHOT_TAG: SNAPSHOT}
+    )
+    evaluations = {e.asset_check_key.name: e for e in result.get_asset_check_evaluations()}
+    failed = {name for name, e in evaluations.items() if not e.passed}
+    assert failed == {f"ge_{suite}"}, failed  # exactly the matching gate fails
+    failures = evaluations[f"ge_{suite}"].metadata["failures_json"].value
+    assert expectation in {f["expectation"] for f in failures}
+    assert "data_docs" in evaluations[f"ge_{suite}"].metadata
+    assert not result.get_asset_materialization_events()  # publish did not run
+    assert api.list_repo_commits("hubkg/hubkg-graph", repo_type="dataset") == commits
