@@ -33,57 +33,97 @@ GRAPH = ReleaseSpec(
     ),
 )
 
+BENCHMARKS = ReleaseSpec(
+    repo="benchmarks",
+    title="HubKG-Bench: HuggingBench regenerated from every Hub snapshot",
+    summary=(
+        "The three HuggingBench tasks rebuilt deterministically from a HubKG snapshot: resource recommendation "
+        "(user likes, k-core, per-user random split), multi-label task classification (time-based split, "
+        "label-revealing tags removed) and model tracing (transductive random split and temporal split)."
+    ),
+    tables=(
+        ReleaseTable("recommendation", "benchmarks.rec_interactions", "User–item likes", "split_random"),
+        ReleaseTable("recommendation_social", "benchmarks.rec_social", "Follows among benchmark users"),
+        ReleaseTable("recommendation_kg", "benchmarks.rec_kg", "KG triples around items (4 variants)"),
+        ReleaseTable("classification", "benchmarks.cls_nodes", "Labelled models and datasets", "split"),
+        ReleaseTable("classification_edges", "benchmarks.cls_edges", "Graph among labelled nodes"),
+        ReleaseTable("classification_tasks", "benchmarks.cls_tasks", "Task vocabulary and ids"),
+        ReleaseTable("tracing", "benchmarks.trace_triples", "Base → derived model triples", "split_random"),
+        ReleaseTable("tracing_temporal", "benchmarks.trace_triples", "Same triples, temporal split", "split_temporal"),
+        ReleaseTable("stats", "benchmarks.benchmark_stats", "Sizes, ratios, cut-offs, availability"),
+    ),
+    notes=(
+        "## Split rules",
+        "Splits are hash-based on (seed, ids) so the same snapshot and seed give the same files. Recommendation: "
+        "k-core (users and items ≥ 5 likes by default), 80/10/10 per user, every user keeps a training like and "
+        "valid/test items occur in training. Classification: cut-offs on `created_at` at the 69th and 82nd "
+        "percentiles (recorded in `stats`). Tracing: ≈ 98/1/1, transductive; temporal: test = derived models "
+        "created after the cut-off. The temporal recommendation split needs like timestamps, which the crawl does "
+        "not collect yet (`stats` says so).",
+    ),
+)
+
 
 def _latest_snapshot(warehouse: DuckDBResource):
+    """The snapshot the graph was last built for (a benchmark table may be empty for it)."""
     with warehouse.get_connection() as con:
         return con.execute("SELECT max(snapshot_date) FROM kg.kg_nodes").fetchone()[0]
 
 
-@dg.asset(
-    key=["publish", "graph_dataset"],
-    group_name="publish",
-    deps=[dg.AssetKey(t.table.split(".")) for t in GRAPH.tables],
-    kinds={"huggingface", "parquet"},
-    owners=["team:hubkg"],
-    code_version="2",
-    automation_condition=FOLLOW_INPUTS,
-    freshness_policy=PUBLISHED_FRESHNESS,
-)
-def graph_dataset(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, publisher: PublishResource
-) -> dg.MaterializeResult:
-    """The knowledge graph as a Hub dataset repo: one parquet config per table, `release.json` and a generated
-    card, committed atomically (no commit when nothing changed) and tagged `snapshot-YYYY-MM-DD`."""
-    snapshot = _latest_snapshot(warehouse)
-    repo_id = f"{publisher.namespace}/{publisher.graph_repo}"
-    folder = Path(publisher.releases_dir) / publisher.graph_repo / snapshot.isoformat()
-    api = HfApi(endpoint=publisher.endpoint)
-    previous = None if publisher.dry_run else previous_manifest(api, repo_id, Path(publisher.releases_dir) / ".cache")
-    with warehouse.get_connection() as con:
-        release = build_release(con, folder, GRAPH, snapshot, previous)
-    metadata = {
-        "snapshot_date": str(snapshot),
-        "folder": str(release.folder),
-        "rows": dg.MetadataValue.json({c: t["rows"] for c, t in release.manifest["tables"].items()}),
-        "card": dg.MetadataValue.md((release.folder / "README.md").read_text(encoding="utf-8")),
-    }
-    if publisher.dry_run:
-        context.log.info(f"dry run: release written to {release.folder}, nothing uploaded")
-        return dg.MaterializeResult(metadata={**metadata, "dry_run": True})
-    outcome = publish(api, repo_id, release)
-    context.log.info(
-        f"{repo_id}: "
-        + (f"commit {outcome.commit}" if outcome.commit else "content unchanged, no commit")
-        + f", {len(outcome.added)} files added, {len(outcome.deleted)} removed, tag {outcome.tag}"
+def build_publish_asset(spec: ReleaseSpec, repo_setting: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=["publish", f"{spec.repo}_dataset"],
+        group_name="publish",
+        deps=sorted({dg.AssetKey(t.table.split(".")) for t in spec.tables}, key=lambda k: k.path),
+        kinds={"huggingface", "parquet"},
+        owners=["team:hubkg"],
+        code_version="2",
+        automation_condition=FOLLOW_INPUTS,
+        freshness_policy=PUBLISHED_FRESHNESS,
+        description=(
+            f"{spec.title}, as a Hub dataset repo: one parquet config per table, `release.json` and a generated "
+            "card, committed atomically (no commit when nothing changed) and tagged `snapshot-YYYY-MM-DD`."
+        ),
     )
-    return dg.MaterializeResult(
-        metadata={
-            **metadata,
-            "repo_id": repo_id,
-            "commit": outcome.commit or "unchanged",
-            "head": outcome.head,
-            "tag": outcome.tag,
-            "files_added": dg.MetadataValue.json(outcome.added),
-            "files_deleted": dg.MetadataValue.json(outcome.deleted),
+    def _publish(
+        context: dg.AssetExecutionContext, warehouse: DuckDBResource, publisher: PublishResource
+    ) -> dg.MaterializeResult:
+        snapshot = _latest_snapshot(warehouse)
+        repo_name = getattr(publisher, repo_setting)
+        repo_id = f"{publisher.namespace}/{repo_name}"
+        folder = Path(publisher.releases_dir) / repo_name / snapshot.isoformat()
+        api = HfApi(endpoint=publisher.endpoint)
+        cache = Path(publisher.releases_dir) / ".cache"
+        previous = None if publisher.dry_run else previous_manifest(api, repo_id, cache)
+        with warehouse.get_connection() as con:
+            release = build_release(con, folder, spec, snapshot, previous)
+        metadata = {
+            "snapshot_date": str(snapshot),
+            "folder": str(release.folder),
+            "rows": dg.MetadataValue.json({c: t["rows"] for c, t in release.manifest["tables"].items()}),
+            "card": dg.MetadataValue.md((release.folder / "README.md").read_text(encoding="utf-8")),
         }
-    )
+        if publisher.dry_run:
+            context.log.info(f"dry run: release written to {release.folder}, nothing uploaded")
+            return dg.MaterializeResult(metadata={**metadata, "dry_run": True})
+        outcome = publish(api, repo_id, release)
+        summary = f"commit {outcome.commit}" if outcome.commit else "content unchanged, no commit"
+        context.log.info(
+            f"{repo_id}: {summary}, {len(outcome.added)} files added, {len(outcome.deleted)} removed, tag {outcome.tag}"
+        )
+        return dg.MaterializeResult(
+            metadata={
+                **metadata,
+                "repo_id": repo_id,
+                "commit": outcome.commit or "unchanged",
+                "head": outcome.head,
+                "tag": outcome.tag,
+                "files_added": dg.MetadataValue.json(outcome.added),
+                "files_deleted": dg.MetadataValue.json(outcome.deleted),
+            }
+        )
+
+    return _publish
+
+
+publish_assets = [build_publish_asset(GRAPH, "graph_repo"), build_publish_asset(BENCHMARKS, "bench_repo")]

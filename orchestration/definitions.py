@@ -2,8 +2,10 @@
 
 import dagster as dg
 
+from assets.atlas import atlas_assets
+from assets.benchmark_exports import benchmark_export_assets
 from assets.exports import export_assets
-from assets.publish import graph_dataset
+from assets.publish import publish_assets
 from assets.serving import serving_warehouse
 from assets.snapshot import snapshot_assets
 from assets.transform import hubkg_dbt_models
@@ -25,9 +27,19 @@ refresh_job = dg.define_asset_job(
 
 def build_defs(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*snapshot_assets, hubkg_dbt_models, *export_assets, graph_dataset, serving_warehouse],
+        assets=[
+            *snapshot_assets,
+            hubkg_dbt_models,
+            *export_assets,
+            *benchmark_export_assets,
+            *atlas_assets,
+            *publish_assets,
+            serving_warehouse,
+        ],
         asset_checks=gate_checks,
         jobs=[refresh_job],
+        # Ad-hoc materializations (UI, CLI, automation) too: one process, one DuckDB writer.
+        executor=dg.in_process_executor,
         schedules=[build_daily_schedule(refresh_job.name)],
         resources=build_resources(settings),
     )

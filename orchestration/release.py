@@ -25,6 +25,8 @@ from orchestration.card import render_card
 ROW_GROUP_SIZE = 100_000
 ROWS_PER_SHARD = 2_000_000
 MANIFEST = "release.json"
+# Split values as the tables store them → the split names `datasets` users expect.
+SPLIT_NAMES = {"valid": "validation", "val": "validation"}
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,14 @@ def build_release(
         else:
             values = con.execute(f"SELECT DISTINCT {t.split_column} FROM ({select}) ORDER BY 1", [snapshot])
             splits = {
-                value: _write_shards(con, f"{select} AND {t.split_column} = ?", [snapshot, value], target, value)
+                SPLIT_NAMES.get(value, value): _write_shards(
+                    con, f"{select} AND {t.split_column} = ?", [snapshot, value], target, SPLIT_NAMES.get(value, value)
+                )
                 for (value,) in values.fetchall()
+                if value is not None
             }
+            # An empty benchmark (e.g. nothing survives the k-core on a small world) is still a valid config.
+            splits = splits or {"train": _write_shards(con, select, [snapshot], target, "train")}
         counts = {
             split: con.execute(f"SELECT count(*) FROM read_parquet('{target}/{split}-*.parquet')").fetchone()[0]
             for split in splits

@@ -33,12 +33,9 @@ class PublishResource(dg.ConfigurableResource):
     endpoint: str
     namespace: str
     graph_repo: str
+    bench_repo: str
     releases_dir: str
     dry_run: bool = False
-
-    @property
-    def graph_repo_id(self) -> str:
-        return f"{self.namespace}/{self.graph_repo}"
 
 
 class DataDirResource(dg.ConfigurableResource):
@@ -65,6 +62,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             endpoint=settings.endpoint,
             namespace=settings.publish_namespace,
             graph_repo=settings.graph_repo,
+            bench_repo=settings.bench_repo,
             releases_dir=str(settings.data_dir / "releases"),
             dry_run=settings.publish_dry_run,
         ),

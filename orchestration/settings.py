@@ -38,6 +38,7 @@ class Settings:
     workers: int = 4  # HUBKG_WORKERS: concurrent per-entity requests
     publish_namespace: str = "hubkg"  # HUBKG_PUBLISH_NAMESPACE
     graph_repo: str = "hubkg-graph"  # HUBKG_GRAPH_REPO
+    bench_repo: str = "hubkg-benchmarks"  # HUBKG_BENCH_REPO
     publish_dry_run: bool = False  # HUBKG_PUBLISH_DRY_RUN=1: write the repo folder locally, upload nothing
 
     @classmethod
@@ -54,6 +55,7 @@ class Settings:
             workers=_int("HUBKG_WORKERS", 4),
             publish_namespace=os.environ.get("HUBKG_PUBLISH_NAMESPACE", "hubkg"),
             graph_repo=os.environ.get("HUBKG_GRAPH_REPO", "hubkg-graph"),
+            bench_repo=os.environ.get("HUBKG_BENCH_REPO", "hubkg-benchmarks"),
             publish_dry_run=os.environ.get("HUBKG_PUBLISH_DRY_RUN", "") in {"1", "true", "yes"},
         )
 

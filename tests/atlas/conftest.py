@@ -16,10 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.atlas import atlas_assets
 from hub_emulator.generate import generate_world
 from hub_emulator.server import HubEmulator
-from orchestration import definitions
 from tests.pipeline.conftest import PipelineRun, run_refresh
 
 SNAPSHOT = "2026-11-15"
@@ -87,12 +85,6 @@ def plant(world: Path) -> str:
     return owner
 
 
-def _atlas_not_wired() -> tuple:
-    """The atlas assets, unless orchestration/definitions.py already includes them."""
-    wired = list(definitions.defs.assets or [])
-    return tuple(a for a in atlas_assets if not any(a is w for w in wired))
-
-
 @pytest.fixture(scope="session")
 def atlas_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AtlasBuild]:
     work = tmp_path_factory.mktemp("atlas")
@@ -102,7 +94,7 @@ def atlas_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AtlasBuild
     emulator = HubEmulator(world, work / "storage")
     emulator.start()
     try:
-        run = run_refresh(emulator, work / "data", page_size=200, snapshot=SNAPSHOT, extra_assets=_atlas_not_wired())
+        run = run_refresh(emulator, work / "data", page_size=200, snapshot=SNAPSHOT)
     finally:
         emulator.stop()
     yield AtlasBuild(world, run, owner)

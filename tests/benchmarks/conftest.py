@@ -21,7 +21,6 @@ from dagster_duckdb import DuckDBResource
 from assets.benchmark_exports import benchmark_export_assets
 from hub_emulator.generate import generate_world
 from hub_emulator.server import HubEmulator
-from orchestration import definitions
 from orchestration.dbt import DBT_EXECUTABLE, DBT_PROJECT
 from orchestration.resources import DataDirResource
 from tests.pipeline.conftest import PipelineRun, run_refresh
@@ -84,11 +83,6 @@ def plant_leaks(world: Path) -> Planted:
     return Planted(_rewrite(world / "models.jsonl", leaky_model), _rewrite(world / "datasets.jsonl", leaky_dataset))
 
 
-def _exports_not_wired() -> tuple:
-    wired = list(definitions.defs.assets or [])
-    return tuple(a for a in benchmark_export_assets if not any(a is w for w in wired))
-
-
 def rebuild_and_export(build: BenchBuild, work: Path) -> None:
     """`dbt build` of the benchmark marts for the snapshot (its own target path: the project's manifest stays as
     Dagster loaded it), then the three export assets."""
@@ -135,7 +129,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> BenchBuild:
     emulator = HubEmulator(world, work / "storage")
     emulator.start()
     try:
-        run = run_refresh(emulator, work / "data", page_size=200, snapshot=SNAPSHOT, extra_assets=_exports_not_wired())
+        run = run_refresh(emulator, work / "data", page_size=200, snapshot=SNAPSHOT)
     finally:
         emulator.stop()
     return BenchBuild(run, work / "data", planted)

@@ -13,10 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.exports import export_assets
 from hub_emulator.generate import generate_world
 from hub_emulator.server import HubEmulator
-from orchestration import definitions
 from tests.pipeline.conftest import PipelineRun, run_refresh
 
 SAMPLE_WORLD = Path(__file__).resolve().parents[2] / "hub_emulator" / "worlds" / "sample"
@@ -45,17 +43,11 @@ class Mutation:
     changed: str
 
 
-def _exports_not_wired() -> tuple:
-    """The exports asset, unless orchestration/definitions.py already includes it."""
-    wired = list(definitions.defs.assets or [])
-    return tuple(a for a in export_assets if not any(a is w for w in wired))
-
-
 def _build(world: Path, workdir: Path, snapshot: str, data_dir: Path) -> Build:
     emulator = HubEmulator(world, workdir / f"storage-{snapshot}")
     emulator.start()
     try:
-        run = run_refresh(emulator, data_dir, page_size=200, snapshot=snapshot, extra_assets=_exports_not_wired())
+        run = run_refresh(emulator, data_dir, page_size=200, snapshot=snapshot)
     finally:
         emulator.stop()
     return Build(world, run, data_dir)

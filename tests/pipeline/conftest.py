@@ -73,14 +73,11 @@ def run_refresh(
     data_dir: Path,
     page_size: int = 50,
     snapshot: str = SNAPSHOT,
-    extra_assets: tuple = (),
     **settings_overrides,
 ) -> PipelineRun:
-    """Run the `hubkg_refresh` job in process against an emulator (plus `extra_assets` not wired in yet)."""
+    """Run the `hubkg_refresh` job in process against an emulator."""
     settings = Settings(endpoint=emulator.url, data_dir=data_dir, page_size=page_size, **settings_overrides)
     defs = build_defs(settings)
-    if extra_assets:
-        defs = dg.Definitions.merge(defs, dg.Definitions(assets=list(extra_assets)))
     result = defs.resolve_job_def("hubkg_refresh").execute_in_process(
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags={SNAPSHOT_TAG: snapshot}
     )

@@ -19,4 +19,4 @@ def test_asset_graph_runs_raw_to_publish_through_a_blocking_gate() -> None:
     assert gate in graph.asset_check_keys
     assert graph.get_check_spec(gate).blocking
     groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
-    assert groups == {"raw", "staging", "intermediate", "kg", "publish", "serving"}
+    assert groups == {"raw", "staging", "intermediate", "kg", "exports", "benchmarks", "atlas", "publish", "serving"}

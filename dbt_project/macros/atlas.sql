@@ -1,0 +1,165 @@
+{#-
+  Model Atlas helpers. `modality` maps a Hub task to the four modalities the atlas compares (NLP, vision,
+  audio, VLM; `other` for the rest), as the paper's hand map of root models does, but from `pipeline_tag` so it
+  covers every model.
+-#}
+{% macro modality(pipeline_tag) -%}
+    case
+        when {{ pipeline_tag }} in (
+            'image-text-to-text', 'visual-question-answering', 'document-question-answering', 'image-to-text',
+            'video-text-to-text', 'any-to-any', 'visual-document-retrieval'
+        ) then 'vlm'
+        when {{ pipeline_tag }} in (
+            'automatic-speech-recognition', 'audio-classification', 'text-to-speech', 'text-to-audio',
+            'audio-to-audio', 'voice-activity-detection', 'audio-text-to-text'
+        ) then 'audio'
+        when {{ pipeline_tag }} in (
+            'text-to-image', 'image-to-image', 'image-classification', 'object-detection', 'image-segmentation',
+            'zero-shot-image-classification', 'zero-shot-object-detection', 'depth-estimation', 'unconditional-image-generation',
+            'image-feature-extraction', 'mask-generation', 'text-to-video', 'image-to-video', 'video-classification',
+            'keypoint-detection', 'image-to-3d', 'text-to-3d'
+        ) then 'vision'
+        when {{ pipeline_tag }} in (
+            'text-generation', 'text2text-generation', 'fill-mask', 'text-classification', 'token-classification',
+            'question-answering', 'summarization', 'translation', 'sentence-similarity', 'feature-extraction',
+            'zero-shot-classification', 'table-question-answering', 'text-ranking'
+        ) then 'nlp'
+        when {{ pipeline_tag }} is not null then 'other'
+    end
+{%- endmacro %}
+
+{#-
+  Name suffixes uploaders append to a parent's name, with the relation they signal (`<base>-GGUF`, `-AWQ`,
+  `-4bit`, `-lora`, `-finetuned`, `-slerp`, ...). Matched case-insensitively at the end of the repo name, after an
+  optional `-<n>` that makes a taken name unique.
+-#}
+{% macro derivation_suffixes() -%}
+    {{ return([
+        {'relation': 'quantized', 'pattern': 'gguf|ggml|awq|gptq(-int[48])?|exl2|bnb-[48]bit|mlx(-[48]bit)?|[248]bit|int[48]|fp8|q[2-8]_k(_[msl])?'},
+        {'relation': 'adapter', 'pattern': 'lora(-r[0-9]+)?|qlora|adapters?|peft'},
+        {'relation': 'merge', 'pattern': 'slerp|ties|dare-ties|dare|merged?|passthrough|moe'},
+        {'relation': 'finetune', 'pattern': 'finetuned|fine-tuned|ft(-[a-z]{2})?|sft|dpo|orpo|instruct|chat|it|v[0-9]+(\\.[0-9]+)?|uncensored'},
+    ]) }}
+{%- endmacro %}
+
+{#- The attributes imputed from a model's hub (its siblings under a shared parent), as in Model Atlas Table 1b. -#}
+{% macro imputed_attributes() -%}
+    {{ return(['pipeline_tag', 'library_name', 'license']) }}
+{%- endmacro %}
+
+{#-
+  CTEs shared by imputation and its evaluation, ending in `hub_vote` (per model and attribute, the majority value
+  among its labelled siblings, the model itself never counted) and `global_vote` (the majority value overall).
+  Siblings are counted per parent from (parent, value) tallies, so a parent with 10,000 children costs 10,000
+  rows, not 10,000² sibling pairs; a sibling under two shared parents (merges) votes twice. Ties go to the value
+  that is more common overall, then alphabetically.
+-#}
+{% macro hub_vote_ctes() -%}
+labels as (
+    {%- for attribute in imputed_attributes() %}
+    select id as model_id, '{{ attribute }}' as attribute, {{ attribute }} as value
+    from {{ ref('models') }}
+    where snapshot_date = {{ build_snapshot_date() }} and {{ attribute }} is not null
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+edges as (
+    select distinct base_model_id, model_id
+    from {{ ref('atlas_edges') }}
+    where snapshot_date = {{ build_snapshot_date() }} and not breaks_cycle
+),
+
+frequency as (
+    select attribute, value, count(*) as models from labels group by all
+),
+
+global_vote as (
+    select attribute, arg_max(value, (models, value)) as value from frequency group by attribute
+),
+
+hub_tally as (
+    select e.base_model_id, l.attribute, l.value, count(*) as n
+    from edges as e
+    inner join labels as l using (model_id)
+    group by all
+),
+
+sibling_votes as (
+    select
+        e.model_id,
+        t.attribute,
+        t.value,
+        sum(t.n - (own.value is not distinct from t.value)::int) as votes
+    from edges as e
+    inner join hub_tally as t using (base_model_id)
+    left join labels as own on own.model_id = e.model_id and own.attribute = t.attribute
+    group by all
+),
+
+hub_vote as (
+    select
+        v.model_id,
+        v.attribute,
+        arg_max(v.value, (v.votes, f.models, v.value)) as value,
+        sum(v.votes) as labelled_siblings
+    from sibling_votes as v
+    inner join frequency as f using (attribute, value)
+    where v.votes > 0
+    group by v.model_id, v.attribute
+)
+{%- endmacro %}
+
+{#- Confidence at or above which `inferred_lineage` proposals are published (see `lineage_inference_eval`). -#}
+{% macro inferred_lineage_cutoff() -%} 0.7 {%- endmacro %}
+
+{#-
+  CTEs proposing a parent for every model from metadata alone, ending in `best_candidate` (one per model): the
+  model's name minus a derivation suffix (`derivation_suffixes`) must be the name of an older model. Names repeat
+  across authors (re-uploads, forks), so the confidence is a candidate's share of the weight of all same-named
+  candidates, weight = downloads + 1, tripled for the child's own author (people quantize and fine-tune their own
+  releases): 1 for a unique name, the popular original over its re-uploads otherwise.
+-#}
+{% macro lineage_candidate_ctes() -%}
+named as (
+    select id as model_id, author, lower(split_part(id, '/', 2)) as name, created_at, coalesce(downloads, 0) as downloads
+    from {{ ref('models') }}
+    where snapshot_date = {{ build_snapshot_date() }}
+),
+
+stripped as (
+    {%- for s in derivation_suffixes() %}
+    select model_id, author, created_at, '{{ s.relation }}' as relation,
+        regexp_extract(name, '^(.+)[-_.]({{ s.pattern }})(-[0-9]+)?$', 1) as base_name
+    from named
+    where regexp_matches(name, '^(.+)[-_.]({{ s.pattern }})(-[0-9]+)?$')
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+candidates as (
+    select
+        s.model_id,
+        p.model_id as base_model_id,
+        s.relation,
+        (p.downloads + 1) * (case when p.author = s.author then 3 else 1 end) as weight,
+        round(weight / sum(weight) over (partition by s.model_id, s.base_name), 4) as confidence
+    from stripped as s
+    inner join named as p on p.name = s.base_name
+    where p.model_id <> s.model_id and (p.created_at < s.created_at or p.created_at is null or s.created_at is null)
+),
+
+best_candidate as (
+    select
+        model_id,
+        arg_max(base_model_id, (confidence, base_model_id)) as base_model_id,
+        arg_max(relation, (confidence, base_model_id)) as relation,
+        max(confidence) as confidence
+    from candidates
+    group by model_id
+)
+{%- endmacro %}

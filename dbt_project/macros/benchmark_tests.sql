@@ -1,0 +1,48 @@
+{#- The k-core holds in every snapshot: no remaining user or item falls below its threshold (fails when
+    `rec_kcore_rounds` was too few to reach the fixed point). -#}
+{% test kcore_holds(model, user_column, item_column, min_user, min_item) %}
+select 'user' as side, {{ user_column }} as id, snapshot_date, count(*) as n
+from {{ model }}
+group by {{ user_column }}, snapshot_date
+having count(*) < {{ min_user }}
+union all
+select 'item', {{ item_column }}, snapshot_date, count(*)
+from {{ model }}
+group by {{ item_column }}, snapshot_date
+having count(*) < {{ min_item }}
+{% endtest %}
+
+{#- Every entity of a valid/test row also occurs in a train row of the same snapshot (transductive splits). -#}
+{% test seen_in_train(model, split_column, entity_columns) %}
+with train as (
+    {%- for c in entity_columns %}
+    {% if not loop.first %}union{% endif %}
+    select {{ c }} as entity, snapshot_date from {{ model }} where {{ split_column }} = 'train'
+    {%- endfor %}
+)
+{%- for c in entity_columns %}
+{% if not loop.first %}union all{% endif %}
+select m.{{ c }} as entity, m.snapshot_date
+from {{ model }} as m
+left join train as t on t.entity = m.{{ c }} and t.snapshot_date = m.snapshot_date
+where m.{{ split_column }} in ('valid', 'test') and t.entity is null
+{%- endfor %}
+{% endtest %}
+
+{#- No tag feature reveals a label: no tag contains a task id or label of the snapshot's vocabulary (ignoring case
+    and punctuation) or carries a label prefix. -#}
+{% test no_label_in_tags(model, column_name, tasks) %}
+with tags as (select node_id, unnest({{ column_name }}) as tag, snapshot_date from {{ model }})
+select g.node_id, g.tag, g.snapshot_date
+from tags as g
+inner join {{ tasks }} as t
+    on t.snapshot_date = g.snapshot_date
+    and (
+        contains(regexp_replace(lower(g.tag), '[^a-z0-9]', '', 'g'), regexp_replace(lower(t.task_id), '[^a-z0-9]', '', 'g'))
+        or contains(regexp_replace(lower(g.tag), '[^a-z0-9]', '', 'g'), regexp_replace(lower(t.label), '[^a-z0-9]', '', 'g'))
+    )
+union all
+select node_id, tag, snapshot_date
+from tags
+where split_part(tag, ':', 1) in ('pipeline_tag', 'task_categories', 'task_ids')
+{% endtest %}

@@ -1,0 +1,42 @@
+{#-
+  HuggingBench settings, overridable per build with dbt vars (`--vars '{bench_seed: 7, rec_min_user_likes: 10}'`).
+  The defaults live here, in one place; benchmark_stats records the values a snapshot was built with.
+-#}
+{% macro bench_var(name) -%}
+    {%- set defaults = {
+        'bench_seed': 42,
+        'rec_min_user_likes': 5,
+        'rec_min_item_likes': 5,
+        'rec_kcore_rounds': 25,
+        'rec_valid_share': 0.1,
+        'rec_test_share': 0.1,
+        'cls_train_quantile': 0.69,
+        'cls_valid_quantile': 0.82,
+        'cls_max_paper_citers': 100,
+        'trace_valid_share': 0.01,
+        'trace_test_share': 0.01,
+    } -%}
+    {%- if name not in defaults -%}
+        {{ exceptions.raise_compiler_error('unknown benchmark var ' ~ name) }}
+    {%- endif -%}
+    {{ return(var(name, defaults[name])) }}
+{%- endmacro %}
+
+{#- A uniform number in [0, 1) fixed by the seed and the given key parts: splits are reproducible per seed and do
+    not depend on row order or threads. -#}
+{% macro bench_unit_hash(parts) -%}
+    (hash({{ bench_var('bench_seed') }}::bigint, {{ parts | join(', ') }}) % 1000000000)::double / 1e9
+{%- endmacro %}
+
+{#- Whether the built `relation` has `column` (false while parsing): lets a model pick up a column the crawler may
+    add later (e.g. like timestamps) without failing while it is absent. -#}
+{% macro relation_has_column(relation, column) -%}
+    {%- if not execute -%}{{ return(false) }}{%- endif -%}
+    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {{ return(column | lower in names) }}
+{%- endmacro %}
+
+{#- `column` of `relation` if it has one, else a typed null. -#}
+{% macro column_or_null(relation, column, type) -%}
+    {%- if relation_has_column(relation, column) -%}{{ column }}::{{ type }}{%- else -%}null::{{ type }}{%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,132 @@
+-- HuggingBench task classification: models and datasets with ≥ 1 task label, multi-label over cls_tasks, with text
+-- and tag features that cannot reveal the label, and a time split on created_at at per-snapshot quantile cut-offs.
+-- Nodes of unknown creation time go to train: the Hub reports a placeholder (read as null) for repos created
+-- before March 2022, older than every dated repo.
+with tasks as (
+    select task_id, label, label_index from {{ ref('cls_tasks') }} where snapshot_date = {{ build_snapshot_date() }}
+),
+
+labels as (
+    select 'model:' || model_id as node_id, task_id
+    from {{ ref('model_definedFor_task') }}
+    where snapshot_date = {{ build_snapshot_date() }}
+    union
+    select 'dataset:' || dataset_id, task_id
+    from {{ ref('dataset_definedFor_task') }}
+    where snapshot_date = {{ build_snapshot_date() }}
+),
+
+labelled as (
+    select
+        l.node_id,
+        list(l.task_id order by l.task_id) as labels,
+        list(t.label_index order by l.task_id) as label_indices
+    from labels as l
+    inner join tasks as t using (task_id)
+    group by l.node_id
+),
+
+-- every tag-like attribute the kg tables keep, prefixed as on the Hub (the pipeline tag, task_categories and
+-- task_ids are left out up front: they are the labels)
+nodes as (
+    select
+        'model:' || id as node_id,
+        'model' as node_type,
+        id as repo_id,
+        name,
+        created_at,
+        null::varchar as description,
+        libraries
+        || list_transform(languages, lambda x: 'language:' || x)
+        || ['license:' || license, 'region:' || region]
+        || other as raw_tags
+    from {{ ref('models') }}
+    where snapshot_date = {{ build_snapshot_date() }}
+    union all
+    select
+        'dataset:' || id,
+        'dataset',
+        id,
+        name,
+        created_at,
+        description,
+        list_transform(libraries, lambda x: 'library:' || x)
+        || list_transform(languages, lambda x: 'language:' || x)
+        || list_transform(formats, lambda x: 'format:' || x)
+        || list_transform(modalities, lambda x: 'modality:' || x)
+        || ['license:' || license, 'size_categories:' || size, 'region:' || region]
+        || tags
+    from {{ ref('datasets') }}
+    where snapshot_date = {{ build_snapshot_date() }}
+),
+
+tag_rows as (
+    select distinct n.node_id, unnest(n.raw_tags) as tag
+    from nodes as n
+    where n.node_id in (select node_id from labelled)
+),
+
+-- a tag reveals a label when it carries a label prefix or contains any task id or label, compared without case or
+-- punctuation (`text-generation-inference`, `Text_Classification`, `task_categories:…` all go)
+revealing as (
+    select r.node_id, r.tag
+    from tag_rows as r
+    inner join tasks as t
+        on contains(regexp_replace(lower(r.tag), '[^a-z0-9]', '', 'g'), regexp_replace(lower(t.task_id), '[^a-z0-9]', '', 'g'))
+        or contains(regexp_replace(lower(r.tag), '[^a-z0-9]', '', 'g'), regexp_replace(lower(t.label), '[^a-z0-9]', '', 'g'))
+    union
+    select node_id, tag from tag_rows
+    where split_part(tag, ':', 1) in ('pipeline_tag', 'task_categories', 'task_ids')
+),
+
+kept_tags as (
+    select node_id, list(tag order by tag) as tags
+    from (select * from tag_rows where tag is not null except select * from revealing)
+    group by node_id
+),
+
+featured as (
+    select
+        n.node_id,
+        n.node_type,
+        n.repo_id,
+        n.created_at,
+        l.labels,
+        l.label_indices,
+        coalesce(k.tags, []) as tags,
+        -- card front matter (`---` YAML `---`) states task_categories: only the prose after it is text
+        concat_ws(
+            e'\n',
+            n.name,
+            nullif(trim(regexp_replace(n.description, '^\s*---\s*\n(?s:.*?)\n---[ \t]*(\n|$)', '')), ''),
+            case when n.node_type = 'model' then array_to_string(coalesce(k.tags, []), ' ') end
+        ) as text
+    from nodes as n
+    inner join labelled as l using (node_id)
+    left join kept_tags as k using (node_id)
+),
+
+cutoffs as (
+    select
+        quantile_disc(created_at, {{ bench_var('cls_train_quantile') }}) as valid_from,
+        quantile_disc(created_at, {{ bench_var('cls_valid_quantile') }}) as test_from
+    from featured
+)
+
+select
+    f.node_id,
+    f.node_type,
+    f.repo_id,
+    f.created_at,
+    case
+        when f.created_at is null or f.created_at < c.valid_from then 'train'
+        when f.created_at < c.test_from then 'valid'
+        else 'test'
+    end as split,
+    f.labels,
+    f.label_indices,
+    f.text,
+    f.tags,
+    {{ build_snapshot_date() }} as snapshot_date
+from featured as f
+cross join cutoffs as c

@@ -1,0 +1,81 @@
+-- HuggingBench resource recommendation: the snapshot's user → resource likes, k-core filtered, with a seeded random
+-- split and a temporal one. Items are typed (`model:org/name`, `dataset:…`, `space:…`): repo ids are unique per
+-- repo type only.
+{%- set rounds = bench_var('rec_kcore_rounds') | int %}
+{%- set valid_share = bench_var('rec_valid_share') %}
+{%- set test_share = bench_var('rec_test_share') %}
+with likes as (
+    {%- for t in ['model', 'dataset', 'space'] %}
+    {% if not loop.first %}union all{% endif %}
+    select
+        user_id,
+        '{{ t }}:' || {{ t }}_id as item_id,
+        '{{ t }}' as item_type,
+        -- the crawler does not collect like times yet; the temporal split uses them once kg has them
+        {{ column_or_null(ref('user_like_' ~ t), 'liked_at', 'timestamptz') }} as liked_at
+    from {{ ref('user_like_' ~ t) }}
+    where snapshot_date = {{ build_snapshot_date() }}
+    {%- endfor %}
+),
+
+-- k-core: each round keeps the likes whose user and item both reach their threshold among the previous round's
+-- likes. Rounds only remove, so they converge to the unique maximal core; the `kcore_holds` test fails the build
+-- if `rec_kcore_rounds` was too few to reach it.
+core_0 as (select * from likes),
+{%- for i in range(1, rounds + 1) %}
+core_{{ i }} as (
+    select * from core_{{ i - 1 }}
+    qualify count(*) over (partition by user_id) >= {{ bench_var('rec_min_user_likes') }}
+        and count(*) over (partition by item_id) >= {{ bench_var('rec_min_item_likes') }}
+),
+{%- endfor %}
+
+drawn as (
+    select
+        *,
+        case
+            -- every user keeps its first like (in seeded order) for training
+            when row_number() over (partition by user_id order by u, item_id) = 1 then 'train'
+            when u < 1 - {{ valid_share }} - {{ test_share }} then 'train'
+            when u < 1 - {{ test_share }} then 'valid'
+            else 'test'
+        end as drawn_split
+    from (select *, {{ bench_unit_hash(['user_id', 'item_id']) }} as u from core_{{ rounds }})
+),
+
+random_split as (
+    select
+        *,
+        -- an item drawn only into valid/test moves its first like (in seeded order) to train, so every evaluated
+        -- item has been seen in training; moving to train never unsees anything, so one pass suffices
+        case
+            when not bool_or(drawn_split = 'train') over (partition by item_id)
+                and row_number() over (partition by item_id order by u, user_id) = 1 then 'train'
+            else drawn_split
+        end as split_random
+    from drawn
+),
+
+-- global cut-offs on like time at the same shares as the random split (null without like times)
+cutoffs as (
+    select
+        quantile_disc(liked_at, 1 - {{ valid_share }} - {{ test_share }}) as valid_from,
+        quantile_disc(liked_at, 1 - {{ test_share }}) as test_from
+    from random_split
+)
+
+select
+    r.user_id,
+    r.item_id,
+    r.item_type,
+    r.liked_at,
+    r.split_random,
+    case
+        when r.liked_at is null then null
+        when r.liked_at < c.valid_from then 'train'
+        when r.liked_at < c.test_from then 'valid'
+        else 'test'
+    end as split_temporal,
+    {{ build_snapshot_date() }} as snapshot_date
+from random_split as r
+cross join cutoffs as c
