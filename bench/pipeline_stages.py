@@ -27,7 +27,8 @@ from orchestration.emulator_process import emulator_environment, running_emulato
 
 STAGES = {
     "crawl": "group:raw",
-    "transform + gates": "group:staging or group:intermediate or group:kg",
+    "transform + gates": "group:staging or group:intermediate or group:kg or group:benchmarks or group:atlas",
+    "exports": "group:exports",
     "publish": "group:publish",
     "serving": "group:serving",
 }

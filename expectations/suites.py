@@ -178,3 +178,67 @@ LINEAGE_PRIORS = SuiteSpec(
     index_column="edge",
     severity="warn",
 )
+
+
+def _normalised(expr: str) -> str:
+    return f"lower(regexp_replace({expr}, '[^A-Za-z0-9]', '', 'g'))"
+
+
+RECOMMENDATION_SPLITS = SuiteSpec(
+    name="benchmark_recommendation",
+    asset=("benchmarks", "rec_interactions"),
+    frame_sql=f"""
+        WITH rec AS (SELECT * FROM {latest("benchmarks.rec_interactions")})
+        SELECT user_id || ' ' || item_id AS interaction, split_random,
+               count(*) OVER (PARTITION BY user_id, item_id) AS copies,
+               split_random = 'train' OR item_id IN (SELECT item_id FROM rec WHERE split_random = 'train')
+                   AS item_seen_in_train
+        FROM rec""",
+    build=lambda now: [
+        gxe.ExpectColumnValuesToBeInSet(column="split_random", value_set=["train", "valid", "test"]),
+        gxe.ExpectColumnValuesToBeInSet(column="copies", value_set=[1]),
+        gxe.ExpectColumnValuesToBeInSet(column="item_seen_in_train", value_set=[True]),
+    ],
+    index_column="interaction",
+)
+
+CLASSIFICATION_LEAKAGE = SuiteSpec(
+    name="benchmark_classification",
+    asset=("benchmarks", "cls_nodes"),
+    frame_sql=f"""
+        WITH tasks AS (
+            SELECT list({_normalised("task_id")}) || list({_normalised("label")}) AS revealing
+            FROM {latest("benchmarks.cls_tasks")}
+        )
+        SELECT node_id, split, (split = 'train')::INTEGER AS in_train,
+               list_has_any(list_transform(tags, lambda t: {_normalised("t")}), tasks.revealing) AS label_in_tags
+        FROM tasks, (SELECT * FROM {latest("benchmarks.cls_nodes")}) nodes""",
+    build=lambda now: [
+        gxe.ExpectColumnValuesToBeInSet(column="split", value_set=["train", "valid", "test"]),
+        gxe.ExpectColumnValuesToBeInSet(column="label_in_tags", value_set=[False]),
+        # HuggingBench's time split is ≈ 69 / 13 / 18.
+        gxe.ExpectColumnMeanToBeBetween(column="in_train", min_value=0.55, max_value=0.85),
+    ],
+    index_column="node_id",
+)
+
+TRACING_TRANSDUCTIVE = SuiteSpec(
+    name="benchmark_tracing",
+    asset=("benchmarks", "trace_triples"),
+    frame_sql=f"""
+        WITH t AS (SELECT * FROM {latest("benchmarks.trace_triples")}),
+        seen AS (SELECT head AS entity FROM t WHERE split_random = 'train'
+                 UNION SELECT tail FROM t WHERE split_random = 'train')
+        SELECT head || ' ' || relation || ' ' || tail AS triple, split_random,
+               count(*) OVER (PARTITION BY head, relation, tail) AS copies,
+               split_random = 'train' OR (head IN (SELECT entity FROM seen) AND tail IN (SELECT entity FROM seen))
+                   AS transductive
+        FROM t""",
+    build=lambda now: [
+        gxe.ExpectColumnValuesToBeInSet(column="split_random", value_set=["train", "valid", "test"]),
+        gxe.ExpectColumnValuesToBeInSet(column="copies", value_set=[1]),
+        gxe.ExpectColumnValuesToBeInSet(column="transductive", value_set=[True]),
+    ],
+    index_column="triple",
+)
+BENCHMARK_SUITES = (RECOMMENDATION_SPLITS, CLASSIFICATION_LEAKAGE, TRACING_TRANSDUCTIVE)

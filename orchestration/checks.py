@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from expectations.bridge import read_frame, to_check_result, validate
-from expectations.suites import ENTITIES, LINEAGE_PRIORS, SuiteSpec, drift_suite, edges_suite
+from expectations.suites import BENCHMARK_SUITES, ENTITIES, LINEAGE_PRIORS, SuiteSpec, drift_suite, edges_suite
 from orchestration.dbt import layer_models
 from orchestration.resources import DataDirResource
 
@@ -44,5 +44,6 @@ SUITES = (
     edges_suite(RELATIONS),
     drift_suite(tuple(t for t in KG_TABLES if t != "kg_changes")),
     LINEAGE_PRIORS,
+    *BENCHMARK_SUITES,
 )
 gate_checks = [build_gate(spec) for spec in SUITES]

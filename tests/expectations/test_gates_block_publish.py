@@ -52,6 +52,18 @@ FAULTS = {
         "expect_column_values_to_be_between",
     ),
     "30% row drop": (None, "kg_row_count_drift", "expect_column_values_to_be_between"),
+    "overlapping splits": (
+        f"INSERT INTO benchmarks.trace_triples SELECT * REPLACE ('test' AS split_random) "
+        f"FROM benchmarks.trace_triples WHERE {LATEST} AND split_random = 'train' LIMIT 1",
+        "benchmark_tracing",
+        "expect_column_values_to_be_in_set",
+    ),
+    "leaked label": (
+        f"UPDATE benchmarks.cls_nodes SET tags = list_append(tags, labels[1]) WHERE {LATEST} "
+        "AND node_id = (SELECT min(node_id) FROM benchmarks.cls_nodes)",
+        "benchmark_classification",
+        "expect_column_values_to_be_in_set",
+    ),
 }
 
 
@@ -109,7 +121,7 @@ def test_fault_fails_its_gate_and_blocks_publish(published, tmp_path: Path, faul
         selection=dg.AssetSelection.checks(
             *(dg.AssetCheckKey(dg.AssetKey(list(s.asset)), f"ge_{s.name}") for s in SUITES)
         )
-        | dg.AssetSelection.assets(dg.AssetKey(["publish", "graph_dataset"])),
+        | dg.AssetSelection.groups("publish"),
         executor_def=dg.in_process_executor,
     )
     defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[gates_then_publish]))
