@@ -31,7 +31,17 @@ def serving_warehouse(
             name: con.execute(f"SELECT * FROM {name} LIMIT 5").df().to_markdown(index=False)
             for name in list(counts)[:3]
         }
+        changes = con.execute(
+            "SELECT element, change, count(*) AS n FROM kg.kg_changes "
+            "WHERE snapshot_date = (SELECT max(snapshot_date) FROM kg.kg_changes) GROUP BY ALL ORDER BY ALL"
+        ).df()
     preview_md = "\n\n".join(f"**{name}** ({counts[name]:,} rows)\n\n{md}" for name, md in previews.items())
     return dg.MaterializeResult(
-        metadata={"tables": dg.MetadataValue.json(counts), "preview": dg.MetadataValue.md(preview_md)}
+        metadata={
+            "tables": dg.MetadataValue.json(counts),
+            "preview": dg.MetadataValue.md(preview_md),
+            "changes_since_previous_snapshot": dg.MetadataValue.md(
+                changes.to_markdown(index=False) if len(changes) else "first snapshot: no previous one to compare"
+            ),
+        }
     )

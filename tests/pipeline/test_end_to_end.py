@@ -1,6 +1,9 @@
 """The whole path on real components: emulator over HTTP, Dagster, DuckDB, dbt, GE, publish and download back."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -52,3 +55,31 @@ def test_pipeline_builds_gates_and_publishes_the_world(small_world, emulator_for
     assert all("limit=40" in r["query"] for r in listing_requests)
     assert sum("cursor=" in r["query"] for r in listing_requests) == pages[0] - 1
     assert json.dumps(emulator.stats())  # accounting is readable
+
+
+LOAD = """
+import json, sys
+from datasets import load_dataset
+repo, config = sys.argv[1], sys.argv[2]
+print(json.dumps({split: ds.num_rows for split, ds in load_dataset(repo, config).items()}))
+"""
+
+
+def test_published_datasets_load_with_the_datasets_library(small_world, emulator_for, run_pipeline, tmp_path) -> None:
+    emulator = emulator_for(small_world)
+    run = run_pipeline(emulator, page_size=200)
+    assert run.result.success
+    # `datasets` reads HF_ENDPOINT at import time, hence a fresh interpreter pointed at the emulator.
+    env = {**os.environ, "HF_ENDPOINT": emulator.url, "HF_HOME": str(tmp_path / "hf-home")}
+
+    def load(repo: str, config: str) -> dict[str, int]:
+        out = subprocess.run([sys.executable, "-c", LOAD, repo, config], env=env, capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr[-3000:]
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    with duckdb.connect(str(run.settings.warehouse_path), read_only=True) as con:
+        models = con.execute("SELECT count(*) FROM kg.models").fetchone()[0]
+        splits = dict(con.execute("SELECT split, count(*) FROM benchmarks.cls_nodes GROUP BY split").fetchall())
+    assert load("hubkg/hubkg-graph", "models") == {"train": models}
+    expected = {{"valid": "validation"}.get(split, split): n for split, n in splits.items()}
+    assert load("hubkg/hubkg-benchmarks", "classification") == expected
