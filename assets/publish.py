@@ -70,11 +70,11 @@ def _latest_snapshot(warehouse: DuckDBResource):
         return con.execute("SELECT max(snapshot_date) FROM kg.kg_nodes").fetchone()[0]
 
 
-def build_publish_asset(spec: ReleaseSpec, repo_setting: str) -> dg.AssetsDefinition:
+def build_publish_asset(spec: ReleaseSpec, repo_setting: str, gated_by: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
         key=["publish", f"{spec.repo}_dataset"],
         group_name="publish",
-        deps=sorted({dg.AssetKey(t.table.split(".")) for t in spec.tables}, key=lambda k: k.path),
+        deps=gated_by,
         kinds={"huggingface", "parquet"},
         owners=["team:hubkg"],
         code_version="2",
@@ -126,4 +126,12 @@ def build_publish_asset(spec: ReleaseSpec, repo_setting: str) -> dg.AssetsDefini
     return _publish
 
 
-publish_assets = [build_publish_asset(GRAPH, "graph_repo"), build_publish_asset(BENCHMARKS, "bench_repo")]
+# Every release waits for the gates of the whole snapshot: a snapshot whose graph failed publishes no benchmarks
+# derived from it either.
+SNAPSHOT_TABLES = sorted(
+    {dg.AssetKey(t.table.split(".")) for t in (*GRAPH.tables, *BENCHMARKS.tables)}, key=lambda k: k.path
+)
+publish_assets = [
+    build_publish_asset(GRAPH, "graph_repo", SNAPSHOT_TABLES),
+    build_publish_asset(BENCHMARKS, "bench_repo", SNAPSHOT_TABLES),
+]

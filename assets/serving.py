@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.publish import BENCHMARKS, GRAPH
+from assets.publish import SNAPSHOT_TABLES
 from orchestration.automation import FOLLOW_INPUTS
 from orchestration.resources import DataDirResource
 from orchestration.serving import refresh_serving_copy
@@ -14,7 +14,7 @@ from orchestration.serving import refresh_serving_copy
 @dg.asset(
     key=["serving", "warehouse"],
     group_name="serving",
-    deps=sorted({dg.AssetKey(t.table.split(".")) for t in (*GRAPH.tables, *BENCHMARKS.tables)}, key=lambda k: k.path),
+    deps=SNAPSHOT_TABLES,
     kinds={"duckdb"},
     owners=["team:hubkg"],
     code_version="1",

@@ -17,8 +17,7 @@ import duckdb
 import pytest
 
 from hub_emulator.generate import generate_world
-from hub_emulator.server import HubEmulator
-from tests.pipeline.conftest import PipelineRun, run_refresh
+from tests.pipeline.conftest import PipelineRun, refresh_world
 
 SNAPSHOT = "2026-11-15"
 GHOST = "deleted-lab/atlasplant-gone-base"
@@ -91,10 +90,4 @@ def atlas_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AtlasBuild
     world = work / "world"
     generate_world(world, nodes=800, seed=5)
     owner = plant(world)
-    emulator = HubEmulator(world, work / "storage")
-    emulator.start()
-    try:
-        run = run_refresh(emulator, work / "data", page_size=200, snapshot=SNAPSHOT)
-    finally:
-        emulator.stop()
-    yield AtlasBuild(world, run, owner)
+    yield AtlasBuild(world, refresh_world(world, work / "storage", work / "data", SNAPSHOT), owner)

@@ -20,10 +20,9 @@ from dagster_duckdb import DuckDBResource
 
 from assets.benchmark_exports import benchmark_export_assets
 from hub_emulator.generate import generate_world
-from hub_emulator.server import HubEmulator
 from orchestration.dbt import DBT_EXECUTABLE, DBT_PROJECT
 from orchestration.resources import DataDirResource
-from tests.pipeline.conftest import PipelineRun, run_refresh
+from tests.pipeline.conftest import PipelineRun, refresh_world
 
 SNAPSHOT = "2026-11-01"
 MIN_LIKES = 2  # k-core thresholds of the rebuild (users and items)
@@ -126,13 +125,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> BenchBuild:
     world = work / "world"
     generate_world(world, nodes=1500, seed=11)
     planted = plant_leaks(world)
-    emulator = HubEmulator(world, work / "storage")
-    emulator.start()
-    try:
-        run = run_refresh(emulator, work / "data", page_size=200, snapshot=SNAPSHOT)
-    finally:
-        emulator.stop()
-    return BenchBuild(run, work / "data", planted)
+    return BenchBuild(refresh_world(world, work / "storage", work / "data", SNAPSHOT), work / "data", planted)
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,7 @@ import duckdb
 import pytest
 
 from hub_emulator.generate import generate_world
-from hub_emulator.server import HubEmulator
-from tests.pipeline.conftest import PipelineRun, run_refresh
+from tests.pipeline.conftest import PipelineRun, refresh_world
 
 SAMPLE_WORLD = Path(__file__).resolve().parents[2] / "hub_emulator" / "worlds" / "sample"
 FIRST, SECOND = "2026-11-01", "2026-11-08"
@@ -44,13 +43,7 @@ class Mutation:
 
 
 def _build(world: Path, workdir: Path, snapshot: str, data_dir: Path) -> Build:
-    emulator = HubEmulator(world, workdir / f"storage-{snapshot}")
-    emulator.start()
-    try:
-        run = run_refresh(emulator, data_dir, page_size=200, snapshot=snapshot)
-    finally:
-        emulator.stop()
-    return Build(world, run, data_dir)
+    return Build(world, refresh_world(world, workdir / f"storage-{snapshot}", data_dir, snapshot), data_dir)
 
 
 def _read(path: Path) -> list[dict]:

@@ -84,6 +84,12 @@ def run_refresh(
     return PipelineRun(result, settings, emulator)
 
 
+def refresh_world(world: Path, storage: Path, data_dir: Path, snapshot: str = SNAPSHOT) -> PipelineRun:
+    """Serve `world` for the length of one refresh run into `data_dir` (for session-scoped builds)."""
+    with HubEmulator(world, storage) as emulator:
+        return run_refresh(emulator, data_dir, page_size=200, snapshot=snapshot)
+
+
 @pytest.fixture
 def run_pipeline(tmp_path: Path):
     """Run the `hubkg_refresh` job in process against an emulator and return what happened."""

@@ -1,4 +1,8 @@
-"""A corrupted snapshot fails the Great Expectations gate, and nothing is published."""
+"""A corrupted snapshot, served by the Hub itself, fails a gate in the run that built it, and nothing is published.
+
+Two layers guard a release: dbt's tests (the build contract: keys unique per snapshot, relationships…) and the
+Great Expectations suites (semantics: ranges, formats, integrity, drift). Each blocks publishing.
+"""
 
 import json
 import shutil
@@ -9,32 +13,44 @@ from huggingface_hub import HfApi
 from tests.pipeline.conftest import requests_of, world_models
 
 
-def _corrupt(world: Path, target: Path) -> tuple[str, str]:
-    """Copy `world`, give one model an overflowed (negative) download count and a second `_id` to another's id."""
+def _corrupt(world: Path, target: Path, change) -> dict:
     shutil.copytree(world, target)
     models = world_models(world)
-    overflowed, duplicated = models[3], models[5]
-    overflowed["downloads"] = -2147483648
-    clone = {**models[6], "_id": "f" * 24, "id": duplicated["id"]}
-    lines = [json.dumps(m) for m in models] + [json.dumps(clone)]
+    extra = change(models)
+    lines = [json.dumps(m) for m in models + extra]
     (target / "models.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return overflowed["id"], duplicated["id"]
+    return models[3]
 
 
-def test_corrupted_snapshot_fails_the_gate_and_is_not_published(
-    small_world, emulator_for, run_pipeline, tmp_path
-) -> None:
-    overflowed, duplicated = _corrupt(small_world, tmp_path / "corrupted")
-    emulator = emulator_for(tmp_path / "corrupted")
-    run = run_pipeline(emulator)
+def _assert_nothing_published(run) -> None:
+    assert not any(key.startswith("publish/") for key in run.materialized())
+    assert not run.result.success
+    assert not HfApi(endpoint=run.emulator.url).repo_exists("hubkg/hubkg-graph", repo_type="dataset")
+    assert not any(r["path"].startswith("/api/repos/create") for r in requests_of(run.emulator))
 
+
+def test_an_overflowed_counter_fails_the_ge_gate(small_world, emulator_for, run_pipeline, tmp_path) -> None:
+    def overflow(models: list[dict]) -> list[dict]:
+        models[3]["downloads"] = -2147483648  # a 32-bit counter that wrapped
+        return []
+
+    corrupted = _corrupt(small_world, tmp_path / "corrupted", overflow)
+    run = run_pipeline(emulator_for(tmp_path / "corrupted"))
     gate = run.checks()["ge_kg_models"]
     assert not gate.passed
     failures = {f["expectation"]: f for f in gate.metadata["failures_json"].value}
-    assert duplicated in failures["expect_column_values_to_be_unique"]["sample"]
     assert failures["expect_column_values_to_be_between"]["sample"] == ["-2147483648"]
+    assert corrupted["id"] in failures["expect_column_values_to_be_between"]["rows"]
     assert "kg/models" in run.materialized()  # the table was built …
-    assert "publish/graph_dataset" not in run.materialized()  # … but the blocking gate stopped publishing
-    assert not run.result.success
-    assert not HfApi(endpoint=emulator.url).repo_exists("hubkg/hubkg-graph", repo_type="dataset")
-    assert not any(r["path"].startswith("/api/repos/create") for r in requests_of(emulator))
+    _assert_nothing_published(run)  # … but the blocking gate stopped publishing
+
+
+def test_a_duplicate_id_fails_the_build_contract(small_world, emulator_for, run_pipeline, tmp_path) -> None:
+    def duplicate(models: list[dict]) -> list[dict]:
+        return [{**models[6], "_id": "f" * 24, "id": models[5]["id"]}]  # two objects claim one repo id
+
+    _corrupt(small_world, tmp_path / "corrupted", duplicate)
+    run = run_pipeline(emulator_for(tmp_path / "corrupted"))
+    failed = {name for name, e in run.checks().items() if not e.passed}
+    assert any(name.startswith("unique") and "models" in name for name in failed), failed
+    _assert_nothing_published(run)
