@@ -83,3 +83,30 @@ def test_published_datasets_load_with_the_datasets_library(small_world, emulator
     assert load("hubkg/hubkg-graph", "models") == {"train": models}
     expected = {{"valid": "validation"}.get(split, split): n for split, n in splits.items()}
     assert load("hubkg/hubkg-benchmarks", "classification") == expected
+
+
+HOSTILE_MARKERS = ("{{", "{%", "reference://", "hf://datasets/other", "!!python", "\x1b[")
+
+
+def test_hostile_card_data_never_reaches_a_release(small_world, emulator_for, run_pipeline) -> None:
+    hostile = sum("hostile" in line or "reference://" in line for line in (small_world / "models.jsonl").open())
+    hostile += sum("reference://" in line or "{{" in line for line in (small_world / "datasets.jsonl").open())
+    assert hostile > 0  # the world really carries hostile card YAML
+    run = run_pipeline(emulator_for(small_world), page_size=200)
+    assert run.result.success
+    releases = run.settings.data_dir / "releases"
+    for card in releases.rglob("README.md"):
+        text = card.read_text(encoding="utf-8")
+        assert not any(marker in text for marker in HOSTILE_MARKERS), card
+    with duckdb.connect() as con:
+        for shard in releases.rglob("*.parquet"):
+            columns = con.execute(f"DESCRIBE SELECT * FROM '{shard}'").fetchall()
+            for name, kind, *_ in columns:
+                if kind != "VARCHAR":
+                    continue
+                leaks = con.execute(
+                    f"SELECT count(*) FROM '{shard}' WHERE "
+                    + " OR ".join(f'contains("{name}", ?)' for _ in HOSTILE_MARKERS),
+                    list(HOSTILE_MARKERS),
+                ).fetchone()[0]
+                assert leaks == 0, (shard, name)
