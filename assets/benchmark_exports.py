@@ -48,7 +48,7 @@ def _copy(con, query: str, target: Path, options: str = PARQUET) -> int:
     return con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
 
 
-def _snapshot(con, config: BenchmarkExportConfig) -> str:
+def snapshot_to_export(con, config: BenchmarkExportConfig) -> str:
     """The snapshot to export, as an ISO date checked to be one (so it is safe to inline: COPY takes no params)."""
     if config.snapshot_date:
         return date.fromisoformat(config.snapshot_date).isoformat()
@@ -108,7 +108,7 @@ def recommendation_files(
 ) -> dg.MaterializeResult:
     """Resource recommendation (user → model/dataset/Space likes, k-core): parquet and RecBole atomic files."""
     with warehouse.get_connection() as con:
-        snapshot = _snapshot(con, config)
+        snapshot = snapshot_to_export(con, config)
         where = f"WHERE snapshot_date = DATE '{snapshot}'"
         with _folder(data_dir, snapshot, "recommendation") as out:
             interactions = _copy(
@@ -188,7 +188,7 @@ def classification_files(
 ) -> dg.MaterializeResult:
     """Task classification (multi-label, time split): parquet, `task_to_id.txt` and PyG/DGL numpy arrays."""
     with warehouse.get_connection() as con:
-        snapshot = _snapshot(con, config)
+        snapshot = snapshot_to_export(con, config)
         where = f"WHERE snapshot_date = DATE '{snapshot}'"
         nodes = (
             "SELECT (row_number() OVER (ORDER BY node_id) - 1)::BIGINT AS node_index, * EXCLUDE (snapshot_date) "
@@ -246,7 +246,7 @@ def tracing_files(
 ) -> dg.MaterializeResult:
     """Model tracing (base model, relation, derived model): parquet and LibKGE/PyKEEN triple folders."""
     with warehouse.get_connection() as con:
-        snapshot = _snapshot(con, config)
+        snapshot = snapshot_to_export(con, config)
         where = f"WHERE snapshot_date = DATE '{snapshot}'"
         counts = {}
         with _folder(data_dir, snapshot, "tracing") as out:

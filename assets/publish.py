@@ -1,12 +1,16 @@
 """Publish layer: releases committed to Hub dataset repos, only after the blocking quality gates passed."""
 
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 from huggingface_hub import HfApi
 from huggingface_hub.utils import disable_progress_bars
 
+from baselines.chart import render_svg
+from baselines.leaderboard import history, markdown
 from orchestration.automation import FOLLOW_INPUTS, PUBLISHED_FRESHNESS
 from orchestration.dbt import layer_models
 from orchestration.publishing import previous_manifest, publish
@@ -18,6 +22,20 @@ disable_progress_bars()
 
 # Config names: the table names (HuggingKG's), except the unified edge list, which HuggingKG calls triples.
 RENAMED = {"kg_edges": "triples", "kg_nodes": "nodes", "kg_dangling_edges": "dangling_edges", "kg_changes": "changes"}
+
+
+def leaderboard_sections(con: duckdb.DuckDBPyConnection, snapshot: date, folder: Path) -> list[str]:
+    """The baselines' scores next to HuggingBench's, and `leaderboard.svg`: the scores across snapshots."""
+    (folder / "leaderboard.svg").write_text(render_svg(history(con)), encoding="utf-8")
+    return [
+        "## Baselines",
+        "Cheap, deterministic baselines scored on this snapshot (config `leaderboard`; methods and protocol in "
+        "HubKG's `baselines/`). HuggingBench's column is its best published result on the December 2024 "
+        "crawl — a different snapshot and split, so compare trends, not digits.",
+        markdown(con, snapshot),
+        "![Baseline scores across snapshots](leaderboard.svg)",
+    ]
+
 
 GRAPH = ReleaseSpec(
     repo="graph",
@@ -51,7 +69,9 @@ BENCHMARKS = ReleaseSpec(
         ReleaseTable("tracing", "benchmarks.trace_triples", "Base → derived model triples", "split_random"),
         ReleaseTable("tracing_temporal", "benchmarks.trace_triples", "Same triples, temporal split", "split_temporal"),
         ReleaseTable("stats", "benchmarks.benchmark_stats", "Sizes, ratios, cut-offs, availability"),
+        ReleaseTable("leaderboard", "benchmarks.leaderboard", "Baseline scores on the test splits"),
     ),
+    generated=leaderboard_sections,
     notes=(
         "## Split rules",
         "Splits are hash-based on (seed, ids) so the same snapshot and seed give the same files. Recommendation: "

@@ -29,6 +29,7 @@ STAGES = {
     "crawl": "group:raw",
     "transform + gates": "group:staging or group:intermediate or group:kg or group:benchmarks or group:atlas",
     "exports": "group:exports",
+    "baselines (leaderboard)": "group:baselines",
     "publish": "group:publish",
     "serving": "group:serving",
 }
@@ -140,7 +141,27 @@ def main() -> int:
     transform = next(wall for stage, wall, _, _ in rows if stage.startswith("transform"))
     print(f"| transform floor (DuckDB read raw + write kg once) | {floor:.1f} | | | |")
     print(f"transform / floor = {transform / floor:.1f}x")
+    print_baselines(run_dir / "hubkg.duckdb")
     return 0
+
+
+def print_baselines(warehouse: Path) -> None:
+    """Each baseline's run time and headline score, from the leaderboard tables the stage wrote."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            """
+            SELECT r.benchmark, r.variant, r.method, r.seconds, l.metric, l.value, l.evaluated
+            FROM benchmarks.baseline_runs AS r
+            JOIN benchmarks.leaderboard AS l USING (snapshot_date, benchmark, variant, method)
+            WHERE l.metric IN ('recall@20', 'micro_f1', 'mrr')
+                AND r.snapshot_date = (SELECT max(snapshot_date) FROM benchmarks.baseline_runs)
+            ORDER BY 1, 2, 3
+            """
+        ).fetchall()
+    print("\n| benchmark | split | baseline | seconds | metric | score | evaluated |")
+    print("|---|---|---|---|---|---|---|")
+    for benchmark, variant, method, seconds, metric, value, evaluated in rows:
+        print(f"| {benchmark} | {variant} | {method} | {seconds:.1f} | {metric} | {value:.4f} | {evaluated:,} |")
 
 
 if __name__ == "__main__":

@@ -241,4 +241,22 @@ TRACING_TRANSDUCTIVE = SuiteSpec(
     ],
     index_column="triple",
 )
-BENCHMARK_SUITES = (RECOMMENDATION_SPLITS, CLASSIFICATION_LEAKAGE, TRACING_TRANSDUCTIVE)
+
+LEADERBOARD = SuiteSpec(
+    name="leaderboard",
+    asset=("benchmarks", "leaderboard"),
+    frame_sql=f"""
+        SELECT benchmark || ' ' || variant || ' ' || method || ' ' || metric AS score, benchmark, value, evaluated,
+               count(*) OVER (PARTITION BY benchmark, variant, method, metric) AS copies
+        FROM {latest("benchmarks.leaderboard")}""",
+    build=lambda now: [
+        gxe.ExpectColumnValuesToBeInSet(column="benchmark", value_set=["recommendation", "classification", "tracing"]),
+        # every metric (recall, NDCG, F1, MRR, Hits) lies in [0, 1]; NaN or out of range means a broken baseline
+        gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=1),
+        gxe.ExpectColumnValuesToNotBeNull(column="value"),
+        gxe.ExpectColumnValuesToBeBetween(column="evaluated", min_value=1),
+        gxe.ExpectColumnValuesToBeInSet(column="copies", value_set=[1]),
+    ],
+    index_column="score",
+)
+BENCHMARK_SUITES = (RECOMMENDATION_SPLITS, CLASSIFICATION_LEAKAGE, TRACING_TRANSDUCTIVE, LEADERBOARD)

@@ -56,7 +56,9 @@ def _schema_changes(manifest: dict[str, Any], previous: dict[str, Any] | None) -
     return changes or [f"No schema change since the release of {previous.get('snapshot_date')}."]
 
 
-def render_card(spec: ReleaseSpec, manifest: dict[str, Any], previous: dict[str, Any] | None) -> str:
+def render_card(
+    spec: ReleaseSpec, manifest: dict[str, Any], previous: dict[str, Any] | None, sections: list[str] = ()
+) -> str:
     header = {
         "pretty_name": spec.title,
         "license": "other",
@@ -89,7 +91,7 @@ def render_card(spec: ReleaseSpec, manifest: dict[str, Any], previous: dict[str,
     for t in spec.tables:
         columns = ", ".join(f"`{name}` {kind}" for name, kind in manifest["tables"][t.config]["columns"])
         lines.append(f"- `{t.config}`: {columns}")
-    lines += ["## Provenance", PROVENANCE, *spec.notes]
+    lines += ["## Provenance", PROVENANCE, *spec.notes, *sections]
     lines += ["## Licence", "Metadata of public Hub repositories; each repository keeps its own licence."]
     lines += ["## Changelog", *(f"- {change}" for change in _schema_changes(manifest, previous))]
     lines += ["## Citation", "HubKG follows the schema of HuggingKG / HuggingBench:", CITATION]

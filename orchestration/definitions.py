@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets.atlas import atlas_assets
+from assets.baselines import baseline_assets
 from assets.benchmark_exports import benchmark_export_assets
 from assets.exports import export_assets
 from assets.publish import publish_assets
@@ -32,6 +33,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
             hubkg_dbt_models,
             *export_assets,
             *benchmark_export_assets,
+            *baseline_assets,
             *atlas_assets,
             *publish_assets,
             serving_warehouse,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -44,6 +45,8 @@ class ReleaseSpec:
     summary: str
     tables: tuple[ReleaseTable, ...]
     notes: tuple[str, ...] = ()  # extra card sections (provenance, split rules…), Markdown
+    # card sections computed from the warehouse for the snapshot; may add files (e.g. a chart) to the folder
+    generated: Callable[[duckdb.DuckDBPyConnection, date, Path], list[str]] | None = None
 
 
 @dataclass
@@ -119,5 +122,6 @@ def build_release(
     manifest = {"repo": spec.repo, "snapshot_date": snapshot.isoformat(), "observed": _observed(con, snapshot)}
     manifest["tables"] = tables
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    (folder / "README.md").write_text(render_card(spec, manifest, previous), encoding="utf-8")
+    sections = spec.generated(con, snapshot, folder) if spec.generated else []
+    (folder / "README.md").write_text(render_card(spec, manifest, previous, sections), encoding="utf-8")
     return Release(folder=folder, snapshot=snapshot, manifest=manifest)

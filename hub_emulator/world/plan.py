@@ -23,6 +23,9 @@ from hub_emulator.world.timeline import DAY, HUB_START, between, growing_times, 
 REPO_TYPES = ("model", "dataset", "space")
 # Qualified relation tags appear from about 2024-10; older cards only produced ``base_model:<id>``.
 QUALIFIED_TAGS_SINCE = 1_727_740_800  # 2024-10-01
+# Taste: every user and repo has one of LIKE_TOPICS topics; TASTE_SHARE of likes stay within the user's topic.
+LIKE_TOPICS = 48
+TASTE_SHARE = 0.9
 
 
 @dataclass
@@ -227,8 +230,18 @@ def build_plan(
     }
 
     rng = stream(seed, "social")
+    taste = stream(seed, "taste")
+    user_topic = taste.integers(0, LIKE_TOPICS, len(users))
     likes = {
-        repo.kind: _draw_likes(rng, repo, cal.per_tail(f"user_like_{repo.kind}"), user_activity, user_created, now)
+        repo.kind: _draw_likes(
+            rng,
+            repo,
+            cal.per_tail(f"user_like_{repo.kind}"),
+            user_activity,
+            (taste.integers(0, LIKE_TOPICS, len(repo)), user_topic),
+            user_created,
+            now,
+        )
         for repo in (models, datasets, spaces)
     }
     follow_users = _draw_pairs(
@@ -450,15 +463,19 @@ def _draw_pairs(
     head_weight: np.ndarray,
     tail_weight: np.ndarray,
     no_self: bool = False,
+    taste: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """About ``mean * n_heads`` distinct (head, tail) pairs, grouped by head, both ends heavy-tailed.
 
-    Repeated pairs are dropped, so the draw is generous and then trimmed to the target.
+    With ``taste`` = (head topic, tail topic), a share ``TASTE_SHARE`` of the pairs joins a tail to a head of its
+    own topic. Repeated pairs are dropped, so the draw is generous and then trimmed to the target.
     """
     want = int(round(mean * n_heads))
     n = int(want * 1.3)
     while True:
         heads, tails = pick(rng, head_weight, n), pick(rng, tail_weight, n)
+        if taste is not None:
+            heads = _pick_by_topic(rng, heads, head_weight, taste[0], taste[1][tails])
         if no_self:
             keep = heads != tails
             heads, tails = heads[keep], tails[keep]
@@ -471,16 +488,38 @@ def _draw_pairs(
     return heads[keep], links.targets[keep]
 
 
+def _pick_by_topic(
+    rng: np.random.Generator, heads: np.ndarray, weight: np.ndarray, head_topic: np.ndarray, want_topic: np.ndarray
+) -> np.ndarray:
+    """Redraw a share ``TASTE_SHARE`` of ``heads`` among the heads of topic ``want_topic`` (by ``weight``)."""
+    order = np.argsort(head_topic, kind="stable")
+    cdf = np.cumsum(weight[order], dtype=np.float64)
+    first = np.searchsorted(head_topic[order], np.arange(LIKE_TOPICS + 1))  # topic t: order[first[t]:first[t + 1]]
+    low = np.where(first[:-1] > 0, cdf[np.maximum(first[:-1] - 1, 0)], 0.0)
+    high = np.where(first[1:] > 0, cdf[np.maximum(first[1:] - 1, 0)], 0.0)
+    redraw = (rng.random(len(heads)) < TASTE_SHARE) & (first[want_topic + 1] > first[want_topic])
+    t = want_topic[redraw]
+    at = np.searchsorted(cdf, low[t] + rng.random(len(t)) * (high[t] - low[t]), side="right")
+    heads = heads.copy()
+    heads[redraw] = order[np.clip(at, first[t], first[t + 1] - 1)]
+    return heads
+
+
 def _draw_likes(
     rng: np.random.Generator,
     repos: Repos,
     mean: float,
     user_activity: np.ndarray,
+    topics: tuple[np.ndarray, np.ndarray],
     user_created: np.ndarray,
     now: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Likes as (repo, user, time) sorted by repo; sets ``repos.likes`` to match exactly."""
-    repo, user = _draw_pairs(rng, len(repos), mean, repos.pop, user_activity)
+    """Likes as (repo, user, time) sorted by repo; sets ``repos.likes`` to match exactly.
+
+    ``topics`` = (repo topic, user topic): most likes go to popular repos of the user's topic, the rest to popular
+    repos at large, so co-likes carry signal beyond popularity (as real Hub likes do: people like related repos).
+    """
+    repo, user = _draw_pairs(rng, len(repos), mean, repos.pop, user_activity, taste=topics)
     repos.likes = np.bincount(repo, minlength=len(repos))
     when = between(rng, np.maximum(repos.created[repo], user_created[user]) + 60, now)
     return repo, user, np.minimum(when, now)

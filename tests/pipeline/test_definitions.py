@@ -19,4 +19,20 @@ def test_asset_graph_runs_raw_to_publish_through_a_blocking_gate() -> None:
     assert gate in graph.asset_check_keys
     assert graph.get_check_spec(gate).blocking
     groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
-    assert groups == {"raw", "staging", "intermediate", "kg", "exports", "benchmarks", "atlas", "publish", "serving"}
+    assert groups == {
+        "raw",
+        "staging",
+        "intermediate",
+        "kg",
+        "exports",
+        "benchmarks",
+        "baselines",
+        "atlas",
+        "publish",
+        "serving",
+    }
+    # the leaderboard is scored after the benchmark marts, gated, and published with them
+    leaderboard = key(["benchmarks", "leaderboard"])
+    assert key(["benchmarks", "rec_interactions"]) in graph.get(leaderboard).parent_keys
+    assert leaderboard in graph.get(key(["publish", "benchmarks_dataset"])).parent_keys
+    assert graph.get_check_spec(dg.AssetCheckKey(leaderboard, "ge_leaderboard")).blocking

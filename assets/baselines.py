@@ -1,0 +1,120 @@
+"""Baselines layer: cheap, strong baselines scored on the latest snapshot's benchmarks — the leaderboard.
+
+Recommendation (MostPop, ItemKNN, EASE: Recall/NDCG@{5,10,20,40}, full ranking), task classification (global
+majority, neighbour vote, TF-IDF + tags logistic regression: micro/macro-F1) and model tracing (metadata
+heuristic, TransE: filtered head MRR, Hits@{1,3,10}), on every split variant that has a test split. Scores go to
+`benchmarks.leaderboard` (published with the benchmarks and shown in their card), run times to
+`benchmarks.baseline_runs`, and the history chart to `<data_dir>/benchmarks/leaderboard.svg`.
+"""
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.benchmark_exports import BenchmarkExportConfig, snapshot_to_export
+from baselines import classification, recommendation, tracing
+from baselines.chart import render_svg
+from baselines.data import load_labelled_nodes, load_likes, load_lineage, split_has_test
+from baselines.leaderboard import Run, Score, history, markdown, record
+from orchestration.resources import DataDirResource
+
+# benchmark → [(variant, benchmark table, split column)]
+VARIANTS = {
+    "recommendation": [
+        ("random", "rec_interactions", "split_random"),
+        ("temporal", "rec_interactions", "split_temporal"),
+    ],
+    "classification": [("time", "cls_nodes", "split")],
+    "tracing": [("random", "trace_triples", "split_random"), ("temporal", "trace_triples", "split_temporal")],
+}
+# TransE embeds only entities seen in training: a temporal split's new models would be random vectors.
+TRANSDUCTIVE_ONLY = {"TransE"}
+
+
+def _evaluations(con, snapshot: date, benchmark: str, variant: str, column: str) -> Iterator[tuple[str, Callable]]:
+    """(method, run → (metrics, evaluated)) for every baseline of one benchmark variant."""
+    if benchmark == "recommendation":
+        likes = load_likes(con, snapshot, column)
+        for method, fit in recommendation.BASELINES.items():
+            yield method, lambda fit=fit: (recommendation.evaluate(fit(likes), likes), len(set(likes.test_users)))
+    elif benchmark == "classification":
+        nodes = load_labelled_nodes(con, snapshot)
+        for method, predict in classification.BASELINES.items():
+            yield method, lambda predict=predict: (classification.evaluate(predict, nodes), int(nodes.test.sum()))
+    else:
+        lineage = load_lineage(con, snapshot, column)
+        for method, fit in tracing.BASELINES.items():
+            if variant == "random" or method not in TRANSDUCTIVE_ONLY:
+                yield (
+                    method,
+                    lambda fit=fit: (
+                        tracing.evaluate(fit(lineage), lineage),
+                        int((lineage.split == "test").sum()),
+                    ),
+                )
+
+
+@dg.asset(
+    key=["benchmarks", "leaderboard"],
+    group_name="baselines",
+    deps=[
+        dg.AssetKey(["benchmarks", t])
+        for t in ("rec_interactions", "cls_nodes", "cls_edges", "cls_tasks", "trace_triples", "benchmark_stats")
+    ]
+    + [dg.AssetKey(["kg", "models"])],
+    kinds={"duckdb", "python", "scikitlearn"},
+    owners=["team:hubkg"],
+    code_version="1",
+)
+def leaderboard(
+    context: dg.AssetExecutionContext,
+    config: BenchmarkExportConfig,
+    warehouse: DuckDBResource,
+    data_dir: DataDirResource,
+) -> dg.MaterializeResult:
+    """Baseline scores of the snapshot's three benchmarks (`benchmarks.leaderboard`) and their history chart."""
+    scores: list[Score] = []
+    runs: list[Run] = []
+    skipped: dict[str, str] = {}
+    with warehouse.get_connection() as con:
+        snapshot = date.fromisoformat(snapshot_to_export(con, config))
+        for benchmark, variants in VARIANTS.items():
+            for variant, table, column in variants:
+                if not split_has_test(con, table, column, snapshot):
+                    skipped[f"{benchmark}/{variant}"] = f"no test rows in benchmarks.{table}.{column}"
+                    continue
+                for method, run in _evaluations(con, snapshot, benchmark, variant, column):
+                    started = time.perf_counter()
+                    metrics, evaluated = run()
+                    seconds = time.perf_counter() - started
+                    context.log.info(
+                        f"{benchmark}/{variant} {method}: {metrics} ({evaluated:,} evaluated, {seconds:.1f} s)"
+                    )
+                    scores += [Score(benchmark, variant, method, m, v, evaluated) for m, v in metrics.items()]
+                    runs.append(Run(benchmark, variant, method, seconds, datetime.now(UTC)))
+        record(con, snapshot, scores, runs)
+        table = markdown(con, snapshot)
+        chart = render_svg(history(con))
+    target = Path(data_dir.path) / "benchmarks" / "leaderboard.svg"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".svg.tmp")
+    partial.write_text(chart, encoding="utf-8")
+    partial.replace(target)
+    return dg.MaterializeResult(
+        metadata={
+            "snapshot_date": snapshot.isoformat(),
+            "scores": dg.MetadataValue.md(table),
+            "seconds": dg.MetadataValue.json(
+                {f"{r.benchmark}/{r.variant}/{r.method}": round(r.seconds, 2) for r in runs}
+            ),
+            "skipped": dg.MetadataValue.json(skipped),
+            "chart": dg.MetadataValue.path(str(target)),
+        }
+    )
+
+
+baseline_assets = [leaderboard]

@@ -1,0 +1,1 @@
+"""Baselines scored on every snapshot's benchmarks: cheap, CPU-only, deterministic (the leaderboard)."""

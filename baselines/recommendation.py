@@ -1,0 +1,137 @@
+"""Recommendation baselines on the user → item like matrix: MostPop, ItemKNN and EASE.
+
+Each baseline fits on the training likes and returns a scorer: user indices → users × items scores. `evaluate`
+ranks every item for every test user with the user's train and valid items masked (HuggingBench's full-ranking
+protocol) and reports Recall@K and NDCG@K on the test likes. Hyperparameters are fixed (no tuning on test):
+ItemKNN keeps 100 neighbours per item with shrinkage 10; EASE uses λ = 500 over the 10,000 most-liked items and
+ranks the rest after them by popularity (its item × item inverse is dense: 10k items = 800 MB).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from baselines.metrics import ranking_metrics
+
+Scorer = Callable[[np.ndarray], np.ndarray]
+KS = (5, 10, 20, 40)
+BATCH = 1024
+KNN_NEIGHBOURS = 100
+KNN_SHRINK = 10.0
+EASE_L2 = 500.0
+EASE_MAX_ITEMS = 10_000
+
+
+@dataclass(frozen=True)
+class Likes:
+    """Likes of one split variant as index arrays (users 0…U-1, items 0…I-1)."""
+
+    users: int
+    items: int
+    train: sp.csr_matrix  # users × items, 1 per training like
+    seen: sp.csr_matrix  # train and valid likes: never recommended when ranking for test
+    test_users: np.ndarray
+    test_items: np.ndarray
+
+    @classmethod
+    def from_arrays(cls, user: np.ndarray, item: np.ndarray, split: np.ndarray) -> Likes:
+        users, items = int(user.max(initial=-1)) + 1, int(item.max(initial=-1)) + 1
+
+        def matrix(mask: np.ndarray) -> sp.csr_matrix:
+            ones = np.ones(int(mask.sum()), dtype=np.float64)
+            return sp.csr_matrix((ones, (user[mask], item[mask])), shape=(users, items))
+
+        test = split == "test"
+        return cls(users, items, matrix(split == "train"), matrix(split != "test"), user[test], item[test])
+
+
+def most_pop(likes: Likes) -> Scorer:
+    """Every user gets the items ranked by their number of training likes."""
+    popularity = np.asarray(likes.train.sum(axis=0)).ravel()
+    return lambda users: np.broadcast_to(popularity, (len(users), likes.items)).copy()
+
+
+def item_knn(likes: Likes, neighbours: int = KNN_NEIGHBOURS, shrink: float = KNN_SHRINK) -> Scorer:
+    """Item-based collaborative filtering: a user's score for an item sums its shrunk cosine similarity to the
+    user's liked items, over each item's `neighbours` most similar items."""
+    x = likes.train.tocsc()
+    counts = np.asarray(x.sum(axis=0)).ravel()
+    co = (x.T @ x).tocsr()
+    co.setdiag(0)
+    co.eliminate_zeros()
+    rows = np.repeat(np.arange(co.shape[0]), np.diff(co.indptr))
+    co.data = co.data / (np.sqrt(counts[rows] * counts[co.indices]) + shrink)
+    similarity = _top_per_row(co, neighbours)
+    train = likes.train
+    return lambda users: np.asarray((train[users] @ similarity).todense())
+
+
+def _top_per_row(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """Keep the k largest entries of every row (ties by column index)."""
+    keep = np.zeros(len(matrix.data), dtype=bool)
+    for row in range(matrix.shape[0]):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        if end - start <= k:
+            keep[start:end] = True
+        else:
+            order = np.lexsort((matrix.indices[start:end], -matrix.data[start:end]))
+            keep[start + order[:k]] = True
+    pruned = matrix.copy()
+    pruned.data = np.where(keep, pruned.data, 0.0)
+    pruned.eliminate_zeros()
+    return pruned
+
+
+def ease(likes: Likes, l2: float = EASE_L2, max_items: int = EASE_MAX_ITEMS) -> Scorer:
+    """EASE (Steck 2019): the closed-form item × item weights B = I - P·diag(1/diag(P)), P = (XᵀX + λI)⁻¹, with a
+    zero diagonal, over the `max_items` most-liked items; items beyond them rank after, by popularity."""
+    popularity = np.asarray(likes.train.sum(axis=0)).ravel()
+    catalogue = np.sort(np.lexsort((np.arange(likes.items), -popularity))[:max_items])
+    x = likes.train[:, catalogue]
+    gram = np.asarray((x.T @ x).todense(), dtype=np.float64)
+    gram[np.diag_indices_from(gram)] += l2
+    p = np.linalg.inv(gram)
+    weights = p / -np.diag(p)
+    np.fill_diagonal(weights, 0.0)
+    # below any EASE score (|score| ≤ a user's like count), ordered by popularity
+    floor = -1e6 + popularity / max(popularity.max(initial=1.0), 1.0)
+
+    def scores(users: np.ndarray) -> np.ndarray:
+        out = np.broadcast_to(floor, (len(users), likes.items)).copy()
+        out[:, catalogue] = x[users] @ weights
+        return out
+
+    return scores
+
+
+BASELINES: dict[str, Callable[[Likes], Scorer]] = {"MostPop": most_pop, "ItemKNN": item_knn, "EASE": ease}
+
+
+def recommend_top(scorer: Scorer, likes: Likes, users: np.ndarray, k: int) -> np.ndarray:
+    """The k best unseen items per user, best first (ties by item index)."""
+    scores = scorer(users)
+    seen = likes.seen[users]
+    scores[np.repeat(np.arange(len(users)), np.diff(seen.indptr)), seen.indices] = -np.inf
+    k = min(k, likes.items)
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    part_scores = np.take_along_axis(scores, part, axis=1)
+    order = np.lexsort((part, -part_scores), axis=1)
+    return np.take_along_axis(part, order, axis=1)
+
+
+def evaluate(scorer: Scorer, likes: Likes, ks: tuple[int, ...] = KS) -> dict[str, float]:
+    """Recall@K and NDCG@K on the test likes, ranking all items (train and valid items masked)."""
+    users = np.unique(likes.test_users)
+    if len(users) == 0:
+        raise ValueError("no test likes to evaluate")
+    top = np.concatenate(
+        [recommend_top(scorer, likes, users[i : i + BATCH], max(ks)) for i in range(0, len(users), BATCH)]
+    )
+    if top.shape[1] < max(ks):  # fewer items than K: pad with a column that never hits
+        top = np.pad(top, ((0, 0), (0, max(ks) - top.shape[1])), constant_values=likes.items)
+    position = np.searchsorted(users, likes.test_users)
+    return ranking_metrics(top, position, likes.test_items, ks)

@@ -1,0 +1,135 @@
+"""Model-tracing baselines: given a derived model and the relation, find its base model (head prediction).
+
+Every entity of the tracing graph is a candidate head except the derived model itself; ranks are filtered (other
+true bases of the same (relation, derived model) do not count) and `evaluate` reports MRR and Hits@{1,3,10}.
+- `MetadataHeuristic`: name similarity (TF-IDF of character 3-grams of the repo name) + 0.5 if the candidate's
+  name is part of the derived model's (`Llama-3-8B` → `Llama-3-8B-Instruct-GGUF`) + 0.5 if the candidate was
+  created before the derived model (unknown creation time: before March 2022, so older) + 0.25 if both have the
+  same owner. Needs no training, so it also answers for models that are new in a temporal split.
+- `TransE` (Bordes et al. 2013) in numpy: 64 dimensions, margin 0.5, squared L2 distance, per-triple SGD steps
+  of lr 0.05 in batches of 1,024, 100 epochs, entities renormalised every epoch, one corrupted head or tail per
+  triple, seed 0; a fixed epoch count (not a time budget) keeps it deterministic. Transductive only: unseen
+  entities stay random. It learns only from the lineage triples, so where a held-out edge was the only link
+  between a model and its base (a tree), it has nothing to go on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from baselines.metrics import filtered_ranks, rank_metrics
+
+QUERY_BATCH = 256
+NAME_CONTAINED_BONUS = 0.5
+OLDER_BONUS = 0.5
+SAME_OWNER_BONUS = 0.25
+TRANSE_DIM = 64
+TRANSE_MARGIN = 0.5
+TRANSE_LR = 0.05
+TRANSE_BATCH = 1024
+TRANSE_EPOCHS = 100
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """The tracing triples of one snapshot under one split variant, as entity and relation indices."""
+
+    entities: list[str]  # model ids, index order
+    created: np.ndarray  # epoch seconds per entity (nan: unknown)
+    head: np.ndarray
+    relation: np.ndarray
+    tail: np.ndarray
+    split: np.ndarray  # 'train' | 'valid' | 'test' per triple
+    relations: int
+
+    def true_heads(self) -> dict[tuple[int, int], list[int]]:
+        """Every true head of each (relation, tail), over all splits (the filter)."""
+        heads: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for h, r, t in zip(self.head.tolist(), self.relation.tolist(), self.tail.tolist(), strict=True):
+            heads[(r, t)].append(h)
+        return heads
+
+
+HeadScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (relations, tails) → queries × entities
+Trainer = Callable[[Lineage], HeadScorer]
+
+
+def metadata_heuristic(lineage: Lineage) -> HeadScorer:
+    names = np.array([e.split("/", 1)[-1].lower() for e in lineage.entities])
+    owners = np.array([e.split("/", 1)[0] if "/" in e else "" for e in lineage.entities], dtype=object)
+    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 3), dtype=np.float32).fit_transform(names).tocsr()
+    # unknown creation time = the Hub's pre-2022 placeholder: older than every dated model
+    created = np.nan_to_num(lineage.created, nan=-np.inf)
+
+    def scores(relations: np.ndarray, tails: np.ndarray) -> np.ndarray:
+        similarity = np.asarray((vectors[tails] @ vectors.T).todense(), dtype=np.float64)
+        older = created[None, :] < created[tails][:, None]
+        same_owner = owners[None, :] == owners[tails][:, None]
+        contained = np.stack([np.char.find(names[t], names) >= 0 for t in tails.tolist()])
+        return similarity + NAME_CONTAINED_BONUS * contained + OLDER_BONUS * older + SAME_OWNER_BONUS * same_owner
+
+    return scores
+
+
+def transe(lineage: Lineage) -> HeadScorer:
+    rng = np.random.default_rng(0)
+    bound = 6.0 / np.sqrt(TRANSE_DIM)
+    entity = rng.uniform(-bound, bound, (len(lineage.entities), TRANSE_DIM))
+    relation = rng.uniform(-bound, bound, (lineage.relations, TRANSE_DIM))
+    relation /= np.linalg.norm(relation, axis=1, keepdims=True)
+    train = np.flatnonzero(lineage.split == "train")
+    h_all, r_all, t_all = lineage.head[train], lineage.relation[train], lineage.tail[train]
+    for _ in range(TRANSE_EPOCHS):
+        entity /= np.maximum(np.linalg.norm(entity, axis=1, keepdims=True), 1e-12)
+        order = rng.permutation(len(train))
+        for start in range(0, len(order), TRANSE_BATCH):
+            b = order[start : start + TRANSE_BATCH]
+            h, r, t = h_all[b], r_all[b], t_all[b]
+            corrupt_head = rng.random(len(b)) < 0.5
+            random_entity = rng.integers(0, len(lineage.entities), len(b))
+            nh, nt = np.where(corrupt_head, random_entity, h), np.where(corrupt_head, t, random_entity)
+            positive = entity[h] + relation[r] - entity[t]
+            negative = entity[nh] + relation[r] - entity[nt]
+            active = TRANSE_MARGIN + (positive**2).sum(axis=1) - (negative**2).sum(axis=1) > 0
+            gp, gn = 2 * positive[active], 2 * negative[active]
+            step = TRANSE_LR
+            np.add.at(entity, h[active], -step * gp)
+            np.add.at(entity, t[active], step * gp)
+            np.add.at(entity, nh[active], step * gn)
+            np.add.at(entity, nt[active], -step * gn)
+            np.add.at(relation, r[active], -step * (gp - gn))
+    squared = (entity**2).sum(axis=1)
+
+    def scores(relations: np.ndarray, tails: np.ndarray) -> np.ndarray:
+        wanted = entity[tails] - relation[relations]  # h ≈ t - r
+        return -(squared[None, :] - 2 * wanted @ entity.T + (wanted**2).sum(axis=1)[:, None])
+
+    return scores
+
+
+BASELINES: dict[str, Trainer] = {"MetadataHeuristic": metadata_heuristic, "TransE": transe}
+
+
+def evaluate(scorer: HeadScorer, lineage: Lineage) -> dict[str, float]:
+    """Filtered head-prediction MRR and Hits@{1,3,10} on the test triples."""
+    test = np.flatnonzero(lineage.split == "test")
+    if len(test) == 0:
+        raise ValueError("no test triples to evaluate")
+    true_heads = lineage.true_heads()
+    ranks = []
+    for start in range(0, len(test), QUERY_BATCH):
+        q = test[start : start + QUERY_BATCH]
+        relations, tails, heads = lineage.relation[q], lineage.tail[q], lineage.head[q]
+        scores = scorer(relations, tails)
+        rows = np.arange(len(q))
+        scores[rows, tails] = -np.inf  # a model is not its own base
+        filtered = np.zeros(scores.shape, dtype=bool)
+        for i, (r, t) in enumerate(zip(relations.tolist(), tails.tolist(), strict=True)):
+            filtered[i, true_heads[(r, t)]] = True
+        ranks.append(filtered_ranks(scores, heads, filtered))
+    return rank_metrics(np.concatenate(ranks))

@@ -1,0 +1,72 @@
+"""The baselines on tiny hand-made data whose answer is known: they learn what they are shown."""
+
+import numpy as np
+import pytest
+
+from baselines.classification import LabelledNodes, global_majority, neighbour_vote, text_and_tags
+from baselines.recommendation import Likes, ease, evaluate, item_knn, most_pop
+from baselines.tracing import Lineage, metadata_heuristic, transe
+from baselines.tracing import evaluate as evaluate_tracing
+
+
+def two_taste_likes() -> Likes:
+    """Users 0-9 like items 1-5, users 10-19 like items 6-10, everyone likes item 0 (the most popular). User u
+    holds out one item of its group for test, a different one than its neighbour, so every item is trained on."""
+    user, item, split = [], [], []
+    for u in range(20):
+        own = list(range(1, 6)) if u < 10 else list(range(6, 11))
+        for i in [0, *own]:
+            user.append(u)
+            item.append(i)
+            split.append("test" if i == own[u % 5] else "train")
+    return Likes.from_arrays(np.array(user), np.array(item), np.array(split))
+
+
+def test_item_knn_and_ease_find_the_users_taste_most_pop_does_not() -> None:
+    likes = two_taste_likes()
+    pop = evaluate(most_pop(likes), likes, ks=(1,))["recall@1"]
+    for fit in (item_knn, ease):
+        assert evaluate(fit(likes), likes, ks=(1,))["recall@1"] == 1.0, fit.__name__
+    assert pop <= 0.5  # one ranking for everyone: it cannot suit both groups
+
+
+def labelled_graph() -> LabelledNodes:
+    """Two communities (labels 0 and 1) of 6 nodes, connected inside; label 1 is the majority in training and
+    the text names the label."""
+    labels = np.zeros((12, 2), dtype=bool)
+    labels[:5, 0] = True
+    labels[5:, 1] = True
+    split = np.array(["train"] * 4 + ["test"] + ["train"] * 6 + ["test"], dtype=object)
+    edges = np.array([[0, 1, 2, 3, 5, 6, 7, 8, 9, 10], [4, 4, 4, 4, 11, 11, 11, 11, 11, 11]])
+    text = ["speech audio"] * 5 + ["vision image"] * 7
+    tags = [["a"]] * 5 + [["b"]] * 7
+    return LabelledNodes(labels, split, text, tags, edges)
+
+
+def test_classification_baselines_on_two_communities() -> None:
+    nodes = labelled_graph()
+    assert global_majority(nodes).tolist() == [[False, True], [False, True]]
+    assert neighbour_vote(nodes).tolist() == [[True, False], [False, True]]
+    assert text_and_tags(nodes).tolist() == [[True, False], [False, True]]
+
+
+def chains() -> tuple[Lineage, Lineage]:
+    """20 base models with 3 fine-tunes each; `seen` holds every triple in training, `asked` asks 20 of them."""
+    entities = [f"org{b}/base{b}" for b in range(20)] + [f"user{b}/base{b}-ft{k}" for b in range(20) for k in range(3)]
+    head = np.repeat(np.arange(20), 3)
+    tail = np.arange(20, 80)
+    created = np.r_[np.zeros(20), np.ones(60)]
+    train = np.array(["train"] * 60, dtype=object)
+    asked = train.copy()
+    asked[::3] = "test"
+    zero = np.zeros(60, dtype=np.int64)
+    return (
+        Lineage(entities, created, head, zero, tail, train, 1),
+        Lineage(entities, created, head, zero, tail, asked, 1),
+    )
+
+
+def test_transe_learns_the_triples_it_is_shown_and_the_heuristic_reads_names() -> None:
+    seen, asked = chains()
+    assert evaluate_tracing(transe(seen), asked)["mrr"] > 0.8
+    assert evaluate_tracing(metadata_heuristic(asked), asked)["hits@1"] == pytest.approx(1.0)
