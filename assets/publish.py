@@ -78,8 +78,8 @@ BENCHMARKS = ReleaseSpec(
         "k-core (users and items ≥ 5 likes by default), 80/10/10 per user, every user keeps a training like and "
         "valid/test items occur in training. Classification: cut-offs on `created_at` at the 69th and 82nd "
         "percentiles (recorded in `stats`). Tracing: ≈ 98/1/1, transductive; temporal: test = derived models "
-        "created after the cut-off. The temporal recommendation split needs like timestamps, which the crawl does "
-        "not collect yet (`stats` says so).",
+        "created after the cut-off. Recommendation also has a temporal split: global cut-offs on the time of the "
+        "like (from users' likes lists) at the same 80/10/10 shares.",
     ),
 )
 

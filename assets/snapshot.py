@@ -3,8 +3,15 @@
 Listings stream page by page; per-entity calls (collections, papers, likers, users and organisations) run from a
 resumable queue. Every row keeps the Hub's JSON and is stamped with the snapshot date and the time it was seen;
 whatever cannot be parsed or no longer exists is recorded in `raw.quarantine` with the reason.
+
+A refresh (`HUBKG_REFRESH=incremental`, the default) reads the listings in full — they are cheap and carry every
+repo's counters and commit — and reuses the previous snapshot's per-entity answers where nothing says they changed
+(same likes counter, same collection entry, same follower count; see `orchestration/hub/entities.py`), re-reading
+a rotating share of account overviews (`HUBKG_REVALIDATE_SHARE`). Reused rows keep the time they were observed.
+Deleted repos simply are not listed: the graph's `kg_changes` records them as removed.
 """
 
+import math
 import os
 from datetime import UTC, date, datetime
 
@@ -14,7 +21,7 @@ from dagster_duckdb import DuckDBResource
 from orchestration.automation import SNAPSHOT_TAG
 from orchestration.hub import entities
 from orchestration.hub.listing import LISTINGS, ListingSpec, crawl_listing
-from orchestration.hub.queue import FetchKind, QueueReport, drain, enqueue, ensure_tables
+from orchestration.hub.queue import FetchKind, QueueReport, drain, enqueue, ensure_tables, previous_snapshot
 from orchestration.resources import HubResource
 
 RAW = dict(group_name="raw", kinds={"python", "duckdb"}, owners=["team:hubkg"], code_version="1")
@@ -29,6 +36,11 @@ def snapshot_date_for(context: dg.AssetExecutionContext) -> date:
     record = context.instance.get_run_record_by_id(context.run_id)
     created = record.create_timestamp if record else datetime.now(UTC)
     return created.astimezone(UTC).date()
+
+
+def previous_for(con, hub: HubResource, snapshot: date) -> date | None:
+    """The snapshot an incremental refresh reuses answers from (None: a full snapshot)."""
+    return previous_snapshot(con, snapshot, len(LISTINGS)) if hub.refresh == "incremental" else None
 
 
 def _queue_metadata(reports: list[QueueReport], requests: int) -> dict:
@@ -74,23 +86,34 @@ def build_listing_asset(spec: ListingSpec) -> dg.AssetsDefinition:
     return _listing
 
 
-def build_queue_asset(kind: FetchKind, keys_sql: str, deps: list[str], description: str) -> dg.AssetsDefinition:
+def build_queue_asset(
+    kind: FetchKind, keys_sql: str, deps: list[str], description: str, unchanged_sql: str | None = None
+) -> dg.AssetsDefinition:
+    """A per-entity crawl; with `unchanged_sql`, an incremental refresh reuses the previous answers it vouches for."""
+
     @dg.asset(key=["raw", kind.name], deps=[dg.AssetKey(["raw", d]) for d in deps], description=description, **RAW)
     def _queue(context: dg.AssetExecutionContext, hub: HubResource, warehouse: DuckDBResource):
         snapshot = snapshot_date_for(context)
         client = hub.client()
         with warehouse.get_connection() as con:
             ensure_tables(con, entities.ALL_KINDS)
-            queued = enqueue(con, snapshot, kind.name, keys_sql)
+            previous = previous_for(con, hub, snapshot)
+            planned = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged_sql)
             report = drain(con, client, kind, snapshot, workers=hub.workers, log=context.log.info)
         return dg.MaterializeResult(
-            metadata={"snapshot_date": str(snapshot), "queued": queued, **_queue_metadata([report], client.requests)}
+            metadata={
+                "snapshot_date": str(snapshot),
+                "reused_from": str(previous) if previous else "none (full)",
+                "queued": planned.to_fetch,
+                "carried_forward": planned.carried,
+                **_queue_metadata([report], client.requests),
+            }
         )
 
     return _queue
 
 
-ACCOUNT_KINDS = (entities.PRINCIPALS, *(kind for kind, _ in entities.SOCIAL))
+ACCOUNT_KINDS = (entities.PRINCIPALS, *(kind for kind, _, _ in entities.SOCIAL))
 
 
 @dg.multi_asset(
@@ -106,34 +129,67 @@ def accounts(context: dg.AssetExecutionContext, hub: HubResource, warehouse: Duc
     members, resolved as user else org, and their social lists read, until no new name appears."""
     snapshot = snapshot_date_for(context)
     client = hub.client()
+    run_started = datetime.now(UTC)
     reports: dict[str, QueueReport] = {}
+    carried: dict[str, int] = {}
     with warehouse.get_connection() as con:
         ensure_tables(con, entities.ALL_KINDS)
+        previous = previous_for(con, hub, snapshot)
+        known = con.execute(
+            "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = 'principals'", [previous]
+        ).fetchone()[0]
+        revalidate = math.ceil(known * hub.revalidate_share)
         rounds = 0
         while True:
             rounds += 1
-            new_names = enqueue(con, snapshot, entities.PRINCIPALS.name, entities.PRINCIPAL_KEYS)
+            names = enqueue(
+                con,
+                snapshot,
+                entities.PRINCIPALS.name,
+                entities.PRINCIPAL_KEYS,
+                previous,
+                entities.principals_unchanged(revalidate),
+            )
+            carried[entities.PRINCIPALS.name] = carried.get(entities.PRINCIPALS.name, 0) + names.carried
             _merge(reports, drain(con, client, entities.PRINCIPALS, snapshot, hub.workers, log=context.log.info))
             new_lists = 0
-            for kind, keys_sql in entities.SOCIAL:
-                new_lists += enqueue(con, snapshot, kind.name, keys_sql)
+            for kind, keys_sql, unchanged_sql in entities.SOCIAL:
+                lists = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged_sql)
+                carried[kind.name] = carried.get(kind.name, 0) + lists.carried
+                new_lists += lists.total
                 _merge(reports, drain(con, client, kind, snapshot, hub.workers, log=context.log.info))
-            context.log.info(f"accounts round {rounds}: {new_names} new names, {new_lists} new social lists")
-            if new_names == 0 and new_lists == 0:
+            context.log.info(f"accounts round {rounds}: {names.total} new names, {new_lists} new social lists")
+            if names.total == 0 and new_lists == 0:
                 break
-        users, orgs = con.execute(
-            "SELECT count(*) FILTER (variant = 'user'), count(*) FILTER (variant = 'org') FROM raw.principals "
-            "WHERE snapshot_date = ?",
-            [snapshot],
+        users, orgs, stale, oldest = con.execute(
+            "SELECT count(*) FILTER (variant = 'user'), count(*) FILTER (variant = 'org'), "
+            "count(*) FILTER (observed_at < ?), min(observed_at) FROM raw.principals WHERE snapshot_date = ?",
+            [run_started, snapshot],
         ).fetchone()
     for kind in ACCOUNT_KINDS:
         report = reports.get(kind.name, QueueReport(kind.name, 0, 0, 0, 0, 0.0))
         extra = (
-            {"users": users, "organizations": orgs, "discovery_rounds": rounds} if kind is entities.PRINCIPALS else {}
+            {
+                "users": users,
+                "organizations": orgs,
+                "discovery_rounds": rounds,
+                "revalidated_budget": revalidate,
+                # freshness: overviews reused from earlier snapshots, and the oldest observation in this one
+                "accounts_observed_earlier": stale,
+                "oldest_account_observation": oldest.isoformat() if oldest else "",
+            }
+            if kind is entities.PRINCIPALS
+            else {}
         )
         yield dg.MaterializeResult(
             asset_key=["raw", kind.name],
-            metadata={"snapshot_date": str(snapshot), **extra, **_queue_metadata([report], client.requests)},
+            metadata={
+                "snapshot_date": str(snapshot),
+                "reused_from": str(previous) if previous else "none (full)",
+                "carried_forward": carried.get(kind.name, 0),
+                **extra,
+                **_queue_metadata([report], client.requests),
+            },
         )
 
 
@@ -154,18 +210,28 @@ queue_assets = [
         entities.COLLECTION_KEYS,
         ["collection_index"],
         "Every listed collection in full (`GET /api/collections/{slug}`): listings cut items to 4.",
+        entities.COLLECTION_UNCHANGED,
     ),
     build_queue_asset(
         entities.LIKERS,
         entities.LIKER_KEYS,
         list(entities.REPO_SOURCES),
         "Who likes each repo (`GET /api/{type}s/{id}/likers`, Link-paged), only for repos with likes > 0.",
+        entities.LIKER_UNCHANGED,
+    ),
+    build_queue_asset(
+        entities.USER_LIKES,
+        entities.USER_LIKE_KEYS,
+        ["principals"],
+        "When each user liked what (`GET /api/users/{u}/likes`, Link-paged), for users whose overview counts likes.",
+        entities.USER_LIKES_UNCHANGED,
     ),
     build_queue_asset(
         entities.PAPERS,
         entities.PAPER_KEYS,
         [*entities.REPO_SOURCES, "collections"],
         "Every paper cited by an `arxiv:` tag or contained in a collection (`GET /api/papers/{arxiv_id}`).",
+        entities.PAPER_UNCHANGED,
     ),
 ]
 snapshot_assets = [*listing_assets, *queue_assets, accounts]

@@ -6,7 +6,7 @@ strategy needs, computed from the world's ground truth.
 The minimum of the strategy: one request per listing page; one per collection, per cited arXiv id (a 404 is
 only known after asking) and per account name (two for an organisation: the user overview answers 404 first);
 one per page of likers of each repo with likes > 0, of followers of each account with followers, of members
-of each organisation with members.
+of each organisation with members, of likes of each user whose overview counts likes.
 """
 
 from __future__ import annotations
@@ -32,11 +32,24 @@ FAMILIES = [
     ("user followers", r"^/api/users/[^/]+/followers$"),
     ("org followers", r"^/api/organizations/[^/]+/followers$"),
     ("org members", r"^/api/organizations/[^/]+/members$"),
+    ("user likes", r"^/api/users/[^/]+/likes$"),
 ]
 
 
 def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def requests_by_family(log: Path) -> Counter:
+    """GET requests of an emulator request log, per entity family."""
+    used: Counter = Counter()
+    for record in _lines(log):
+        if record["method"] != "GET":
+            continue
+        family = next((name for name, pattern in FAMILIES if re.search(pattern, record["path"])), None)
+        if family:
+            used[family] += 1
+    return used
 
 
 def minimum(world: Path, page: int, list_page: int) -> Counter:
@@ -68,6 +81,8 @@ def minimum(world: Path, page: int, list_page: int) -> Counter:
     need["org followers"] = sum(pages(n, list_page) for (kind, _), n in followers.items() if kind == "org")
     members = Counter(r["org"] for r in _lines(world / "members.jsonl"))
     need["org members"] = sum(pages(n, list_page) for n in members.values())
+    liked_by = Counter(r["user"] for r in _lines(world / "likes.jsonl"))
+    need["user likes"] = sum(pages(n, list_page) for n in liked_by.values())
     return need
 
 
@@ -77,13 +92,7 @@ def main() -> int:
     parser.add_argument("--world", type=Path, required=True)
     parser.add_argument("--page-size", type=int, default=1000)
     args = parser.parse_args()
-    used: Counter = Counter()
-    for record in _lines(args.requests):
-        if record["method"] != "GET":
-            continue
-        family = next((name for name, pattern in FAMILIES if re.search(pattern, record["path"])), None)
-        if family:
-            used[family] += 1
+    used = requests_by_family(args.requests)
     need = minimum(args.world, args.page_size, args.page_size)
     print("| family | requests | minimum | ratio |\n|---|---|---|---|")
     for name, _ in FAMILIES:

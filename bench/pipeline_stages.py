@@ -39,7 +39,7 @@ def _lines(path: Path) -> int:
     return sum(1 for _ in path.open()) if path.exists() else 0
 
 
-def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, peak RSS MiB) of a command, via /usr/bin/time."""
     stats = Path(env["HUBKG_DATA_DIR"]) / "time.txt"
     result = subprocess.run(
@@ -84,13 +84,9 @@ def transform_floor(warehouse: Path) -> float:
     return seconds
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--nodes", type=int, required=True)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/hubkg-bench"))
-    args = parser.parse_args()
-    world = args.work / f"world-{args.nodes}-{args.seed}"
+def ensure_world(work: Path, nodes: int, seed: int) -> Path:
+    """The generated world of `nodes` and `seed` under `work` (generated once, then reused)."""
+    world = work / f"world-{nodes}-{seed}"
     if not (world / "world.json").exists():
         started = time.monotonic()
         subprocess.run(
@@ -100,9 +96,9 @@ def main() -> int:
                 "hub_emulator",
                 "generate",
                 "--nodes",
-                str(args.nodes),
+                str(nodes),
                 "--seed",
-                str(args.seed),
+                str(seed),
                 "--out",
                 str(world),
             ],
@@ -110,6 +106,16 @@ def main() -> int:
             cwd=ROOT,
         )
         print(f"generated {world} in {time.monotonic() - started:.1f} s")
+    return world
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--nodes", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/hubkg-bench"))
+    args = parser.parse_args()
+    world = ensure_world(args.work, args.nodes, args.seed)
     counts = json.loads((world / "world.json").read_text())["counts"]
     entities = sum(counts["nodes"].values())
     run_dir = args.work / f"run-{args.nodes}-{args.seed}-{int(time.time())}"
@@ -127,7 +133,7 @@ def main() -> int:
         rows = []
         for stage, selection in STAGES.items():
             before = _lines(log)
-            wall, rss = _timed(
+            wall, rss = timed(
                 [dagster, "asset", "materialize", "-m", "orchestration.definitions", "--select", selection], env
             )
             rows.append((stage, wall, rss, _lines(log) - before))

@@ -1,4 +1,5 @@
-"""CLI: `python -m hub_emulator serve ...` runs the emulator; `generate ...` builds a world."""
+"""CLI: `python -m hub_emulator serve ...` runs the emulator; `generate ...` builds a world; `mutate ...` makes
+the day after a world (a refresh's ground truth)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         from .generate import main as generate_main  # written separately; imported only when asked for
 
         return generate_main(argv[1:]) or 0
-    print("usage: python -m hub_emulator {serve,generate} ...", file=sys.stderr)
+    if argv and argv[0] == "mutate":
+        from .mutate import main as mutate_main
+
+        return mutate_main(argv[1:])
+    print("usage: python -m hub_emulator {serve,generate,mutate} ...", file=sys.stderr)
     return 2
 
 

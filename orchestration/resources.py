@@ -22,6 +22,8 @@ class HubResource(dg.ConfigurableResource):
     scope_limit: int = 0
     request_share: float = 0.8
     workers: int = 4  # concurrent per-entity requests, all within the same pacing budget
+    refresh: str = "incremental"  # or "full": ask everything again instead of reusing the previous snapshot
+    revalidate_share: float = 0.02  # share of known accounts whose overview an incremental refresh re-reads
 
     def client(self) -> HubClient:
         return HubClient(endpoint=self.endpoint.rstrip("/"), pacer=Pacer(share=self.request_share))
@@ -56,6 +58,8 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             scope_limit=settings.scope_limit,
             request_share=settings.request_share,
             workers=settings.workers,
+            refresh=settings.refresh,
+            revalidate_share=settings.revalidate_share,
         ),
         "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
         "publisher": PublishResource(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ENDPOINT = "https://huggingface.co"
+REFRESH_MODES = ("incremental", "full")
 
 
 def _int(name: str, default: int) -> int:
@@ -36,6 +37,8 @@ class Settings:
     scope_limit: int = 0  # HUBKG_SCOPE_LIMIT: top-N repos by downloads per family (0 = all)
     request_share: float = 0.8  # HUBKG_REQUEST_SHARE: share of the rate-limit quota the crawler may use
     workers: int = 4  # HUBKG_WORKERS: concurrent per-entity requests
+    refresh: str = "incremental"  # HUBKG_REFRESH: `incremental` (reuse the previous snapshot's answers) or `full`
+    revalidate_share: float = 0.02  # HUBKG_REVALIDATE_SHARE: share of known accounts re-read per refresh
     publish_namespace: str = "hubkg"  # HUBKG_PUBLISH_NAMESPACE
     graph_repo: str = "hubkg-graph"  # HUBKG_GRAPH_REPO
     bench_repo: str = "hubkg-benchmarks"  # HUBKG_BENCH_REPO
@@ -46,6 +49,12 @@ class Settings:
         share = float(os.environ.get("HUBKG_REQUEST_SHARE", "0.8"))
         if not 0 < share <= 1:
             raise ValueError(f"HUBKG_REQUEST_SHARE must be in (0, 1], got {share}")
+        refresh = os.environ.get("HUBKG_REFRESH", "incremental").strip() or "incremental"
+        if refresh not in REFRESH_MODES:
+            raise ValueError(f"HUBKG_REFRESH must be one of {', '.join(REFRESH_MODES)}, got {refresh!r}")
+        revalidate = float(os.environ.get("HUBKG_REVALIDATE_SHARE", "0.02"))
+        if not 0 <= revalidate <= 1:
+            raise ValueError(f"HUBKG_REVALIDATE_SHARE must be in [0, 1], got {revalidate}")
         return cls(
             endpoint=os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).rstrip("/"),
             data_dir=Path(os.environ.get("HUBKG_DATA_DIR", PROJECT_ROOT / "data")).resolve(),
@@ -53,6 +62,8 @@ class Settings:
             scope_limit=_int("HUBKG_SCOPE_LIMIT", 0),
             request_share=share,
             workers=_int("HUBKG_WORKERS", 4),
+            refresh=refresh,
+            revalidate_share=revalidate,
             publish_namespace=os.environ.get("HUBKG_PUBLISH_NAMESPACE", "hubkg"),
             graph_repo=os.environ.get("HUBKG_GRAPH_REPO", "hubkg-graph"),
             bench_repo=os.environ.get("HUBKG_BENCH_REPO", "hubkg-benchmarks"),

@@ -27,16 +27,3 @@
 {% macro bench_unit_hash(parts) -%}
     (hash({{ bench_var('bench_seed') }}::bigint, {{ parts | join(', ') }}) % 1000000000)::double / 1e9
 {%- endmacro %}
-
-{#- Whether the built `relation` has `column` (false while parsing): lets a model pick up a column the crawler may
-    add later (e.g. like timestamps) without failing while it is absent. -#}
-{% macro relation_has_column(relation, column) -%}
-    {%- if not execute -%}{{ return(false) }}{%- endif -%}
-    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
-    {{ return(column | lower in names) }}
-{%- endmacro %}
-
-{#- `column` of `relation` if it has one, else a typed null. -#}
-{% macro column_or_null(relation, column, type) -%}
-    {%- if relation_has_column(relation, column) -%}{{ column }}::{{ type }}{%- else -%}null::{{ type }}{%- endif -%}
-{%- endmacro %}

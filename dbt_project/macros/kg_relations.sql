@@ -55,3 +55,14 @@
     from {{ ref('int_edges') }}
     where relation = '{{ name }}' and dangling_reason is null
 {%- endmacro %}
+
+{#- A like mart: the user → repo likes of `repo_type` (from likers lists) with the time of each like where the
+    user's likes list gives it. -#}
+{% macro like_mart(repo_type) -%}
+    with likes as ({{ relation_mart('user_like_' ~ repo_type) }})
+
+    select l.user_id, l.{{ repo_type }}_id, t.liked_at, l.snapshot_date
+    from likes as l
+    left join {{ ref('stg_user_likes') }} as t
+        on t.user_name = l.user_id and t.repo_type = '{{ repo_type }}' and t.repo_id = l.{{ repo_type }}_id
+{%- endmacro %}

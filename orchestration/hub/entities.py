@@ -20,8 +20,10 @@ PRINCIPALS = FetchKind(
 USER_FOLLOWERS = FetchKind("user_followers", (("user", "/api/users/{key}/followers"),), paged=True)
 ORG_FOLLOWERS = FetchKind("org_followers", (("org", "/api/organizations/{key}/followers"),), paged=True)
 ORG_MEMBERS = FetchKind("org_members", (("org", "/api/organizations/{key}/members"),), paged=True)
+# A user's likes carry the time of each like, which likers lists do not (the temporal recommendation split).
+USER_LIKES = FetchKind("user_likes", (("user", "/api/users/{key}/likes"),), paged=True)
 
-ALL_KINDS = (TASKS, COLLECTIONS, PAPERS, LIKERS, PRINCIPALS, USER_FOLLOWERS, ORG_FOLLOWERS, ORG_MEMBERS)
+ALL_KINDS = (TASKS, COLLECTIONS, PAPERS, LIKERS, PRINCIPALS, USER_FOLLOWERS, ORG_FOLLOWERS, ORG_MEMBERS, USER_LIKES)
 REPO_SOURCES = ("models", "datasets", "spaces")
 
 TASK_KEYS = "SELECT 'all' AS key"
@@ -74,8 +76,71 @@ def social_keys(variant: str, counter: str) -> str:
     )
 
 
+USER_LIKE_KEYS = social_keys("user", "numLikes")
+
+# Incremental refresh: the keys whose previous answer still holds (`$1` = this snapshot, `$2` = the previous one).
+# Listings are read in full every time (a page costs one request whatever it holds: 0.1% of a snapshot), so every
+# repo's counters and commit are current; per-entity calls go where those say something changed.
+
+LIKER_UNCHANGED = " UNION ".join(
+    f"SELECT '{source}/' || n.id AS key FROM raw.{source} AS n "
+    f"JOIN raw.{source} AS p ON p.key = n.key AND p.id = n.id AND p.snapshot_date = $2 "
+    "WHERE n.snapshot_date = $1 AND (n.body ->> 'likes') IS NOT DISTINCT FROM (p.body ->> 'likes')"
+    for source in REPO_SOURCES
+)
+
+# A collection's listing entry carries its `lastUpdated`, upvotes and first items: any change shows there.
+COLLECTION_UNCHANGED = (
+    "SELECT n.key FROM raw.collection_index AS n "
+    "JOIN raw.collection_index AS p ON p.key = n.key AND p.snapshot_date = $2 "
+    "WHERE n.snapshot_date = $1 AND n.body::VARCHAR = p.body::VARCHAR"
+)
+
+# Papers are immutable for the graph (ids, authors); a paper answered before is not asked again.
+PAPER_UNCHANGED = "SELECT key FROM raw.fetch_queue WHERE snapshot_date = $2 AND kind = 'papers'"
+
+# Users whose likes differ between the snapshots, read off the likers lists (re-read where a counter moved).
+LIKES_CHANGED_USERS = """
+    SELECT name FROM (
+        (SELECT body ->> 'user' AS name, key FROM raw.likers WHERE snapshot_date = $1
+         EXCEPT SELECT body ->> 'user', key FROM raw.likers WHERE snapshot_date = $2)
+        UNION ALL
+        (SELECT body ->> 'user', key FROM raw.likers WHERE snapshot_date = $2
+         EXCEPT SELECT body ->> 'user', key FROM raw.likers WHERE snapshot_date = $1)
+    )"""
+
+
+def principals_unchanged(revalidate: int) -> str:
+    """Accounts answered before, except those whose likes changed and the `revalidate` least recently observed
+    (most followed first). Nothing announces a new follower or member, so overviews — and through them follower
+    and member lists — are re-read on this rotating budget: the planner of the refresh."""
+    return f"""
+    SELECT key FROM raw.fetch_queue WHERE snapshot_date = $2 AND kind = 'principals'
+    EXCEPT {LIKES_CHANGED_USERS}
+    EXCEPT (
+        SELECT q.key FROM raw.fetch_queue AS q
+        LEFT JOIN raw.principals AS p ON p.key = q.key AND p.snapshot_date = $2
+        WHERE q.snapshot_date = $2 AND q.kind = 'principals'
+        ORDER BY p.observed_at NULLS FIRST, try_cast(p.body ->> 'numFollowers' AS BIGINT) DESC NULLS LAST, q.key
+        LIMIT {int(revalidate)}
+    )"""
+
+
+def counter_unchanged(variant: str, counter: str) -> str:
+    """Accounts of `variant` whose overview shows the same `counter` in both snapshots."""
+    return (
+        "SELECT n.key FROM raw.principals AS n "
+        "JOIN raw.principals AS p ON p.key = n.key AND p.variant = n.variant AND p.snapshot_date = $2 "
+        f"WHERE n.snapshot_date = $1 AND n.variant = '{variant}' "
+        f"AND (n.body ->> '{counter}') IS NOT DISTINCT FROM (p.body ->> '{counter}')"
+    )
+
+
+USER_LIKES_UNCHANGED = f"{counter_unchanged('user', 'numLikes')} EXCEPT {LIKES_CHANGED_USERS}"
+
+# (kind, keys, unchanged keys)
 SOCIAL = (
-    (USER_FOLLOWERS, social_keys("user", "numFollowers")),
-    (ORG_FOLLOWERS, social_keys("org", "numFollowers")),
-    (ORG_MEMBERS, social_keys("org", "numUsers")),
+    (USER_FOLLOWERS, social_keys("user", "numFollowers"), counter_unchanged("user", "numFollowers")),
+    (ORG_FOLLOWERS, social_keys("org", "numFollowers"), counter_unchanged("org", "numFollowers")),
+    (ORG_MEMBERS, social_keys("org", "numUsers"), counter_unchanged("org", "numUsers")),
 )

@@ -108,21 +108,86 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, kinds: tuple[FetchKind, ...]) 
         con.execute(fetched_table_ddl(kind.name))
 
 
-def enqueue(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str, keys_sql: str) -> int:
-    """Queue every key `keys_sql` yields (one column `key`; `?` = the snapshot date) not queued yet."""
-    before = con.execute(
-        "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ?", [snapshot, kind]
-    ).fetchone()[0]
+@dataclass(frozen=True)
+class Planned:
+    """What `enqueue` did with the keys it was given."""
+
+    carried: int  # answered by the previous snapshot and reused (incremental refresh)
+    to_fetch: int  # queued for a request
+
+    @property
+    def total(self) -> int:
+        return self.carried + self.to_fetch
+
+
+def enqueue(
+    con: duckdb.DuckDBPyConnection,
+    snapshot: date,
+    kind: str,
+    keys_sql: str,
+    previous: date | None = None,
+    unchanged_sql: str | None = None,
+) -> Planned:
+    """Queue every key `keys_sql` yields (one column `key`; `?` = the snapshot date) not queued yet. With a
+    `previous` snapshot, the keys `unchanged_sql` vouches for are carried forward instead of fetched."""
     params = [snapshot] * keys_sql.count("?")
     con.execute(
-        f"INSERT OR IGNORE INTO raw.fetch_queue SELECT DISTINCT ?, ?, key, 'pending' FROM ({keys_sql}) "
+        f"CREATE OR REPLACE TEMP TABLE wanted_keys AS SELECT DISTINCT key FROM ({keys_sql}) "
         "WHERE key IS NOT NULL AND key <> ''",
-        [snapshot, kind, *params],
+        params,
     )
-    after = con.execute(
-        "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ?", [snapshot, kind]
+    carried = _carry_forward(con, snapshot, previous, kind, unchanged_sql) if previous and unchanged_sql else 0
+    count = "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ?"
+    before = con.execute(count, [snapshot, kind]).fetchone()[0]
+    con.execute("INSERT OR IGNORE INTO raw.fetch_queue SELECT ?, ?, key, 'pending' FROM wanted_keys", [snapshot, kind])
+    after = con.execute(count, [snapshot, kind]).fetchone()[0]
+    con.execute("DROP TABLE wanted_keys")
+    return Planned(carried, after - before)
+
+
+def previous_snapshot(con: duckdb.DuckDBPyConnection, snapshot: date, listings: int) -> date | None:
+    """The latest earlier snapshot whose `listings` listings all finished: what an incremental refresh reuses."""
+    con.execute(warehouse.DDL)
+    return con.execute(
+        "SELECT max(snapshot_date) FROM (SELECT snapshot_date FROM raw.crawl_state WHERE snapshot_date < ? "
+        "GROUP BY snapshot_date HAVING bool_and(done) AND count(*) = ?)",
+        [snapshot, listings],
     ).fetchone()[0]
-    return after - before
+
+
+def _carry_forward(
+    con: duckdb.DuckDBPyConnection, snapshot: date, previous: date, kind: str, unchanged_sql: str
+) -> int:
+    """Reuse the previous snapshot's answer for every wanted key (temp table `wanted_keys`) that `unchanged_sql`
+    vouches for (`$1` = snapshot, `$2` = previous), that was answered then (done or 404) and is not queued for this
+    snapshot yet: its rows are copied with their original `observed_at` (staleness stays visible) and its outcome
+    is queued as settled. One transaction: a kill leaves all of it or none. Returns the number of keys carried."""
+    con.execute("BEGIN")
+    try:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE carried AS
+            SELECT p.key, p.status FROM raw.fetch_queue AS p
+            WHERE p.snapshot_date = $2 AND p.kind = $3 AND p.status IN ('done', 'missing')
+                AND p.key IN (SELECT key FROM wanted_keys)
+                AND p.key IN (SELECT key FROM ({unchanged_sql}))
+                AND p.key NOT IN (SELECT key FROM raw.fetch_queue WHERE snapshot_date = $1 AND kind = $3)
+            """,
+            [snapshot, previous, kind],
+        )
+        con.execute(
+            f"INSERT INTO raw.{kind} SELECT $1, r.observed_at, r.key, r.variant, r.body FROM raw.{kind} AS r "
+            "WHERE r.snapshot_date = $2 AND r.key IN (SELECT key FROM carried)",
+            [snapshot, previous],
+        )
+        con.execute("INSERT INTO raw.fetch_queue SELECT $1, $2, key, status FROM carried", [snapshot, kind])
+        carried = con.execute("SELECT count(*) FROM carried").fetchone()[0]
+        con.execute("DROP TABLE carried")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return carried
 
 
 def _commit(con: duckdb.DuckDBPyConnection, snapshot: date, kind: FetchKind, outcomes: list[_Outcome]) -> int:

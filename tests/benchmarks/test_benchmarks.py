@@ -50,8 +50,9 @@ def test_pipeline_builds_benchmarks_and_records_unavailable_variants(pipeline: B
     assert {"benchmarks/recommendation_files", "benchmarks/classification_files"} <= pipeline.run.materialized()
     s = stats(pipeline)
     assert s[("settings", None, None, "rec_min_user_likes")][0] == 5  # the documented default
-    available, reason = s[("recommendation", "temporal", None, "available")]
-    assert available == 0 and "like timestamps" in reason
+    # likes carry their time (users' likes lists): the temporal variant exists wherever interactions do
+    interactions = s[("recommendation", None, None, "interactions")][0]
+    assert s[("recommendation", "temporal", None, "available")][0] == (interactions > 0)
     assert s[("recommendation", None, None, "kcore_holds")][0] == 1
     assert s[("classification", "time", None, "available")][0] == 1
 
@@ -75,7 +76,11 @@ def test_recommendation_splits_and_kcore(rebuilt: BenchBuild) -> None:
     assert {r["user_id"] for r in train} == set(users)  # every user keeps a training like
     assert {r["item_id"] for r in rows if r["split_random"] != "train"} <= {r["item_id"] for r in train}
     assert all(re.fullmatch(r"(model|dataset|space):.+/.+|(model|dataset|space):[^/]+", r["item_id"]) for r in rows)
-    assert all(r["split_temporal"] is None for r in rows)  # likes carry no time yet
+    # temporal split: global cut-offs on like time, train < valid < test, at about the random split's shares
+    assert all(r["liked_at"] is not None and r["split_temporal"] in SPLITS for r in rows)
+    times = {s: sorted(r["liked_at"] for r in rows if r["split_temporal"] == s) for s in SPLITS}
+    assert times["train"][-1] < times["valid"][0] and times["valid"][-1] < times["test"][0]
+    assert 0.7 <= len(times["train"]) / len(rows) <= 0.9
 
     social = pq.read_table(rebuilt.first / "recommendation" / "social.parquet").to_pylist()
     assert all(s["follower_id"] in users and s["followee_id"] in users for s in social)
@@ -112,7 +117,11 @@ def test_recbole_atomic_files_load(rebuilt: BenchBuild) -> None:
         assert (folder / f"{folder.name}.train.inter").read_bytes() == (
             recbole / "huggingbench" / "huggingbench.train.inter"
         ).read_bytes()
-    assert not (recbole / "huggingbench_temporal").exists()  # no like times: no temporal dataset
+    temporal = recbole / "huggingbench_temporal"
+    fields, rows = read_atomic(temporal / "huggingbench_temporal.test.inter")
+    assert fields == ["user_id", "item_id", "timestamp"] and rows
+    _, train = read_atomic(temporal / "huggingbench_temporal.train.inter")
+    assert max(float(t) for *_, t in train) < min(float(t) for *_, t in rows)
 
 
 def test_classification_features_reveal_no_label(rebuilt: BenchBuild) -> None:

@@ -45,13 +45,16 @@ def test_every_benchmark_is_scored_by_every_baseline(scores: dict, rebuilt: Benc
         ("recommendation", "random", "MostPop"),
         ("recommendation", "random", "ItemKNN"),
         ("recommendation", "random", "EASE"),
+        ("recommendation", "temporal", "MostPop"),
+        ("recommendation", "temporal", "ItemKNN"),
+        ("recommendation", "temporal", "EASE"),
         ("classification", "time", "GlobalMajority"),
         ("classification", "time", "NeighbourVote"),
         ("classification", "time", "TfidfLogReg"),
         ("tracing", "random", "MetadataHeuristic"),
         ("tracing", "random", "TransE"),
         ("tracing", "temporal", "MetadataHeuristic"),
-    }  # no temporal recommendation: likes carry no time yet; TransE cannot embed models unseen in training
+    }  # TransE cannot embed models unseen in training: no temporal tracing score for it
     assert {m for *_, m in scores} >= {"recall@40", "ndcg@5", "micro_f1", "macro_f1", "mrr", "hits@10"}
     assert all(0.0 <= v <= 1.0 for v in scores.values())
     runs = rebuilt.sql("SELECT method, seconds FROM benchmarks.baseline_runs WHERE snapshot_date = ?", [SNAPSHOT])

@@ -23,13 +23,13 @@ def crawl_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return world
 
 
-def snapshot_raw(url: str, data_dir: Path, **settings) -> dg.ExecuteInProcessResult:
-    """Materialize every raw asset against `url` into `data_dir`."""
+def snapshot_raw(url: str, data_dir: Path, snapshot: str = SNAPSHOT, **settings) -> dg.ExecuteInProcessResult:
+    """Materialize every raw asset against `url` into `data_dir` as `snapshot`."""
     resources = build_resources(Settings(endpoint=url, data_dir=data_dir, **settings))
     return dg.materialize(
         snapshot_assets,
         resources=resources,
         instance=dg.DagsterInstance.ephemeral(),
-        tags={SNAPSHOT_TAG: SNAPSHOT},
+        tags={SNAPSHOT_TAG: snapshot},
         raise_on_error=False,
     )

@@ -26,11 +26,14 @@ from tests.crawl.world_truth import cited_papers, expected_edges, lines, listed_
 FAULTS = {"429": 0.004, "503": 0.01, "truncated_json": 0.01, "disconnect": 0.004}
 
 
-def assert_snapshot_matches_world(warehouse: Path, world: Path) -> None:
+def assert_snapshot_matches_world(
+    warehouse: Path, world: Path, snapshot: str = SNAPSHOT, follows: set[tuple] | None = None
+) -> None:
+    """Every entity and link of `world` is in `snapshot`, nothing else (follow edges: `follows` if given)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
 
         def rows(sql: str) -> list[tuple]:
-            return con.execute(sql, [SNAPSHOT] * sql.count("?")).fetchall()
+            return con.execute(sql, [snapshot] * sql.count("?")).fetchall()
 
         for source in ("models", "datasets", "spaces"):
             crawled = rows(f"SELECT key, body FROM raw.{source} WHERE snapshot_date = ?")
@@ -47,12 +50,18 @@ def assert_snapshot_matches_world(warehouse: Path, world: Path) -> None:
         edges = expected_edges(world)
         likes = rows("SELECT key, body ->> 'user' FROM raw.likers WHERE snapshot_date = ?")
         assert len(likes) == len(set(likes)) and set(likes) == edges["likes"]
-        follows = rows(
+        crawled_follows = rows(
             "SELECT key, body ->> 'user' FROM raw.user_followers WHERE snapshot_date = ? "
             "UNION ALL SELECT key, body ->> 'user' FROM raw.org_followers WHERE snapshot_date = ?"
         )
-        assert len(follows) == len(set(follows)) and set(follows) == edges["follows"]
+        expected_follows = edges["follows"] if follows is None else follows
+        assert len(crawled_follows) == len(set(crawled_follows)) and set(crawled_follows) == expected_follows
         assert set(rows("SELECT key, body ->> 'user' FROM raw.org_members WHERE snapshot_date = ?")) == edges["members"]
+        like_times = rows(
+            "SELECT key, body -> 'repo' ->> 'type', body -> 'repo' ->> 'name', body ->> 'createdAt' "
+            "FROM raw.user_likes WHERE snapshot_date = ?"
+        )
+        assert len(like_times) == len(set(like_times)) and set(like_times) == edges["like_times"]
 
 
 def test_snapshot_is_exact_under_faults(crawl_world, tmp_path) -> None:

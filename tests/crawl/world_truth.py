@@ -23,6 +23,7 @@ def listed_bodies(world: Path, source: str) -> dict[str, dict]:
 def expected_edges(world: Path) -> dict[str, set[tuple]]:
     return {
         "likes": {(f"{r['repo_type']}s/{r['repo_id']}", r["user"]) for r in lines(world, "likes.jsonl")},
+        "like_times": {(r["user"], r["repo_type"], r["repo_id"], r["createdAt"]) for r in lines(world, "likes.jsonl")},
         "follows": {(r["followee"], r["follower"]) for r in lines(world, "follows.jsonl")},
         "members": {(r["org"], r["user"]) for r in lines(world, "members.jsonl")},
     }

@@ -2,7 +2,6 @@
 -- distribution, the settings used, and whether each variant is available (`metric = 'available'`, 1 or 0, with
 -- the reason in `detail` when it is not).
 {%- set snapshot = build_snapshot_date() %}
-{%- set has_like_times = relation_has_column(ref('user_like_model'), 'liked_at') %}
 with rec as (select * from {{ ref('rec_interactions') }} where snapshot_date = {{ snapshot }}),
 cls as (select * from {{ ref('cls_nodes') }} where snapshot_date = {{ snapshot }}),
 trace as (select * from {{ ref('trace_triples') }} where snapshot_date = {{ snapshot }}),
@@ -57,9 +56,9 @@ rows as (
     from rec group by split_random
     union all
     select 'recommendation', 'temporal', null, 'available', (count(liked_at) > 0)::integer,
-        case when count(liked_at) = 0 then
-            {{ "'like times present but no interactions'" if has_like_times
-               else "'the crawler does not collect like timestamps (no liked_at in kg.user_like_*)'" }}
+        case
+            when count(*) = 0 then 'no interactions survive the k-core'
+            when count(liked_at) = 0 then 'no like carries a time (no user likes list was read)'
         end
     from rec
     union all

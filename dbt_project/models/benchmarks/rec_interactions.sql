@@ -11,8 +11,7 @@ with likes as (
         user_id,
         '{{ t }}:' || {{ t }}_id as item_id,
         '{{ t }}' as item_type,
-        -- the crawler does not collect like times yet; the temporal split uses them once kg has them
-        {{ column_or_null(ref('user_like_' ~ t), 'liked_at', 'timestamptz') }} as liked_at
+        liked_at
     from {{ ref('user_like_' ~ t) }}
     where snapshot_date = {{ build_snapshot_date() }}
     {%- endfor %}

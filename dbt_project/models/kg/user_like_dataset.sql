@@ -1,2 +1,2 @@
--- HuggingKG `user_like_dataset`.
-{{ relation_mart('user_like_dataset') }}
+-- HuggingKG `user_like_dataset`, with the time of each like.
+{{ like_mart('dataset') }}

@@ -1,2 +1,2 @@
--- HuggingKG `user_like_model`.
-{{ relation_mart('user_like_model') }}
+-- HuggingKG `user_like_model`, with the time of each like.
+{{ like_mart('model') }}

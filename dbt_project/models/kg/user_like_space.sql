@@ -1,2 +1,2 @@
--- HuggingKG `user_like_space`.
-{{ relation_mart('user_like_space') }}
+-- HuggingKG `user_like_space`, with the time of each like.
+{{ like_mart('space') }}

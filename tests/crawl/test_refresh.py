@@ -1,0 +1,102 @@
+"""An incremental refresh after a simulated day (1% churn): every change to repos, likes (with their time),
+collections, papers and accounts is captured, for a few percent of a full snapshot's requests; follower lists are
+current for every account re-read that day and exactly the previous day's for the rest, and a refresh whose budget
+re-reads every account reproduces the day exactly."""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from hub_emulator.mutate import mutate_world
+from hub_emulator.server import HubEmulator
+from tests.crawl.conftest import snapshot_raw
+from tests.crawl.test_snapshot_complete import assert_snapshot_matches_world
+from tests.crawl.world_truth import expected_edges
+
+FULL, REFRESH, REREAD_ALL = "2026-11-22", "2026-11-23", "2026-11-24"
+
+
+@dataclass
+class Refresh:
+    data: Path
+    yesterday: Path
+    today: Path
+    changes: dict[str, int]
+    requests: dict[str, int]  # snapshot → GET requests the emulator served for it
+    started: dict[str, datetime]
+
+    def sql(self, query: str, params: list) -> list[tuple]:
+        with duckdb.connect(str(self.data / "hubkg.duckdb"), read_only=True) as con:
+            return con.execute(query, params).fetchall()
+
+
+def _crawl(world: Path, work: Path, refresh: Refresh, snapshot: str, **settings) -> None:
+    log = work / f"requests-{snapshot}.jsonl"
+    with HubEmulator(world, work / f"hub-{snapshot}", log_path=log) as hub:
+        refresh.started[snapshot] = datetime.now(UTC)
+        assert snapshot_raw(hub.url, refresh.data, snapshot, **settings).success
+    refresh.requests[snapshot] = sum(1 for line in log.read_text().splitlines() if '"GET"' in line)
+
+
+@pytest.fixture(scope="module")
+def refresh(crawl_world: Path, tmp_path_factory: pytest.TempPathFactory) -> Refresh:
+    work = tmp_path_factory.mktemp("refresh")
+    today = work / "day-after"
+    result = Refresh(work / "data", crawl_world, today, mutate_world(crawl_world, today, 0.01, seed=3), {}, {})
+    _crawl(crawl_world, work, result, FULL)
+    _crawl(today, work, result, REFRESH)
+    _crawl(today, work, result, REREAD_ALL, revalidate_share=1.0)
+    return result
+
+
+def test_the_day_changed_every_kind_of_thing(refresh: Refresh) -> None:
+    for change in ("models_created", "models_modified", "models_deleted", "likes", "unlikes", "follows"):
+        assert refresh.changes[change] > 0, change
+
+
+def test_refresh_captures_every_change_for_a_few_percent_of_the_requests(refresh: Refresh) -> None:
+    # accounts re-read today have today's follower lists; the others keep exactly yesterday's
+    reread = {
+        key
+        for (key,) in refresh.sql(
+            "SELECT key FROM raw.principals WHERE snapshot_date = ? AND observed_at >= ?",
+            [REFRESH, refresh.started[REFRESH]],
+        )
+    }
+    today, yesterday = expected_edges(refresh.today)["follows"], expected_edges(refresh.yesterday)["follows"]
+    follows = {f for f in today if f[0] in reread} | {f for f in yesterday if f[0] not in reread}
+    assert_snapshot_matches_world(refresh.data / "hubkg.duckdb", refresh.today, REFRESH, follows=follows)
+    assert refresh.requests[REFRESH] <= 0.05 * refresh.requests[FULL], refresh.requests
+    # new likes carry the day's time
+    day = json.loads((refresh.today / "world.json").read_text(encoding="utf-8"))["now"]
+    new_like_times = refresh.sql(
+        "SELECT count(*) FROM raw.user_likes WHERE snapshot_date = ? AND body ->> 'createdAt' = ?", [REFRESH, day]
+    )[0][0]
+    assert new_like_times == refresh.changes["likes"]
+
+
+def test_reused_answers_keep_when_they_were_observed(refresh: Refresh) -> None:
+    (reused,) = refresh.sql(
+        "SELECT count(*) FROM raw.likers WHERE snapshot_date = ? AND observed_at < ?",
+        [REFRESH, refresh.started[REFRESH]],
+    )[0]
+    assert reused > 0
+    (fresh,) = refresh.sql(
+        "SELECT count(DISTINCT key) FROM raw.likers WHERE snapshot_date = ? AND observed_at >= ?",
+        [REFRESH, refresh.started[REFRESH]],
+    )[0]
+    assert 0 < fresh < reused
+
+
+def test_a_budget_that_rereads_every_account_reproduces_the_day_exactly(refresh: Refresh) -> None:
+    assert_snapshot_matches_world(refresh.data / "hubkg.duckdb", refresh.today, REREAD_ALL)
+    assert refresh.requests[REREAD_ALL] < refresh.requests[FULL]
+
+
+def test_print_request_figures(refresh: Refresh) -> None:
+    print(f"\nrequests: {refresh.requests}, changes: {refresh.changes}")
+    assert refresh.requests[FULL] > 0
