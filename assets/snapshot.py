@@ -25,6 +25,8 @@ from orchestration.hub.queue import FetchKind, QueueReport, drain, enqueue, ensu
 from orchestration.resources import HubResource
 
 RAW = dict(group_name="raw", kinds={"python", "duckdb"}, owners=["team:hubkg"], code_version="1")
+# The scope family (HUBKG_SCOPE_FAMILIES) of a listing whose table is named otherwise.
+FAMILY_OF = {"collection_index": "collections"}
 
 
 def snapshot_date_for(context: dg.AssetExecutionContext) -> date:
@@ -66,7 +68,16 @@ def build_listing_asset(spec: ListingSpec) -> dg.AssetsDefinition:
         snapshot = snapshot_date_for(context)
         client = hub.client()
         with warehouse.get_connection() as con:
-            report = crawl_listing(con, client, spec, snapshot, hub.page_size, hub.scope_limit, log=context.log.info)
+            report = crawl_listing(
+                con,
+                client,
+                spec,
+                snapshot,
+                hub.page_size,
+                hub.scope_limit,
+                log=context.log.info,
+                in_scope=FAMILY_OF.get(spec.source, spec.source) in hub.scope_families,
+            )
             rows = con.execute(f"SELECT count(*) FROM raw.{spec.source} WHERE snapshot_date = ?", [snapshot])
             total = rows.fetchone()[0]
         return dg.MaterializeResult(

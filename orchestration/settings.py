@@ -15,6 +15,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ENDPOINT = "https://huggingface.co"
 REFRESH_MODES = ("incremental", "full")
+FAMILIES = ("models", "datasets", "spaces", "collections")
 
 
 def _int(name: str, default: int) -> int:
@@ -35,6 +36,7 @@ class Settings:
     data_dir: Path = PROJECT_ROOT / "data"  # HUBKG_DATA_DIR
     page_size: int = 1000  # HUBKG_PAGE_SIZE: entities per listing page
     scope_limit: int = 0  # HUBKG_SCOPE_LIMIT: top-N repos by downloads per family (0 = all)
+    scope_families: tuple[str, ...] = FAMILIES  # HUBKG_SCOPE_FAMILIES: comma-separated listings to read
     request_share: float = 0.8  # HUBKG_REQUEST_SHARE: share of the rate-limit quota the crawler may use
     workers: int = 4  # HUBKG_WORKERS: concurrent per-entity requests
     refresh: str = "incremental"  # HUBKG_REFRESH: `incremental` (reuse the previous snapshot's answers) or `full`
@@ -52,6 +54,9 @@ class Settings:
         refresh = os.environ.get("HUBKG_REFRESH", "incremental").strip() or "incremental"
         if refresh not in REFRESH_MODES:
             raise ValueError(f"HUBKG_REFRESH must be one of {', '.join(REFRESH_MODES)}, got {refresh!r}")
+        families = tuple(f.strip() for f in os.environ.get("HUBKG_SCOPE_FAMILIES", ",".join(FAMILIES)).split(","))
+        if not families or set(families) - set(FAMILIES):
+            raise ValueError(f"HUBKG_SCOPE_FAMILIES takes a comma-separated subset of {', '.join(FAMILIES)}")
         revalidate = float(os.environ.get("HUBKG_REVALIDATE_SHARE", "0.02"))
         if not 0 <= revalidate <= 1:
             raise ValueError(f"HUBKG_REVALIDATE_SHARE must be in [0, 1], got {revalidate}")
@@ -60,6 +65,7 @@ class Settings:
             data_dir=Path(os.environ.get("HUBKG_DATA_DIR", PROJECT_ROOT / "data")).resolve(),
             page_size=_int("HUBKG_PAGE_SIZE", 1000),
             scope_limit=_int("HUBKG_SCOPE_LIMIT", 0),
+            scope_families=families,
             request_share=share,
             workers=_int("HUBKG_WORKERS", 4),
             refresh=refresh,

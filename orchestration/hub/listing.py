@@ -177,14 +177,21 @@ def crawl_listing(
     page_size: int,
     limit: int = 0,
     log: Callable[[str], None] = print,
+    in_scope: bool = True,
 ) -> ListingReport:
-    """Stream one listing into `raw.<source>` for `snapshot`; resume an unfinished crawl, never redo a finished one."""
+    """Stream one listing into `raw.<source>` for `snapshot`; resume an unfinished crawl, never redo a finished one.
+    A listing out of scope is recorded as complete and empty (the snapshot is whole, just narrower)."""
     warehouse.ensure_raw(con, spec.source)
     state = warehouse.load_state(con, snapshot, spec.source)
     resumed = state is not None
     if state is not None and state.done:
         log(f"{spec.source}: snapshot {snapshot} is complete already ({state.entities} entities)")
         return ListingReport(spec.source, state.pages, state.entities, 0, 0, True, 0.0)
+    if not in_scope:
+        state = warehouse.CrawlState(next_url=None, pages=0, entities=0, requests=0, done=True)
+        warehouse.commit_page(con, snapshot, spec.source, 0, [], [], state)
+        log(f"{spec.source}: out of scope (HUBKG_SCOPE_FAMILIES): nothing listed")
+        return ListingReport(spec.source, 0, 0, 0, 0, False, 0.0)
     if state is None:
         state = warehouse.CrawlState(next_url=None, pages=0, entities=0, requests=0, done=False)
         url: str | None = client.url(spec.path)

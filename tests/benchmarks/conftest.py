@@ -53,6 +53,17 @@ class BenchBuild:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
             return con.execute(query, params or []).fetchall()
 
+    def materialize(self, assets: list) -> None:
+        """Materialize `assets` against this build's warehouse and data directory."""
+        result = dg.materialize(
+            assets,
+            resources={
+                "warehouse": DuckDBResource(database=str(self.warehouse)),
+                "data_dir": DataDirResource(path=str(self.data_dir)),
+            },
+        )
+        assert result.success
+
 
 def _rewrite(path: Path, change) -> str:
     """Apply `change` to the first line it accepts (returns truthy); the changed line's id."""
@@ -109,14 +120,7 @@ def rebuild_and_export(build: BenchBuild, work: Path) -> None:
         check=True,
         env={**os.environ, "HUBKG_DUCKDB_PATH": str(build.warehouse)},
     )
-    result = dg.materialize(
-        benchmark_export_assets,
-        resources={
-            "warehouse": DuckDBResource(database=str(build.warehouse)),
-            "data_dir": DataDirResource(path=str(build.data_dir)),
-        },
-    )
-    assert result.success
+    build.materialize(benchmark_export_assets)
 
 
 @pytest.fixture(scope="session")

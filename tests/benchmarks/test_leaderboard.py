@@ -6,27 +6,17 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
-from dagster_duckdb import DuckDBResource
 
 from assets.baselines import baseline_assets
 from assets.publish import BENCHMARKS
 from orchestration.release import build_release
-from orchestration.resources import DataDirResource
 from tests.benchmarks.conftest import SNAPSHOT, BenchBuild
 
 
 def score_leaderboard(build: BenchBuild) -> dict[tuple[str, str, str, str], float]:
-    result = dg.materialize(
-        baseline_assets,
-        resources={
-            "warehouse": DuckDBResource(database=str(build.warehouse)),
-            "data_dir": DataDirResource(path=str(build.data_dir)),
-        },
-    )
-    assert result.success
+    build.materialize(baseline_assets)
     rows = build.sql(
         "SELECT benchmark, variant, method, metric, value FROM benchmarks.leaderboard WHERE snapshot_date = ?",
         [SNAPSHOT],

@@ -64,6 +64,12 @@ FAULTS = {
         "benchmark_classification",
         "expect_column_values_to_be_in_set",
     ),
+    "impossible baseline score": (
+        f"UPDATE benchmarks.leaderboard SET value = 1.7 WHERE {LATEST} AND metric = "
+        f"(SELECT min(metric) FROM benchmarks.leaderboard WHERE {LATEST})",
+        "leaderboard",
+        "expect_column_values_to_be_between",
+    ),
 }
 
 
