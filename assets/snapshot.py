@@ -77,6 +77,7 @@ def build_listing_asset(spec: ListingSpec) -> dg.AssetsDefinition:
                 hub.scope_limit,
                 log=context.log.info,
                 in_scope=FAMILY_OF.get(spec.source, spec.source) in hub.scope_families,
+                authors=hub.scope_authors,
             )
             rows = con.execute(f"SELECT count(*) FROM raw.{spec.source} WHERE snapshot_date = ?", [snapshot])
             total = rows.fetchone()[0]

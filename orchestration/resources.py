@@ -21,6 +21,7 @@ class HubResource(dg.ConfigurableResource):
     page_size: int = 1000
     scope_limit: int = 0
     scope_families: list[str] = ["models", "datasets", "spaces", "collections"]  # the listings to read
+    scope_authors: list[str] = []  # namespaces whose repos and collections are listed (empty: everyone's)
     request_share: float = 0.8
     workers: int = 4  # concurrent per-entity requests, all within the same pacing budget
     refresh: str = "incremental"  # or "full": ask everything again instead of reusing the previous snapshot
@@ -58,6 +59,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             page_size=settings.page_size,
             scope_limit=settings.scope_limit,
             scope_families=list(settings.scope_families),
+            scope_authors=list(settings.scope_authors),
             request_share=settings.request_share,
             workers=settings.workers,
             refresh=settings.refresh,

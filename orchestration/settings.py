@@ -37,6 +37,7 @@ class Settings:
     page_size: int = 1000  # HUBKG_PAGE_SIZE: entities per listing page
     scope_limit: int = 0  # HUBKG_SCOPE_LIMIT: top-N repos by downloads per family (0 = all)
     scope_families: tuple[str, ...] = FAMILIES  # HUBKG_SCOPE_FAMILIES: comma-separated listings to read
+    scope_authors: tuple[str, ...] = ()  # HUBKG_SCOPE_AUTHORS: comma-separated namespaces (empty = everyone)
     request_share: float = 0.8  # HUBKG_REQUEST_SHARE: share of the rate-limit quota the crawler may use
     workers: int = 4  # HUBKG_WORKERS: concurrent per-entity requests
     refresh: str = "incremental"  # HUBKG_REFRESH: `incremental` (reuse the previous snapshot's answers) or `full`
@@ -57,6 +58,7 @@ class Settings:
         families = tuple(f.strip() for f in os.environ.get("HUBKG_SCOPE_FAMILIES", ",".join(FAMILIES)).split(","))
         if not families or set(families) - set(FAMILIES):
             raise ValueError(f"HUBKG_SCOPE_FAMILIES takes a comma-separated subset of {', '.join(FAMILIES)}")
+        authors = tuple(a.strip() for a in os.environ.get("HUBKG_SCOPE_AUTHORS", "").split(",") if a.strip())
         revalidate = float(os.environ.get("HUBKG_REVALIDATE_SHARE", "0.02"))
         if not 0 <= revalidate <= 1:
             raise ValueError(f"HUBKG_REVALIDATE_SHARE must be in [0, 1], got {revalidate}")
@@ -66,6 +68,7 @@ class Settings:
             page_size=_int("HUBKG_PAGE_SIZE", 1000),
             scope_limit=_int("HUBKG_SCOPE_LIMIT", 0),
             scope_families=families,
+            scope_authors=authors,
             request_share=share,
             workers=_int("HUBKG_WORKERS", 4),
             refresh=refresh,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import duckdb
 
@@ -83,11 +84,23 @@ class ListingSpec:
     full_sort: str | None = "createdAt"  # the sort of a full walk (None: the endpoint's default order)
     key_field: str = "_id"  # stable identity, survives renames
     id_field: str = "id"
+    author_param: str = "author"  # the query parameter that narrows the listing to one namespace
 
     def params(self, page_size: int, limited: bool) -> list[tuple[str, Any]]:
         # An immutable sort key (createdAt) keeps keyset cursors stable while the Hub changes mid-walk.
         sort = self.rank_by if limited else self.full_sort
         return [("limit", page_size), *([("sort", sort)] if sort else []), *(("expand", e) for e in self.expand)]
+
+    def start_urls(self, base: str, page_size: int, limited: bool, authors: Sequence[str]) -> list[str]:
+        """The first page of each walk: the whole listing, or one walk per author (namespace) in scope."""
+        params = self.params(page_size, limited)
+        walks = [[*params, (self.author_param, a)] for a in authors] if authors else [params]
+        return [f"{base}?{urlencode(w)}" for w in walks]
+
+    def walk_index(self, url: str, authors: Sequence[str]) -> int:
+        """Which author's walk `url` (a first page or a Link to a later page) belongs to."""
+        author = parse_qs(urlsplit(url).query).get(self.author_param, [None])[0]
+        return authors.index(author) if author in authors else 0
 
 
 LISTINGS = {
@@ -96,7 +109,14 @@ LISTINGS = {
     "spaces": ListingSpec("spaces", "/api/spaces", SPACE_EXPAND, "likes"),
     # Collections have no creation sort; listings cut items to 4, so `raw/collections` fetches each in full.
     "collection_index": ListingSpec(
-        "collection_index", "/api/collections", (), "upvotes", full_sort=None, key_field="slug", id_field="slug"
+        "collection_index",
+        "/api/collections",
+        (),
+        "upvotes",
+        full_sort=None,
+        key_field="slug",
+        id_field="slug",
+        author_param="owner",
     ),
 }
 
@@ -178,9 +198,11 @@ def crawl_listing(
     limit: int = 0,
     log: Callable[[str], None] = print,
     in_scope: bool = True,
+    authors: Sequence[str] = (),
 ) -> ListingReport:
     """Stream one listing into `raw.<source>` for `snapshot`; resume an unfinished crawl, never redo a finished one.
-    A listing out of scope is recorded as complete and empty (the snapshot is whole, just narrower)."""
+    A listing out of scope is recorded as complete and empty (the snapshot is whole, just narrower); with
+    `authors`, the listing is walked once per author, one walk after the other, resumable in the middle of any."""
     warehouse.ensure_raw(con, spec.source)
     state = warehouse.load_state(con, snapshot, spec.source)
     resumed = state is not None
@@ -192,23 +214,25 @@ def crawl_listing(
         warehouse.commit_page(con, snapshot, spec.source, 0, [], [], state)
         log(f"{spec.source}: out of scope (HUBKG_SCOPE_FAMILIES): nothing listed")
         return ListingReport(spec.source, 0, 0, 0, 0, False, 0.0)
+    starts = spec.start_urls(client.url(spec.path), page_size, limit > 0, authors)
     if state is None:
         state = warehouse.CrawlState(next_url=None, pages=0, entities=0, requests=0, done=False)
-        url: str | None = client.url(spec.path)
-        params: list[tuple[str, Any]] | None = spec.params(page_size, limited=limit > 0)
+        url: str | None = starts[0]
     else:
-        url, params = state.next_url, None
+        url = state.next_url
         log(f"{spec.source}: resuming at page {state.pages + 1} ({state.entities} entities committed)")
+    later_walks = starts[spec.walk_index(url, authors) + 1 :] if url else []
     started, quarantined, requests_before = time.monotonic(), 0, client.requests
     while url is not None:
         try:
-            page = client.get_page(url, params)
+            page = client.get_page(url)
             good, bad = _split_valid(spec, page.url, page.items)
             next_url = page.next_url
         except MalformedPage as exc:
             good, next_url = [], exc.next_url
             bad = [warehouse.quarantine_row(spec.source, exc.url, exc.reason, exc.body)]
-        params = None
+        if next_url is None and later_walks:
+            next_url = later_walks.pop(0)
         if limit and state.entities + len(good) >= limit:
             good, next_url = good[: limit - state.entities], None
         state.pages += 1

@@ -1,11 +1,16 @@
 """A snapshot narrowed to some entity families reads only their listings, and is still complete for them."""
 
 import json
+from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from hub_emulator.server import HubEmulator
+from orchestration.hub.client import HubClient
+from orchestration.hub.listing import LISTINGS, crawl_listing
 from tests.crawl.conftest import SNAPSHOT, snapshot_raw
 from tests.crawl.world_truth import listed_bodies
 
@@ -27,3 +32,26 @@ def test_models_only_snapshot(crawl_world: Path, tmp_path: Path) -> None:
         assert dict(states) == {"models": True, "datasets": True, "spaces": True, "collection_index": True}
         liked = con.execute("SELECT DISTINCT split_part(key, '/', 1) FROM raw.likers").fetchall()
         assert liked == [("models",)]
+
+
+def test_author_scoped_listing_walks_each_author_and_resumes_mid_walk(crawl_world: Path, tmp_path: Path) -> None:
+    models = list(listed_bodies(crawl_world, "models").values())
+    counts = Counter(m["id"].split("/")[0] for m in models)
+    authors = [a for a, _ in counts.most_common(3)]  # the most prolific: several pages of 5 each
+    assert sum(-(-counts[a] // 5) for a in authors) > 10
+
+    class Crash(Exception):
+        pass
+
+    def crash_at_page_ten(message: str) -> None:  # progress is logged every 10 committed pages
+        raise Crash(message)
+
+    with HubEmulator(crawl_world, tmp_path / "hub") as hub, duckdb.connect(str(tmp_path / "hubkg.duckdb")) as con:
+        client = HubClient(endpoint=hub.url)
+        snapshot = date.fromisoformat(SNAPSHOT)
+        with pytest.raises(Crash):
+            crawl_listing(con, client, LISTINGS["models"], snapshot, 5, log=crash_at_page_ten, authors=authors)
+        report = crawl_listing(con, client, LISTINGS["models"], snapshot, 5, log=lambda _: None, authors=authors)
+        crawled = [i for (i,) in con.execute("SELECT id FROM raw.models").fetchall()]
+    assert report.resumed and report.pages == sum(-(-counts[a] // 5) for a in authors)
+    assert sorted(crawled) == sorted(m["id"] for m in models if m["id"].split("/")[0] in authors)  # no dup, no gap
