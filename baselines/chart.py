@@ -42,8 +42,8 @@ def render_svg(scores: list[tuple[date, str, str, str, str, float]]) -> str:
                 path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
                 parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
             parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in xy]
-            parts.append(
-                f'<text x="{x0 + 6}" y="{46 + 14 * m}" font-size="11" fill="{colour}">{escape(method)}'
+            parts.append(  # legend under the panel, with the latest score
+                f'<text x="{x0}" y="{30 + PANEL_H + 32 + 14 * m}" font-size="11" fill="{colour}">{escape(method)}'
                 f" {points[-1][1]:.3f}</text>"
             )
         for i in {0, len(snapshots) - 1}:
@@ -53,7 +53,8 @@ def render_svg(scores: list[tuple[date, str, str, str, str, float]]) -> str:
                 f'<text x="{x:.1f}" y="{30 + PANEL_H + 14}" font-size="10" text-anchor="middle">{label}</text>'
             )
     width = len(HEADLINE) * (PANEL_W + MARGIN) + MARGIN
+    legend_rows = max((len({r[3] for r in scores if r[1] == b}) for b in HEADLINE), default=0)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{PANEL_H + 60}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{PANEL_H + 50 + 14 * legend_rows}" '
         f'font-family="sans-serif">{"".join(parts)}</svg>\n'
     )
