@@ -20,6 +20,7 @@ from baselines import classification, recommendation, tracing
 from baselines.chart import render_svg
 from baselines.data import load_labelled_nodes, load_likes, load_lineage, split_has_test
 from baselines.leaderboard import Run, Score, history, markdown, record
+from orchestration.automation import FOLLOW_INPUTS
 from orchestration.resources import DataDirResource
 
 # benchmark → [(variant, benchmark table, split column)]
@@ -69,6 +70,7 @@ def _evaluations(con, snapshot: date, benchmark: str, variant: str, column: str)
     kinds={"duckdb", "python", "scikitlearn"},
     owners=["team:hubkg"],
     code_version="1",
+    automation_condition=FOLLOW_INPUTS,
 )
 def leaderboard(
     context: dg.AssetExecutionContext,
