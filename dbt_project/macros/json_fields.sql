@@ -15,3 +15,16 @@
           and {{ json_ts('createdAt') }} < timestamptz '2022-03-02 23:29:06+00' then null
          else {{ json_ts('createdAt') }} end
 {%- endmacro %}
+
+{#- Card-derived free text made inert before it is republished (the same rules as `orchestration/sanitize.py`,
+    keeping line breaks and web links, which are prose): no control or bidi-override characters, no template
+    delimiters, no loader URLs (`hf://`, `reference://`, `file://`, `s3://`, `gs://`). -#}
+{% macro inert_text(expr) -%}
+    regexp_replace(
+        regexp_replace(
+            regexp_replace({{ expr }}, '[\x00-\x08\x0b-\x1f\x7f-\x{9f}\x{202a}-\x{202e}\x{2066}-\x{2069}]', ' ', 'g'),
+            {% raw %}'\{\{|\}\}|\{%|%\}|\{#|#\}'{% endraw %}, '', 'g'
+        ),
+        '(?i)\b(hf|reference|file|s3|gs)://\S*', '[link removed]', 'g'
+    )
+{%- endmacro %}

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -88,11 +89,18 @@ def test_published_datasets_load_with_the_datasets_library(small_world, emulator
 HOSTILE_MARKERS = ("{{", "{%", "reference://", "hf://datasets/other", "!!python", "\x1b[")
 
 
-def test_hostile_card_data_never_reaches_a_release(small_world, emulator_for, run_pipeline) -> None:
-    hostile = sum("hostile" in line or "reference://" in line for line in (small_world / "models.jsonl").open())
-    hostile += sum("reference://" in line or "{{" in line for line in (small_world / "datasets.jsonl").open())
-    assert hostile > 0  # the world really carries hostile card YAML
-    run = run_pipeline(emulator_for(small_world), page_size=200)
+HOSTILE_PROSE = "Card text.\n{{ secrets }} {% include x %} see reference://a and hf://datasets/other/r \x1b[31m red"
+
+
+def test_hostile_card_data_never_reaches_a_release(small_world, emulator_for, run_pipeline, tmp_path) -> None:
+    world = shutil.copytree(small_world, tmp_path / "world")
+    datasets = [json.loads(line) for line in (world / "datasets.jsonl").open()]
+    datasets[0]["description"] = HOSTILE_PROSE  # card-derived prose, republished in kg and the benchmarks
+    (world / "datasets.jsonl").write_text("".join(json.dumps(d) + "\n" for d in datasets), encoding="utf-8")
+    hostile = sum("hostile" in line or "reference://" in line for line in (world / "models.jsonl").open())
+    hostile += sum("reference://" in line or "{{" in line for line in (world / "datasets.jsonl").open())
+    assert hostile > 1  # the world really carries hostile card YAML and prose
+    run = run_pipeline(emulator_for(world), page_size=200)
     assert run.result.success
     releases = run.settings.data_dir / "releases"
     for card in releases.rglob("README.md"):
@@ -110,3 +118,7 @@ def test_hostile_card_data_never_reaches_a_release(small_world, emulator_for, ru
                     list(HOSTILE_MARKERS),
                 ).fetchone()[0]
                 assert leaks == 0, (shard, name)
+    # the prose itself is kept, made inert rather than dropped
+    with duckdb.connect(str(run.settings.warehouse_path), read_only=True) as con:
+        (kept,) = con.execute("SELECT description FROM kg.datasets WHERE id = ?", [datasets[0]["id"]]).fetchone()
+    assert kept.startswith("Card text.\n") and kept.count("[link removed]") == 2 and "secrets" in kept

@@ -20,6 +20,6 @@ select
     {{ json_text('sha') }} as sha,
     coalesce({{ json_strings('tags') }}, []) as tags,
     {{ json_value('cardData') }} as card_data,
-    {{ json_text('description') }} as description,
+    {{ inert_text(json_text('description')) }} as description,  -- card-derived prose, republished
     {{ json_text('citation') }} as citation
 from rows
