@@ -251,6 +251,14 @@ def build_plan(
     member_users, member_orgs = _draw_pairs(
         rng, len(users), cal.per_head("user_affiliatedWith_org"), user_activity, org_activity
     )
+    member_users, member_orgs = _staff_lonely_orgs(
+        rng,
+        (models, datasets, spaces),
+        (coll_is_org, coll_owner),
+        (member_users, member_orgs),
+        len(orgs),
+        user_activity,
+    )
     _users_before_their_repos(user_created, (models, datasets, spaces))
     _reach_every_user(
         stream(seed, "reach"),
@@ -557,6 +565,31 @@ def _draw_hostile(rng: np.random.Generator, repos: Repos, share: float) -> np.nd
         return np.zeros(0, dtype=np.int64)
     n = min(len(carded), max(3, int(round(share * len(carded)))))
     return np.sort(rng.choice(carded, size=n, replace=False))
+
+
+def _staff_lonely_orgs(
+    rng: np.random.Generator,
+    all_repos: tuple[Repos, ...],
+    collection_owners: tuple[np.ndarray, np.ndarray],
+    members: tuple[np.ndarray, np.ndarray],
+    n_orgs: int,
+    user_activity: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Give every organisation that owns no repo or collection and has no member one member, so a crawler can find
+    it (through its member's overview): no endpoint lists organisations, and an org nobody can reach would be world
+    truth no snapshot could hold. Pairs stay grouped by user, as ``_draw_pairs`` returns them."""
+    member_users, member_orgs = members
+    reached = np.zeros(n_orgs, dtype=bool)
+    for repos in all_repos:
+        reached[repos.owner[repos.owner_is_org]] = True
+    coll_is_org, coll_owner = collection_owners
+    reached[coll_owner[coll_is_org]] = True
+    reached[member_orgs] = True
+    lonely = np.flatnonzero(~reached)
+    users = np.concatenate([member_users, pick(rng, user_activity, len(lonely))])
+    orgs = np.concatenate([member_orgs, lonely])
+    order = np.argsort(users, kind="stable")
+    return users[order], orgs[order]
 
 
 def _discoverable_users(
