@@ -129,7 +129,14 @@ def mutate_world(src: Path, out: Path, churn: float = 0.01, seed: int = 0) -> di
     return dict(changes)
 
 
-def _recount(repos, likes, follows, users, orgs, recorded: set[str]) -> None:
+def _recount(
+    repos: dict[str, list[dict[str, Any]]],
+    likes: list[dict[str, Any]],
+    follows: list[dict[str, Any]],
+    users: list[dict[str, Any]],
+    orgs: list[dict[str, Any]],
+    recorded: set[str],
+) -> None:
     """Counters equal the lines again (recorded bodies keep the real Hub's)."""
     per_repo = Counter((like["repo_type"], like["repo_id"]) for like in likes)
     for kind, bodies in repos.items():

@@ -4,7 +4,8 @@ Keys to fetch are derived in SQL from what the snapshot already holds (e.g. ever
 in `raw.fetch_queue`, and fetched in batches by a few threads within the pacing budget. Each batch's rows and its
 queue updates commit together, so a killed crawl resumes with the keys still pending: no duplicates, no gaps.
 A key the Hub answers 404 for (deleted between listing and detail, misspelled, private) is marked `missing` and
-recorded in the quarantine with the reason.
+recorded in the quarantine with the reason. An incremental refresh first carries forward the previous snapshot's
+answers for the keys its rules vouch for (`_carry_forward`), so only the rest is fetched.
 """
 
 from __future__ import annotations
