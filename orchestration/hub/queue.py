@@ -61,6 +61,9 @@ class FetchKind:
         return template.format(key=quote(key, safe="/"))
 
 
+READ_AHEAD_BATCHES = 25
+
+
 @dataclass
 class QueueReport:
     kind: str
@@ -236,14 +239,16 @@ def drain(
     workers: int = 4,
     batch: int = 200,
     log: Callable[[str], None] = print,
+    log_every_seconds: float = 10.0,
 ) -> QueueReport:
     """Fetch every pending key of `kind` for `snapshot`, committing batch by batch. Keys that failed in an
-    earlier attempt (after all retries) are tried again; 404s stay `missing`."""
+    earlier attempt (after all retries) are tried again; 404s stay `missing`. Progress is logged at most every
+    `log_every_seconds` (and at the end): at Hub scale a line per batch would flood the run's event log."""
     con.execute(
         "UPDATE raw.fetch_queue SET status = 'pending' WHERE snapshot_date = ? AND kind = ? AND status = 'failed'",
         [snapshot, kind.name],
     )
-    started = time.monotonic()
+    started = last_log = time.monotonic()
     report = QueueReport(kind.name, 0, 0, 0, 0, 0.0)
     pending_total = con.execute(
         "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = 'pending'",
@@ -251,27 +256,31 @@ def drain(
     ).fetchone()[0]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"fetch-{kind.name}") as pool:
         while True:
+            # Read ahead many batches: each read scans the queue, which holds millions of keys at Hub scale.
             keys = [
                 k
                 for (k,) in con.execute(
                     "SELECT key FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = 'pending' "
                     "ORDER BY key LIMIT ?",
-                    [snapshot, kind.name, batch],
+                    [snapshot, kind.name, batch * READ_AHEAD_BATCHES],
                 ).fetchall()
             ]
             if not keys:
                 break
-            outcomes = list(pool.map(lambda k: _fetch_one(client, kind, k), keys))
-            report.rows += _commit(con, snapshot, kind, outcomes)
-            report.fetched += sum(o.status == "done" for o in outcomes)
-            report.missing += sum(o.status == "missing" for o in outcomes)
-            report.failed += sum(o.status == "failed" for o in outcomes)
-            done = report.fetched + report.missing + report.failed
-            elapsed = time.monotonic() - started
-            eta = elapsed / done * (pending_total - done) if done else 0
-            log(
-                f"{kind.name}: {done}/{pending_total} keys, {report.rows} rows, {report.missing} missing, "
-                f"{report.failed} failed, rate budget left {client.pacer.remaining}, ETA {eta:,.0f} s"
-            )
+            for start in range(0, len(keys), batch):
+                outcomes = list(pool.map(lambda k: _fetch_one(client, kind, k), keys[start : start + batch]))
+                report.rows += _commit(con, snapshot, kind, outcomes)
+                report.fetched += sum(o.status == "done" for o in outcomes)
+                report.missing += sum(o.status == "missing" for o in outcomes)
+                report.failed += sum(o.status == "failed" for o in outcomes)
+                done = report.fetched + report.missing + report.failed
+                now = time.monotonic()
+                if now - last_log >= log_every_seconds or done == pending_total:
+                    last_log = now
+                    eta = (now - started) / done * (pending_total - done)
+                    log(
+                        f"{kind.name}: {done}/{pending_total} keys, {report.rows} rows, {report.missing} missing, "
+                        f"{report.failed} failed, rate budget left {client.pacer.remaining}, ETA {eta:,.0f} s"
+                    )
     report.seconds = time.monotonic() - started
     return report
