@@ -6,7 +6,8 @@ strategy needs, computed from the world's ground truth.
 The minimum of the strategy: one request per listing page; one per collection, per cited arXiv id (a 404 is
 only known after asking) and per account name (two for an organisation: the user overview answers 404 first);
 one per page of likers of each repo with likes > 0, of followers of each account with followers, of members
-of each organisation with members, of likes of each user whose overview counts likes.
+of each organisation with members, of likes of each user whose overview counts likes; one README download per
+model with card data and per dataset.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ FAMILIES = [
     ("org followers", r"^/api/organizations/[^/]+/followers$"),
     ("org members", r"^/api/organizations/[^/]+/members$"),
     ("user likes", r"^/api/users/[^/]+/likes$"),
+    ("README files (resolvers bucket)", r"/resolve/main/README\.md$"),
 ]
 
 
@@ -83,6 +85,8 @@ def minimum(world: Path, page: int, list_page: int) -> Counter:
     need["org members"] = sum(pages(n, list_page) for n in members.values())
     liked_by = Counter(r["user"] for r in _lines(world / "likes.jsonl"))
     need["user likes"] = sum(pages(n, list_page) for n in liked_by.values())
+    carded = sum(isinstance(b.get("cardData"), dict) for b in bodies["models"])
+    need["README files (resolvers bucket)"] = carded + len(bodies["datasets"])
     return need
 
 

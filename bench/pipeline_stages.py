@@ -1,6 +1,10 @@
 """Run the pipeline stage by stage against the emulator on a generated world and print per-stage figures.
 
-    .venv/bin/python bench/pipeline_stages.py --nodes 26143 [--seed 0] [--work /tmp/hubkg-bench]
+    .venv/bin/python bench/pipeline_stages.py --nodes 26143 [--seed 0] [--work /tmp/hubkg-bench] [--resume RUN_DIR]
+
+A run killed mid-stage (e.g. a HuggingKG-size crawl longer than a working session) continues with `--resume`: the
+finished stages are kept (`stages.json` in the run directory), the interrupted one runs again — the crawl resumes
+from its checkpoint — and its wall time adds the killed attempt's (start to its last request) to the new one's.
 
 Each stage is a separate `dagster asset materialize` process under `/usr/bin/time`, so the figures are the
 stage's wall time and peak RSS (dbt included); requests come from the emulator's log, served from its own
@@ -33,6 +37,16 @@ STAGES = {
     "publish": "group:publish",
     "serving": "group:serving",
 }
+
+
+def _last_request_time(log: Path) -> float:
+    """Epoch seconds of the last request in the emulator log (0 if none)."""
+    last = b""
+    if log.exists():
+        with log.open("rb") as f:
+            f.seek(max(0, log.stat().st_size - 4096))
+            last = f.read().splitlines()[-1] if log.stat().st_size else b""
+    return json.loads(last)["ts"] if last else 0.0
 
 
 def _lines(path: Path) -> int:
@@ -114,12 +128,16 @@ def main() -> int:
     parser.add_argument("--nodes", type=int, required=True)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=Path("/tmp/hubkg-bench"))
+    parser.add_argument("--resume", type=Path, default=None, help="continue an interrupted run in this run directory")
     args = parser.parse_args()
     world = ensure_world(args.work, args.nodes, args.seed)
     counts = json.loads((world / "world.json").read_text())["counts"]
     entities = sum(counts["nodes"].values())
-    run_dir = args.work / f"run-{args.nodes}-{args.seed}-{int(time.time())}"
+    run_dir = args.resume or args.work / f"run-{args.nodes}-{args.seed}-{int(time.time())}"
     log = run_dir / "requests.jsonl"
+    # Finished stages and the attempts of an interrupted one (wall times add up; the crawl resumes where it was).
+    record = run_dir / "stages.json"
+    done = json.loads(record.read_text()) if record.exists() else {}
     with running_emulator(world, run_dir / "hub", log=log) as url:
         env = {
             **os.environ,
@@ -128,27 +146,64 @@ def main() -> int:
             "DAGSTER_HOME": str(run_dir / "dagster_home"),
             "GX_ANALYTICS_ENABLED": "false",
         }
-        Path(env["DAGSTER_HOME"]).mkdir(parents=True)
+        Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
         dagster = str(Path(sys.executable).parent / "dagster")
-        rows = []
         for stage, selection in STAGES.items():
+            if done.get(stage, {}).get("finished"):
+                continue
+            attempt = done.setdefault(stage, {"wall": 0.0, "rss": 0.0, "requests": 0, "attempts": 0})
             before = _lines(log)
+            if attempt.get("open_since"):  # killed last time: it worked until its last request
+                attempt["wall"] += max(0.0, _last_request_time(log) - attempt["open_since"])
+                attempt["requests"] += before - attempt["requests_before"]
+            attempt.update(attempts=attempt["attempts"] + 1, open_since=time.time(), requests_before=before)
+            record.write_text(json.dumps(done, indent=1))
             wall, rss = timed(
                 [dagster, "asset", "materialize", "-m", "orchestration.definitions", "--select", selection], env
             )
-            rows.append((stage, wall, rss, _lines(log) - before))
+            attempt.update(
+                wall=attempt["wall"] + wall,
+                rss=max(attempt["rss"], rss),
+                requests=attempt["requests"] + _lines(log) - before,
+                open_since=None,
+                finished=True,
+            )
+            record.write_text(json.dumps(done, indent=1))
             print(f"{stage:18s} {wall:9.1f} s  {rss:8.0f} MiB  {_lines(log) - before:9d} requests", flush=True)
     floor = transform_floor(run_dir / "hubkg.duckdb")
-    print(f"\nworld: {args.nodes} nodes ({entities} entities), seed {args.seed}")
-    print("| stage | wall s | peak RSS MiB | requests | entities/s |")
-    print("|---|---|---|---|---|")
-    for stage, wall, rss, requests in rows:
-        print(f"| {stage} | {wall:.1f} | {rss:.0f} | {requests} | {entities / wall:,.0f} |")
-    transform = next(wall for stage, wall, _, _ in rows if stage.startswith("transform"))
-    print(f"| transform floor (DuckDB read raw + write kg once) | {floor:.1f} | | | |")
+    print(f"\nworld: {args.nodes} nodes ({entities} entities), seed {args.seed}; run {run_dir}")
+    print("| stage | wall s | peak RSS MiB | requests | entities/s | attempts |")
+    print("|---|---|---|---|---|---|")
+    for stage, row in done.items():
+        print(
+            f"| {stage} | {row['wall']:.1f} | {row['rss']:.0f} | {row['requests']} | "
+            f"{entities / row['wall']:,.0f} | {row['attempts']} |"
+        )
+    transform = done["transform + gates"]["wall"]
+    print(f"| transform floor (DuckDB read raw + write kg once) | {floor:.1f} | | | | |")
     print(f"transform / floor = {transform / floor:.1f}x")
+    print_steps(run_dir / "dagster_home")
     print_baselines(run_dir / "hubkg.duckdb")
     return 0
+
+
+def print_steps(dagster_home: Path) -> None:
+    """Where each stage's time went: the Dagster steps of every run (dbt build, each GE gate, each asset) ≥ 1 s,
+    and the gates' total."""
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    import dagster as dg
+
+    instance = dg.DagsterInstance.get()
+    print("\n| step | seconds |\n|---|---|")
+    gates = 0.0
+    for run in reversed(instance.get_runs()):
+        for record in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_SUCCESS):
+            seconds = record.dagster_event.event_specific_data.duration_ms / 1000
+            step = record.dagster_event.step_key
+            gates += seconds if "_ge_" in step else 0.0
+            if seconds >= 1:
+                print(f"| {step} | {seconds:.1f} |")
+    print(f"| all GE gates | {gates:.1f} |")
 
 
 def print_baselines(warehouse: Path) -> None:
