@@ -64,9 +64,17 @@ def _evaluations(con, snapshot: date, benchmark: str, variant: str, column: str)
     group_name="baselines",
     deps=[
         dg.AssetKey(["benchmarks", t])
-        for t in ("rec_interactions", "cls_nodes", "cls_edges", "cls_tasks", "trace_triples", "benchmark_stats")
-    ]
-    + [dg.AssetKey(["kg", "models"])],
+        for t in (
+            "rec_interactions",
+            "cls_nodes",
+            "cls_edges",
+            "cls_tasks",
+            "trace_triples",
+            "trace_entities",
+            "trace_relations",
+            "benchmark_stats",
+        )
+    ],
     kinds={"duckdb", "python", "scikitlearn"},
     owners=["team:hubkg"],
     code_version="1",

@@ -190,10 +190,7 @@ def classification_files(
     with warehouse.get_connection() as con:
         snapshot = snapshot_to_export(con, config)
         where = f"WHERE snapshot_date = DATE '{snapshot}'"
-        nodes = (
-            "SELECT (row_number() OVER (ORDER BY node_id) - 1)::BIGINT AS node_index, * EXCLUDE (snapshot_date) "
-            f"FROM benchmarks.cls_nodes {where}"
-        )
+        nodes = f"SELECT * EXCLUDE (snapshot_date) FROM benchmarks.cls_nodes {where}"
         edges = (
             "SELECT s.node_index AS source_index, t.node_index AS target_index, e.source_id, e.target_id, e.relation "
             f"FROM benchmarks.cls_edges AS e JOIN ({nodes}) AS s ON s.node_id = e.source_id "
@@ -236,7 +233,7 @@ def classification_files(
 @dg.asset(
     key=["benchmarks", "tracing_files"],
     group_name="benchmarks",
-    deps=_deps("trace_triples"),
+    deps=_deps("trace_triples", "trace_entities", "trace_relations"),
     kinds={"duckdb", "parquet"},
     owners=["team:hubkg"],
     code_version="1",
@@ -271,16 +268,13 @@ def tracing_files(
                 }
                 _copy(
                     con,
-                    "SELECT row_number() OVER (ORDER BY entity) - 1, entity FROM ("
-                    f"SELECT head AS entity FROM benchmarks.trace_triples {where} "
-                    f"UNION SELECT tail FROM benchmarks.trace_triples {where}) ORDER BY 1",
+                    f"SELECT entity_index, entity_id FROM benchmarks.trace_entities {where} ORDER BY 1",
                     folder / "entity_ids.del",
                     TSV,
                 )
                 _copy(
                     con,
-                    "SELECT row_number() OVER (ORDER BY relation) - 1, relation FROM ("
-                    f"SELECT DISTINCT relation FROM benchmarks.trace_triples {where}) ORDER BY 1",
+                    f"SELECT relation_index, relation FROM benchmarks.trace_relations {where} ORDER BY 1",
                     folder / "relation_ids.del",
                     TSV,
                 )

@@ -245,5 +245,13 @@ queue_assets = [
         "Every paper cited by an `arxiv:` tag or contained in a collection (`GET /api/papers/{arxiv_id}`).",
         entities.PAPER_UNCHANGED,
     ),
+    build_queue_asset(
+        entities.READMES,
+        entities.README_KEYS,
+        ["models", "datasets"],
+        "Card text: each dataset's and each carded model's README.md (`GET /{repo}/resolve/main/README.md`, one "
+        "ranged request capped at HUBKG_README_MAX_BYTES), re-read on refresh only where the repo's `sha` moved.",
+        entities.README_UNCHANGED,
+    ),
 ]
 snapshot_assets = [*listing_assets, *queue_assets, accounts]

@@ -41,16 +41,15 @@ def load_labelled_nodes(con: duckdb.DuckDBPyConnection, snapshot: date) -> Label
     labels = con.execute("SELECT count(*) FROM benchmarks.cls_tasks WHERE snapshot_date = ?", [snapshot]).fetchone()
     nodes = con.execute(
         """
-        SELECT row_number() OVER (ORDER BY node_id) - 1 AS node_index, node_id, split, label_indices, text, tags
+        SELECT node_index, node_id, split, label_indices, text, tags
         FROM benchmarks.cls_nodes WHERE snapshot_date = ? ORDER BY node_index
         """,
         [snapshot],
     ).fetchnumpy()
     edges = con.execute(
         """
-        WITH n AS (SELECT row_number() OVER (ORDER BY node_id) - 1 AS i, node_id
-                   FROM benchmarks.cls_nodes WHERE snapshot_date = $1)
-        SELECT s.i AS source, t.i AS target
+        WITH n AS (SELECT node_index, node_id FROM benchmarks.cls_nodes WHERE snapshot_date = $1)
+        SELECT s.node_index AS source, t.node_index AS target
         FROM benchmarks.cls_edges AS e JOIN n AS s ON s.node_id = e.source_id JOIN n AS t ON t.node_id = e.target_id
         WHERE e.snapshot_date = $1 ORDER BY 1, 2
         """,
@@ -69,28 +68,21 @@ def load_labelled_nodes(con: duckdb.DuckDBPyConnection, snapshot: date) -> Label
 
 
 def load_lineage(con: duckdb.DuckDBPyConnection, snapshot: date, split_column: str) -> Lineage:
-    """Tracing triples with the split of `split_column`, entities with their creation time (from kg.models)."""
+    """Tracing triples with the split of `split_column`, entities with their creation time, as numbered by
+    benchmarks.trace_entities / trace_relations (the numbering of the exported id maps)."""
     entities = con.execute(
-        """
-        WITH e AS (SELECT head AS id FROM benchmarks.trace_triples WHERE snapshot_date = $1
-                   UNION SELECT tail FROM benchmarks.trace_triples WHERE snapshot_date = $1)
-        SELECT e.id, epoch(m.created_at) AS created
-        FROM e LEFT JOIN kg.models AS m ON m.id = e.id AND m.snapshot_date = $1
-        ORDER BY e.id
-        """,
+        "SELECT entity_id, epoch(created_at) AS created FROM benchmarks.trace_entities WHERE snapshot_date = ? "
+        "ORDER BY entity_index",
         [snapshot],
     ).fetchnumpy()
     triples = con.execute(
         f"""
-        WITH e AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS i
-                   FROM (SELECT head AS id FROM benchmarks.trace_triples WHERE snapshot_date = $1
-                         UNION SELECT tail FROM benchmarks.trace_triples WHERE snapshot_date = $1)),
-             r AS (SELECT relation, row_number() OVER (ORDER BY relation) - 1 AS i
-                   FROM (SELECT DISTINCT relation FROM benchmarks.trace_triples WHERE snapshot_date = $1))
-        SELECT h.i AS head, r.i AS relation, t.i AS tail, x.{split_column} AS split,
-               (SELECT count(*) FROM r) AS relations
+        WITH e AS (SELECT entity_id, entity_index FROM benchmarks.trace_entities WHERE snapshot_date = $1),
+             r AS (SELECT relation, relation_index FROM benchmarks.trace_relations WHERE snapshot_date = $1)
+        SELECT h.entity_index AS head, r.relation_index AS relation, t.entity_index AS tail,
+               x.{split_column} AS split, (SELECT count(*) FROM r) AS relations
         FROM benchmarks.trace_triples AS x
-        JOIN e AS h ON h.id = x.head JOIN e AS t ON t.id = x.tail JOIN r USING (relation)
+        JOIN e AS h ON h.entity_id = x.head JOIN e AS t ON t.entity_id = x.tail JOIN r USING (relation)
         WHERE x.snapshot_date = $1
         ORDER BY 1, 2, 3
         """,
@@ -98,7 +90,7 @@ def load_lineage(con: duckdb.DuckDBPyConnection, snapshot: date, split_column: s
     ).fetchnumpy()
     created = np.ma.filled(np.ma.asarray(entities["created"], dtype=np.float64), np.nan)  # null → nan
     return Lineage(
-        entities=list(entities["id"]),
+        entities=list(entities["entity_id"]),
         created=created,
         head=triples["head"].astype(np.int64),
         relation=triples["relation"].astype(np.int64),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -75,6 +76,24 @@ def revision_not_found(revision: str) -> Response:
 
 def entry_not_found(path: str) -> Response:
     return error_response(404, f"Entry not found: {path}", "EntryNotFound")
+
+
+def file_response(req: Request, data: bytes, etag: str, headers: dict[str, str]) -> Response:
+    """A `/resolve/` file reply: `ETag`, 304 on `If-None-Match`, and single byte ranges (206 / 416)."""
+    headers = {**headers, "ETag": etag, "Accept-Ranges": "bytes"}
+    headers.setdefault("Content-Type", "application/octet-stream")
+    if req.headers.get("if-none-match") == etag:
+        return Response(304, b"", headers)
+    byte_range = re.fullmatch(r"bytes=(\d*)-(\d*)", req.headers.get("range", ""))
+    if byte_range is None or not any(byte_range.groups()):
+        return Response(200, data, headers)
+    first, last = byte_range.groups()
+    start = int(first) if first else max(0, len(data) - int(last))
+    end = min(int(last), len(data) - 1) if first and last else len(data) - 1
+    if start >= len(data) or start > end:
+        return Response(416, b"", {**headers, "Content-Range": f"bytes */{len(data)}"})
+    headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
+    return Response(206, data[start : end + 1], headers)
 
 
 def encode_cursor(state: Any) -> str:

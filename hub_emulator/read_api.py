@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -13,14 +14,17 @@ from .http_types import (
     Response,
     decode_cursor,
     encode_cursor,
+    entry_not_found,
     error_response,
+    file_response,
     json_response,
     paged_response,
     raw_json_response,
     repo_not_found,
     revision_not_found,
 )
-from .routing import REPO_ID, REPO_TYPE, Route, group, repo_type_of, route
+from .routing import REPO_ID, REPO_TYPE, RESOLVE, Route, group, repo_type_of, route
+from .world.readme import readme
 from .world_store import (
     EXPAND_VALUES,
     INFO_EXPAND_ONLY,
@@ -129,6 +133,7 @@ class ReadApi:
             route("GET", f"/api/{t}/{REPO_ID}/likers", self._guard(self.likers)),
             route("GET", f"/api/{t}/{REPO_ID}/revision/(?P<rev>[^/]+)", self._guard(self.repo_info)),
             route("GET", f"/api/{t}/{REPO_ID}", self._guard(self.repo_info)),
+            route("GET", RESOLVE, self.resolve_file),
             route("GET", "/api/collections", self._guard(self.list_collections)),
             route("GET", "/api/collections/(?P<slug>[^/]+/[^/]+)", self.get_collection),
             route("GET", "/api/papers/(?P<id>[^/]+)", self.paper),
@@ -199,21 +204,42 @@ class ReadApi:
 
         return predicate
 
-    def repo_info(self, req: Request, match: re.Match[str]) -> Response:
-        repo_type = repo_type_of(match)
+    def _body_at(self, req: Request, match: re.Match[str], repo_type: str, revision: str) -> dict[str, Any] | Response:
+        """The repo's body if `revision` is `main` or its commit; else the Hub's 307 (renamed) or 404 reply."""
         table = self.world.repos[repo_type]
         repo_id = group(match, "id")
         raw = table.get(repo_id)
         if raw is None:
             return redirect_renamed(req, table, repo_id) or repo_not_found()
         body = json.loads(raw)
-        revision = group(match, "rev") if match.groupdict().get("rev") else None
-        if revision not in (None, "main", body.get("sha")):
-            return revision_not_found(revision or "")
+        if revision not in ("main", body.get("sha")):
+            return revision_not_found(revision)
+        return body
+
+    def repo_info(self, req: Request, match: re.Match[str]) -> Response:
+        repo_type = repo_type_of(match)
+        body = self._body_at(req, match, repo_type, group(match, "rev") if match.groupdict().get("rev") else "main")
+        if isinstance(body, Response):
+            return body
         expand = parse_expand(req, repo_type)
         drop = frozenset() if expand is not None else INFO_EXPAND_ONLY[repo_type]
         blobs = req.param("blobs") == "true"
         return json_response(project(body, expand, drop, blobs))
+
+    def resolve_file(self, req: Request, match: re.Match[str]) -> Response:
+        """World repos hold one downloadable file, README.md (derived from the body: `world/readme.py`)."""
+        repo_type = repo_type_of(match) if match.groupdict().get("type") else "model"
+        body = self._body_at(req, match, repo_type, group(match, "rev"))
+        if isinstance(body, Response):
+            return body
+        path = group(match, "path")
+        data = readme(repo_type, body) if path == "README.md" else None
+        if data is None:
+            response = entry_not_found(path)
+            response.headers["X-Repo-Commit"] = body["sha"]
+            return response
+        blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # the git blob id the Hub's ETag is
+        return file_response(req, data, f'"{blob}"', {"X-Repo-Commit": body["sha"]})
 
     def likers(self, req: Request, match: re.Match[str]) -> Response:
         repo_type = repo_type_of(match)

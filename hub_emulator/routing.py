@@ -16,6 +16,8 @@ Handler = Callable[[Request, re.Match[str]], Response | None]
 REPO_TYPE = r"(?P<type>models|datasets|spaces)"
 REPO_ID = r"(?P<id>[^/]+/[^/]+|[^/]+)"
 NAMESPACED_ID = r"(?P<id>[^/]+/[^/]+)"
+# File downloads: models have no type prefix (`/<id>/resolve/<rev>/<path>`).
+RESOLVE = r"/(?:(?P<type>datasets|spaces)/)?" + NAMESPACED_ID + r"/resolve/(?P<rev>[^/]+)/(?P<path>.+)"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from .http_types import (
     Response,
     entry_not_found,
     error_response,
+    file_response,
     json_response,
     paged_response,
     repo_not_found,
@@ -32,12 +33,11 @@ from .http_types import (
 )
 from .read_api import DEFAULT_SOCIAL_PAGE, BadRequest, offset_page, parse_expand, project
 from .repo_store import LFS_PATTERNS, CommitError, FileEntry, Operation, RepoStore
-from .routing import NAMESPACED_ID, REPO_TYPE, Route, group, repo_type_of, route
+from .routing import NAMESPACED_ID, REPO_TYPE, RESOLVE, Route, group, repo_type_of, route
 
 LFS_SIZE_THRESHOLD = 10 * 1024 * 1024  # the Hub sends files above 10 MB through LFS
 TREE_PAGE = 1000  # the Hub's page size for /tree (hub client docstring)
 URL_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/"}
-RESOLVE = r"/(?:(?P<type>datasets|spaces)/)?" + NAMESPACED_ID + r"/resolve/(?P<rev>[^/]+)/(?P<path>.+)"
 LFS_BATCH = r"/(?:(?P<type>datasets|spaces)/)?" + NAMESPACED_ID + r"\.git/info/lfs/objects/batch"
 
 
@@ -105,7 +105,7 @@ class WriteApi:
             route("POST", f"/api/{t}/{i}/paths-info/(?P<rev>[^/]+)", g(self.paths_info)),
             route("GET", f"/api/{t}/{i}/revision/(?P<rev>[^/]+)", g(self.repo_info, missing_ok=True)),
             route("GET", f"/api/{t}/{i}", g(self.repo_info, missing_ok=True)),
-            route("GET", RESOLVE, g(self.resolve)),
+            route("GET", RESOLVE, g(self.resolve, missing_ok=True)),
         ]
 
     def _guard(
@@ -427,24 +427,7 @@ class WriteApi:
             response.headers["X-Repo-Commit"] = oid
             return response
         etag = f'"{entry.sha256 if entry.lfs else entry.oid}"'
-        headers = {
-            "ETag": etag,
-            "X-Repo-Commit": oid,
-            "Accept-Ranges": "bytes",
-            "Content-Type": "application/octet-stream",
-        }
+        headers = {"X-Repo-Commit": oid}
         if entry.lfs:
             headers.update({"X-Linked-Etag": etag, "X-Linked-Size": str(entry.size)})
-        if req.headers.get("if-none-match") == etag:
-            return Response(304, b"", headers)
-        data = self.store.blob_path(entry.sha256).read_bytes()
-        byte_range = re.fullmatch(r"bytes=(\d*)-(\d*)", req.headers.get("range", ""))
-        if byte_range is None or not any(byte_range.groups()):
-            return Response(200, data, headers)
-        first, last = byte_range.groups()
-        start = int(first) if first else max(0, len(data) - int(last))
-        end = min(int(last), len(data) - 1) if first and last else len(data) - 1
-        if start >= len(data) or start > end:
-            return Response(416, b"", {**headers, "Content-Range": f"bytes */{len(data)}"})
-        headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
-        return Response(206, data[start : end + 1], headers)
+        return file_response(req, self.store.blob_path(entry.sha256).read_bytes(), etag, headers)

@@ -26,9 +26,14 @@ class HubResource(dg.ConfigurableResource):
     workers: int = 4  # concurrent per-entity requests, all within the same pacing budget
     refresh: str = "incremental"  # or "full": ask everything again instead of reusing the previous snapshot
     revalidate_share: float = 0.02  # share of known accounts whose overview an incremental refresh re-reads
+    readme_max_bytes: int = 65536  # bytes of each README.md kept
 
     def client(self) -> HubClient:
-        return HubClient(endpoint=self.endpoint.rstrip("/"), pacer=Pacer(share=self.request_share))
+        return HubClient(
+            endpoint=self.endpoint.rstrip("/"),
+            pacer=Pacer(share=self.request_share),
+            max_file_bytes=self.readme_max_bytes,
+        )
 
 
 class PublishResource(dg.ConfigurableResource):
@@ -64,6 +69,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             workers=settings.workers,
             refresh=settings.refresh,
             revalidate_share=settings.revalidate_share,
+            readme_max_bytes=settings.readme_max_bytes,
         ),
         "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
         "publisher": PublishResource(

@@ -42,6 +42,7 @@ class Settings:
     workers: int = 4  # HUBKG_WORKERS: concurrent per-entity requests
     refresh: str = "incremental"  # HUBKG_REFRESH: `incremental` (reuse the previous snapshot's answers) or `full`
     revalidate_share: float = 0.02  # HUBKG_REVALIDATE_SHARE: share of known accounts re-read per refresh
+    readme_max_bytes: int = 65536  # HUBKG_README_MAX_BYTES: bytes of each README.md kept (a ranged request)
     publish_namespace: str = "hubkg"  # HUBKG_PUBLISH_NAMESPACE
     graph_repo: str = "hubkg-graph"  # HUBKG_GRAPH_REPO
     bench_repo: str = "hubkg-benchmarks"  # HUBKG_BENCH_REPO
@@ -62,6 +63,9 @@ class Settings:
         revalidate = float(os.environ.get("HUBKG_REVALIDATE_SHARE", "0.02"))
         if not 0 <= revalidate <= 1:
             raise ValueError(f"HUBKG_REVALIDATE_SHARE must be in [0, 1], got {revalidate}")
+        readme_max_bytes = _int("HUBKG_README_MAX_BYTES", 65536)
+        if readme_max_bytes < 1024:
+            raise ValueError(f"HUBKG_README_MAX_BYTES must be at least 1024, got {readme_max_bytes}")
         return cls(
             endpoint=os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).rstrip("/"),
             data_dir=Path(os.environ.get("HUBKG_DATA_DIR", PROJECT_ROOT / "data")).resolve(),
@@ -71,6 +75,7 @@ class Settings:
             scope_authors=authors,
             request_share=share,
             workers=_int("HUBKG_WORKERS", 4),
+            readme_max_bytes=readme_max_bytes,
             refresh=refresh,
             revalidate_share=revalidate,
             publish_namespace=os.environ.get("HUBKG_PUBLISH_NAMESPACE", "hubkg"),

@@ -29,20 +29,8 @@ where m.{{ split_column }} in ('valid', 'test') and t.entity is null
 {%- endfor %}
 {% endtest %}
 
-{#- No tag feature reveals a label: no tag contains a task id or label of the snapshot's vocabulary (ignoring case
-    and punctuation) or carries a label prefix. -#}
+{#- No tag feature reveals a label (`label_revealing_tags`). -#}
 {% test no_label_in_tags(model, column_name, tasks) %}
 with tags as (select node_id, unnest({{ column_name }}) as tag, snapshot_date from {{ model }})
-select g.node_id, g.tag, g.snapshot_date
-from tags as g
-inner join {{ tasks }} as t
-    on t.snapshot_date = g.snapshot_date
-    and (
-        contains(regexp_replace(lower(g.tag), '[^a-z0-9]', '', 'g'), regexp_replace(lower(t.task_id), '[^a-z0-9]', '', 'g'))
-        or contains(regexp_replace(lower(g.tag), '[^a-z0-9]', '', 'g'), regexp_replace(lower(t.label), '[^a-z0-9]', '', 'g'))
-    )
-union all
-select node_id, tag, snapshot_date
-from tags
-where split_part(tag, ':', 1) in ('pipeline_tag', 'task_categories', 'task_ids')
+{{ label_revealing_tags('tags', tasks) }}
 {% endtest %}

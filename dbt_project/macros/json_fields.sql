@@ -28,3 +28,14 @@
         '(?i)\b(hf|reference|file|s3|gs)://\S*', '[link removed]', 'g'
     )
 {%- endmacro %}
+
+{#- A card's prose: the README without its YAML front matter (`---` … `---`), which is removed, never parsed. A
+    front matter left open (the README was cut inside it) leaves no prose rather than leaking YAML as text. -#}
+{% macro strip_front_matter(expr) -%}
+    case
+        when not regexp_matches({{ expr }}, '^\s*---[ \t]*\n') then {{ expr }}
+        when regexp_matches({{ expr }}, '^\s*---[ \t]*\n(?s:.*?)\n---[ \t]*(\n|$)')
+            then trim(regexp_replace({{ expr }}, '^\s*---[ \t]*\n(?s:.*?)\n---[ \t]*(\n|$)', ''))
+        else ''
+    end
+{%- endmacro %}

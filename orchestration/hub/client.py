@@ -7,13 +7,16 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
+from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_backoff
 
 from orchestration.hub.pacing import Pacer
@@ -30,6 +33,10 @@ class MalformedPage(ValueError):
         self.url, self.reason, self.body, self.next_url = url, reason, body, next_url
 
 
+def _text_file(text: str, size: int, truncated: bool, headers: Mapping[str, str]) -> dict[str, Any]:
+    return {"text": text, "bytes": size, "truncated": truncated, "commit": headers.get("X-Repo-Commit")}
+
+
 @dataclass
 class Page:
     url: str
@@ -44,17 +51,22 @@ class HubClient:
     endpoint: str
     pacer: Pacer = field(default_factory=Pacer)
     timeout: float = 60.0
+    max_file_bytes: int = 65536  # text files (README.md) are read up to this many bytes
     requests: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def url(self, path: str) -> str:
         return f"{self.endpoint}{path}"
 
-    def get(self, url: str, params: Sequence[tuple[str, Any]] | None = None) -> httpx2.Response:
+    def get(
+        self, url: str, params: Sequence[tuple[str, Any]] | None = None, headers: dict[str, str] | None = None
+    ) -> httpx2.Response:
         """One GET with retries on 429/5xx/network errors, paced by the RateLimit headers."""
         # No `params` at all for a Link URL: an empty list would replace the cursor the URL carries.
         query = list(params) if params else None
-        response = http_backoff("GET", url, params=query, headers=build_hf_headers(), timeout=self.timeout)
+        response = http_backoff(
+            "GET", url, params=query, headers={**build_hf_headers(), **(headers or {})}, timeout=self.timeout
+        )
         with self._lock:  # per-entity crawls call from several threads
             self.requests += 1
         self.pacer.observe(response.headers)
@@ -85,6 +97,33 @@ class HubClient:
             if attempt == MALFORMED_RETRIES:
                 next_url = response.links.get("next", {}).get("url")
                 raise MalformedPage(str(response.url), reason, response.text, next_url)
+        raise AssertionError("unreachable")
+
+    def get_text_file(self, url: str) -> dict[str, Any]:
+        """A text file's first `max_file_bytes` (one ranged GET on `/resolve/`): its text, full size in bytes,
+        whether it was cut, and the commit it was read at. A body shorter than its `Content-Range` (a broken
+        transfer) is re-read, then raised as `MalformedPage`."""
+        for attempt in range(MALFORMED_RETRIES + 1):
+            try:
+                response = self.get(url, headers={"Range": f"bytes=0-{self.max_file_bytes - 1}"})
+            except HfHubHTTPError as exc:
+                if exc.response is not None and exc.response.status_code == 416:  # an empty file has no byte 0
+                    return _text_file("", 0, False, exc.response.headers)
+                raise
+            content_range = re.fullmatch(r"bytes (\d+)-(\d+)/(\d+)", response.headers.get("Content-Range", ""))
+            if content_range is None:  # a server that ignores Range sends the whole file
+                data, size = response.content[: self.max_file_bytes], len(response.content)
+            else:
+                first, last, size = (int(g) for g in content_range.groups())
+                data = response.content
+                if len(data) != last - first + 1:
+                    if attempt == MALFORMED_RETRIES:
+                        raise MalformedPage(url, f"{len(data)} bytes for range {first}-{last}", "", None)
+                    continue
+            truncated = size > len(data)
+            # Not final when cut: a character split by the cut is held back instead of becoming U+FFFD.
+            text = codecs.getincrementaldecoder("utf-8")("replace").decode(data, final=not truncated)
+            return _text_file(text, size, truncated, response.headers)
         raise AssertionError("unreachable")
 
     def iter_pages(self, start_url: str, params: Sequence[tuple[str, Any]] | None = None) -> Iterator[Page]:

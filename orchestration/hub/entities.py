@@ -22,8 +22,22 @@ ORG_FOLLOWERS = FetchKind("org_followers", (("org", "/api/organizations/{key}/fo
 ORG_MEMBERS = FetchKind("org_members", (("org", "/api/organizations/{key}/members"),), paged=True)
 # A user's likes carry the time of each like, which likers lists do not (the temporal recommendation split).
 USER_LIKES = FetchKind("user_likes", (("user", "/api/users/{key}/likes"),), paged=True)
+# Card text (task-classification features): a file download, so the `resolvers` rate bucket, not `api`.
+# Keys are paths as the Hub addresses repos: `<id>` for a model, `datasets/<id>` for a dataset.
+READMES = FetchKind("readmes", (("card", "/{key}/resolve/main/README.md"),), text_file=True)
 
-ALL_KINDS = (TASKS, COLLECTIONS, PAPERS, LIKERS, PRINCIPALS, USER_FOLLOWERS, ORG_FOLLOWERS, ORG_MEMBERS, USER_LIKES)
+ALL_KINDS = (
+    TASKS,
+    COLLECTIONS,
+    PAPERS,
+    LIKERS,
+    PRINCIPALS,
+    USER_FOLLOWERS,
+    ORG_FOLLOWERS,
+    ORG_MEMBERS,
+    USER_LIKES,
+    READMES,
+)
 REPO_SOURCES = ("models", "datasets", "spaces")
 
 TASK_KEYS = "SELECT 'all' AS key"
@@ -34,6 +48,13 @@ LIKER_KEYS = " UNION ".join(
     f"SELECT '{source}/' || id AS key FROM raw.{source} "
     f"WHERE snapshot_date = ? AND coalesce(try_cast(body ->> 'likes' AS BIGINT), 1) > 0"
     for source in REPO_SOURCES
+)
+
+# Every dataset has a card page; a model has a README when its listing shows card data (a README without YAML
+# front matter has none: not asked, rather than one 404 per card-less model).
+README_KEYS = (
+    "SELECT id AS key FROM raw.models WHERE snapshot_date = ? AND json_type(body -> 'cardData') = 'OBJECT' "
+    "UNION SELECT 'datasets/' || id FROM raw.datasets WHERE snapshot_date = ?"
 )
 
 PAPER_KEYS = " UNION ".join(
@@ -82,12 +103,20 @@ USER_LIKE_KEYS = social_keys("user", "numLikes")
 # Listings are read in full every time (a page costs one request whatever it holds: 0.1% of a snapshot), so every
 # repo's counters and commit are current; per-entity calls go where those say something changed.
 
-LIKER_UNCHANGED = " UNION ".join(
-    f"SELECT '{source}/' || n.id AS key FROM raw.{source} AS n "
-    f"JOIN raw.{source} AS p ON p.key = n.key AND p.id = n.id AND p.snapshot_date = $2 "
-    "WHERE n.snapshot_date = $1 AND (n.body ->> 'likes') IS NOT DISTINCT FROM (p.body ->> 'likes')"
-    for source in REPO_SOURCES
-)
+
+def same_in_both(source: str, key_prefix: str, field: str) -> str:
+    """Repos of `source` (as `key_prefix || id`) listed in both snapshots under the same id with the same `field`."""
+    return (
+        f"SELECT '{key_prefix}' || n.id AS key FROM raw.{source} AS n "
+        f"JOIN raw.{source} AS p ON p.key = n.key AND p.id = n.id AND p.snapshot_date = $2 "
+        f"WHERE n.snapshot_date = $1 AND (n.body ->> '{field}') IS NOT DISTINCT FROM (p.body ->> '{field}')"
+    )
+
+
+LIKER_UNCHANGED = " UNION ".join(same_in_both(source, f"{source}/", "likes") for source in REPO_SOURCES)
+
+# A README changes only with a commit: same `sha`, same file.
+README_UNCHANGED = f"{same_in_both('models', '', 'sha')} UNION {same_in_both('datasets', 'datasets/', 'sha')}"
 
 # A collection's listing entry carries its `lastUpdated`, upvotes and first items: any change shows there.
 COLLECTION_UNCHANGED = (

@@ -56,6 +56,7 @@ class FetchKind:
     paths: tuple[tuple[str, str], ...]  # (variant, path template with {key})
     paged: bool = False
     page_size: int = 1000
+    text_file: bool = False  # a `/resolve/` file, stored as {text, bytes, truncated, commit}
 
     def url_for(self, template: str, key: str) -> str:
         return template.format(key=quote(key, safe="/"))
@@ -87,7 +88,9 @@ def _fetch_one(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
     for variant, template in kind.paths:
         url = client.url(kind.url_for(template, key))
         try:
-            if kind.paged:
+            if kind.text_file:
+                items = [client.get_text_file(url)]
+            elif kind.paged:
                 items: list[Any] = []
                 for page in client.iter_pages(url, [("limit", kind.page_size)]):
                     items.extend(page.items)

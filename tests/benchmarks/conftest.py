@@ -27,7 +27,6 @@ from tests.pipeline.conftest import PipelineRun, refresh_world
 SNAPSHOT = "2026-11-01"
 MIN_LIKES = 2  # k-core thresholds of the rebuild (users and items)
 LEAKY_TAGS = ["text-classification", "Text_Classification", "text-generation-inference", "task_ids:sentiment-analysis"]
-FRONT_MATTER = "---\ntask_categories:\n- text-classification\nlicense: mit\n---\n"
 PROSE = "Reviews of films, one per line."
 
 
@@ -74,8 +73,8 @@ def _rewrite(path: Path, change) -> str:
 
 
 def plant_leaks(world: Path) -> Planted:
-    """A labelled model whose tags name a task besides its pipeline tag, and a dataset with label tags and a
-    description that opens with card front matter stating its task."""
+    """A labelled model whose tags name a task besides its pipeline tag, and a dataset with label tags whose card
+    front matter (README) states its task."""
 
     def leaky_model(m: dict) -> bool:
         if m.get("pipeline_tag") != "text-generation" or "cardData" not in m:
@@ -87,7 +86,8 @@ def plant_leaks(world: Path) -> Planted:
         if d["id"].count("/") != 1:
             return False
         d["tags"] += ["task_categories:text-classification", "text-classification", "task_ids:sentiment-analysis"]
-        d["description"] = FRONT_MATTER + PROSE
+        d["cardData"] = {**(d.get("cardData") or {}), "task_categories": ["text-classification"]}
+        d["description"] = PROSE
         return True
 
     return Planted(_rewrite(world / "models.jsonl", leaky_model), _rewrite(world / "datasets.jsonl", leaky_dataset))

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 
-from tests.benchmarks.conftest import FRONT_MATTER, LEAKY_TAGS, MIN_LIKES, PROSE, SNAPSHOT, BenchBuild
+from tests.benchmarks.conftest import LEAKY_TAGS, MIN_LIKES, PROSE, SNAPSHOT, BenchBuild
 
 SPLITS = ("train", "valid", "test")
 RECBOLE_TYPES = {"token", "token_seq", "float", "float_seq"}
@@ -146,10 +146,15 @@ def test_classification_features_reveal_no_label(rebuilt: BenchBuild) -> None:
     dataset = nodes[f"dataset:{rebuilt.planted.dataset}"]
     assert "text-classification" in dataset["labels"]
     assert "---" not in dataset["text"] and "task_categories" not in dataset["text"] and PROSE in dataset["text"]
-    (description,) = rebuilt.sql(
-        "SELECT description FROM kg.datasets WHERE id = ? AND snapshot_date = ?", [rebuilt.planted.dataset, SNAPSHOT]
+    (readme,) = rebuilt.sql(
+        "SELECT body ->> 'text' FROM raw.readmes WHERE key = ? AND snapshot_date = ?",
+        [f"datasets/{rebuilt.planted.dataset}", SNAPSHOT],
     )[0]
-    assert description.startswith(FRONT_MATTER)
+    assert readme.startswith("---\n") and "task_categories:\n- text-classification" in readme  # planted, crawled
+    (card_text,) = rebuilt.sql(
+        "SELECT card_text FROM kg.datasets WHERE id = ? AND snapshot_date = ?", [rebuilt.planted.dataset, SNAPSHOT]
+    )[0]
+    assert PROSE in card_text and "task_categories" not in card_text
 
 
 def test_classification_time_split_and_arrays(rebuilt: BenchBuild) -> None:

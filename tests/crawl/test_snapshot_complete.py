@@ -21,7 +21,7 @@ from orchestration.emulator_process import emulator_environment
 from orchestration.resources import build_resources
 from orchestration.settings import PROJECT_ROOT, Settings
 from tests.crawl.conftest import SNAPSHOT, snapshot_raw
-from tests.crawl.world_truth import cited_papers, expected_edges, lines, listed_bodies
+from tests.crawl.world_truth import cited_papers, expected_edges, expected_readmes, lines, listed_bodies
 
 FAULTS = {"429": 0.004, "503": 0.01, "truncated_json": 0.01, "disconnect": 0.004}
 
@@ -62,10 +62,17 @@ def assert_snapshot_matches_world(
             "FROM raw.user_likes WHERE snapshot_date = ?"
         )
         assert len(like_times) == len(set(like_times)) and set(like_times) == edges["like_times"]
+        readmes = rows(
+            "SELECT key, body ->> 'text', (body ->> 'bytes')::BIGINT, (body ->> 'truncated')::BOOLEAN "
+            "FROM raw.readmes WHERE snapshot_date = ?"
+        )
+        expected = expected_readmes(world, Settings().readme_max_bytes)
+        assert len(readmes) == len({k for k, *_ in readmes}) and {k: tuple(v) for k, *v in readmes} == expected
+        assert any(truncated for _, _, truncated in expected.values()), "the world has no README over the cap"
 
 
 def test_snapshot_is_exact_under_faults(crawl_world, tmp_path) -> None:
-    plan = FaultPlan(seed=5, probabilities=FAULTS, retry_after=1)
+    plan = FaultPlan(seed=5, probabilities=FAULTS, retry_after=1, path_pattern=r"^/api/|/resolve/")
     with HubEmulator(crawl_world, tmp_path / "hub", faults=plan) as hub:
         result = snapshot_raw(hub.url, tmp_path / "data", page_size=200)
         injected = hub.stats()["by_status"]

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from hub_emulator.world.readme import readme
 from orchestration.hub.listing import LISTINGS
 
 
@@ -42,3 +43,19 @@ def cited_papers(world: Path) -> set[str]:
         item["id"] for c in lines(world, "collections.jsonl") for item in c.get("items", []) if item["type"] == "paper"
     }
     return cited & existing
+
+
+def expected_readmes(world: Path, max_bytes: int) -> dict[str, tuple[str, int, bool]]:
+    """{Hub path: (text of the first `max_bytes`, full size, cut?)} for every model with card data and every
+    dataset: the READMEs a complete snapshot reads."""
+    out = {}
+    for source, prefix in (("models", ""), ("datasets", "datasets/")):
+        for body in lines(world, f"{source}.jsonl"):
+            if source == "models" and not isinstance(body.get("cardData"), dict):
+                continue
+            data = readme(source[:-1], body)
+            assert data is not None, f"{body['id']} has card data but no README"
+            # a cut inside a UTF-8 character drops that character
+            text = data[:max_bytes].decode("utf-8", errors="ignore")
+            out[prefix + body["id"]] = (text, len(data), len(data) > max_bytes)
+    return out

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import httpx2
 import pytest
-from huggingface_hub import HfApi
+import yaml
+from huggingface_hub import HfApi, hf_hub_download
 from huggingface_hub.errors import BadRequestError, RepositoryNotFoundError
 
 from hub_emulator.server import HubEmulator
+from orchestration.emulator_process import SAMPLE_WORLD
 
 from .conftest import COLLECTIONS, MODELS, TOKEN, MakeHub
 
@@ -149,3 +154,31 @@ def test_likes_and_likers(hub: HubEmulator) -> None:
     assert liked.models == ["acme/model-1"] and liked.datasets == ["acme/data-1"]
     likes, _ = _walk(f"{hub.url}/api/users/alice/likes", {})
     assert likes[0] == {"createdAt": "2024-03-02T00:00:00.000Z", "repo": {"name": "acme/data-1", "type": "dataset"}}
+
+
+def test_readme_is_derived_from_the_body_and_downloads_like_a_hub_file(tmp_path) -> None:
+    """`/resolve/main/README.md` of a world repo: front matter = cardData, ETag/304, byte ranges, the `resolvers`
+    bucket, and `hf_hub_download` fetches it through its own HEAD-then-GET path."""
+    models = [json.loads(line) for line in (SAMPLE_WORLD / "models.jsonl").open()]
+    carded = next(m for m in models if isinstance(m.get("cardData"), dict) and m["cardData"])
+    bare = next(m for m in models if not m.get("cardData"))
+    dataset = json.loads((SAMPLE_WORLD / "datasets.jsonl").open().readline())
+    with HubEmulator(SAMPLE_WORLD, tmp_path / "hub") as hub:
+        url = f"{hub.url}/{carded['id']}/resolve/main/README.md"
+        full = httpx2.get(url)
+        assert full.status_code == 200 and full.headers["X-Repo-Commit"] == carded["sha"]
+        assert full.headers["RateLimit"].startswith('"resolvers"')
+        front = full.text.split("---\n")[1]
+        assert yaml.safe_load(front) == carded["cardData"]
+        assert httpx2.get(url, headers={"If-None-Match": full.headers["ETag"]}).status_code == 304
+        part = httpx2.get(url, headers={"Range": "bytes=0-9"})
+        assert part.status_code == 206 and part.content == full.content[:10]
+        assert part.headers["Content-Range"] == f"bytes 0-9/{len(full.content)}"
+        path = hf_hub_download(carded["id"], "README.md", endpoint=hub.url, cache_dir=tmp_path / "cache")
+        assert Path(path).read_bytes() == full.content
+        dataset_card = httpx2.get(f"{hub.url}/datasets/{dataset['id']}/resolve/main/README.md")
+        assert dataset_card.status_code == 200 and dataset["id"].split("/")[1] in dataset_card.text
+        for repo, name in ((bare["id"], "README.md"), (carded["id"], "x.txt")):
+            response = httpx2.get(f"{hub.url}/{repo}/resolve/main/{name}")
+            assert response.status_code == 404 and response.headers["X-Error-Code"] == "EntryNotFound"
+        assert httpx2.get(f"{hub.url}/nobody/nothing/resolve/main/README.md").status_code == 404

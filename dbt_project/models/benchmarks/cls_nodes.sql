@@ -3,7 +3,9 @@
 -- Nodes of unknown creation time go to train: the Hub reports a placeholder (read as null) for repos created
 -- before March 2022, older than every dated repo.
 with tasks as (
-    select task_id, label, label_index from {{ ref('cls_tasks') }} where snapshot_date = {{ build_snapshot_date() }}
+    select task_id, label, label_index, snapshot_date
+    from {{ ref('cls_tasks') }}
+    where snapshot_date = {{ build_snapshot_date() }}
 ),
 
 labels as (
@@ -35,7 +37,7 @@ nodes as (
         id as repo_id,
         name,
         created_at,
-        null::varchar as description,
+        card_text as prose,
         libraries
         || list_transform(languages, lambda x: 'language:' || x)
         || ['license:' || license, 'region:' || region]
@@ -49,7 +51,7 @@ nodes as (
         id,
         name,
         created_at,
-        description,
+        coalesce(card_text, {{ strip_front_matter('description') }}) as prose,
         list_transform(libraries, lambda x: 'library:' || x)
         || list_transform(languages, lambda x: 'language:' || x)
         || list_transform(formats, lambda x: 'format:' || x)
@@ -61,23 +63,12 @@ nodes as (
 ),
 
 tag_rows as (
-    select distinct n.node_id, unnest(n.raw_tags) as tag
+    select distinct n.node_id, unnest(n.raw_tags) as tag, {{ build_snapshot_date() }} as snapshot_date
     from nodes as n
     where n.node_id in (select node_id from labelled)
 ),
 
--- a tag reveals a label when it carries a label prefix or contains any task id or label, compared without case or
--- punctuation (`text-generation-inference`, `Text_Classification`, `task_categories:…` all go)
-revealing as (
-    select r.node_id, r.tag
-    from tag_rows as r
-    inner join tasks as t
-        on contains(regexp_replace(lower(r.tag), '[^a-z0-9]', '', 'g'), regexp_replace(lower(t.task_id), '[^a-z0-9]', '', 'g'))
-        or contains(regexp_replace(lower(r.tag), '[^a-z0-9]', '', 'g'), regexp_replace(lower(t.label), '[^a-z0-9]', '', 'g'))
-    union
-    select node_id, tag from tag_rows
-    where split_part(tag, ':', 1) in ('pipeline_tag', 'task_categories', 'task_ids')
-),
+revealing as ({{ label_revealing_tags('tag_rows', 'tasks') }}),
 
 kept_tags as (
     select node_id, list(tag order by tag) as tags
@@ -94,11 +85,11 @@ featured as (
         l.labels,
         l.label_indices,
         coalesce(k.tags, []) as tags,
-        -- card front matter (`---` YAML `---`) states task_categories: only the prose after it is text
+        -- card prose without its front matter (which states task_categories): stg_readmes, strip_front_matter
         concat_ws(
             e'\n',
             n.name,
-            nullif(trim(regexp_replace(n.description, '^\s*---\s*\n(?s:.*?)\n---[ \t]*(\n|$)', '')), ''),
+            nullif(trim(n.prose), ''),
             case when n.node_type = 'model' then array_to_string(coalesce(k.tags, []), ' ') end
         ) as text
     from nodes as n
@@ -114,6 +105,7 @@ cutoffs as (
 )
 
 select
+    (row_number() over (order by f.node_id) - 1)::bigint as node_index,
     f.node_id,
     f.node_type,
     f.repo_id,

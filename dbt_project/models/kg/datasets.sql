@@ -40,6 +40,10 @@ select
     d.description,
     d.gated,
     d.card_data is not null and d.card_data::varchar not in ('null', '{}') as has_card,
+    r.card_text,
+    r.card_truncated,
     d.snapshot_date
 from {{ ref('stg_datasets') }} as d
+left join {{ ref('stg_readmes') }} as r
+    on r.repo_type = 'dataset' and r.repo_id = d.dataset_id and r.snapshot_date = d.snapshot_date
 left join categories as c on c.repo_id = d.dataset_id

@@ -41,7 +41,11 @@ select
     m.parameters,
     l.base_models,
     m.card_data is not null and m.card_data::varchar not in ('null', '{}') as has_card,
+    r.card_text,
+    r.card_truncated,
     m.snapshot_date
 from {{ ref('stg_models') }} as m
 left join lineage as l using (model_id)
+left join {{ ref('stg_readmes') }} as r
+    on r.repo_type = 'model' and r.repo_id = m.model_id and r.snapshot_date = m.snapshot_date
 left join tasks as t on t.task_id = m.pipeline_tag
