@@ -239,10 +239,19 @@ queue_assets = [
         entities.USER_LIKES_UNCHANGED,
     ),
     build_queue_asset(
+        entities.DAILY_PAPERS,
+        entities.DAILY_PAPER_KEYS,
+        [],
+        "Each day's daily papers since the page began (`GET /api/daily_papers?date=`, page-numbered); a refresh "
+        f"re-reads the last {entities.DAILY_PAPERS_TRAILING_DAYS} days.",
+        entities.DAILY_PAPERS_UNCHANGED,
+    ),
+    build_queue_asset(
         entities.PAPERS,
         entities.PAPER_KEYS,
-        [*entities.REPO_SOURCES, "collections"],
-        "Every paper cited by an `arxiv:` tag or contained in a collection (`GET /api/papers/{arxiv_id}`).",
+        [*entities.REPO_SOURCES, "collections", "daily_papers"],
+        "Every paper cited by an `arxiv:` tag, contained in a collection or on a daily page "
+        "(`GET /api/papers/{arxiv_id}`).",
         entities.PAPER_UNCHANGED,
     ),
     build_queue_asset(

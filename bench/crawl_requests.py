@@ -3,8 +3,9 @@ strategy needs, computed from the world's ground truth.
 
     .venv/bin/python bench/crawl_requests.py --requests <run dir>/requests.jsonl --world <world dir> [--page-size 1000]
 
-The minimum of the strategy: one request per listing page; one per collection, per cited arXiv id (a 404 is
-only known after asking) and per account name (two for an organisation: the user overview answers 404 first);
+The minimum of the strategy: one request per listing page; one per collection, per cited or daily arXiv id (a 404
+is only known after asking), per day of daily papers and per account name (two for an organisation: the user
+overview answers 404 first);
 one per page of likers of each repo with likes > 0, of followers of each account with followers, of members
 of each organisation with members, of likes of each user whose overview counts likes; one README download per
 model with card data and per dataset.
@@ -18,7 +19,12 @@ import math
 import re
 import sys
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from orchestration.hub.entities import DAILY_PAPERS, DAILY_PAPERS_START  # noqa: E402
 
 FAMILIES = [
     ("listing: models", r"^/api/models$"),
@@ -28,6 +34,7 @@ FAMILIES = [
     ("tasks", r"^/api/tasks$"),
     ("collections", r"^/api/collections/"),
     ("papers", r"^/api/papers/"),
+    ("daily papers (one per day)", r"^/api/daily_papers$"),
     ("likers", r"/likers$"),
     ("account overviews", r"/overview$"),
     ("user followers", r"^/api/users/[^/]+/followers$"),
@@ -54,7 +61,7 @@ def requests_by_family(log: Path) -> Counter:
     return used
 
 
-def minimum(world: Path, page: int, list_page: int) -> Counter:
+def minimum(world: Path, page: int, list_page: int, snapshot: str) -> Counter:
     def pages(n: int, size: int) -> int:
         return max(1, math.ceil(n / size))
 
@@ -72,7 +79,14 @@ def minimum(world: Path, page: int, list_page: int) -> Counter:
         if t.startswith("arxiv:")
     }
     cited |= {i["id"] for c in bodies["collections"] for i in c["items"] if i["type"] == "paper"}
-    need["papers"] = len(cited)
+    daily = {p["id"] for p in bodies["papers"] if p.get("submittedOnDailyAt")}
+    need["papers"] = len(cited | daily)
+    first, last = date.fromisoformat(DAILY_PAPERS_START), date.fromisoformat(snapshot)
+    per_day = Counter(p["submittedOnDailyAt"][:10] for p in bodies["papers"] if p.get("submittedOnDailyAt"))
+    need["daily papers (one per day)"] = sum(
+        per_day[(first + timedelta(days=d)).isoformat()] // DAILY_PAPERS.page_size + 1
+        for d in range((last - first).days + 1)
+    )
     likes = Counter((r["repo_type"], r["repo_id"]) for r in _lines(world / "likes.jsonl"))
     need["likers"] = sum(pages(n, list_page) for n in likes.values())
     users, orgs = _lines(world / "users.jsonl"), _lines(world / "orgs.jsonl")
@@ -95,9 +109,10 @@ def main() -> int:
     parser.add_argument("--requests", type=Path, required=True)
     parser.add_argument("--world", type=Path, required=True)
     parser.add_argument("--page-size", type=int, default=1000)
+    parser.add_argument("--snapshot", default=date.today().isoformat(), help="the crawl's snapshot date")
     args = parser.parse_args()
     used = requests_by_family(args.requests)
-    need = minimum(args.world, args.page_size, args.page_size)
+    need = minimum(args.world, args.page_size, args.page_size, args.snapshot)
     print("| family | requests | minimum | ratio |\n|---|---|---|---|")
     for name, _ in FAMILIES:
         print(f"| {name} | {used[name]} | {need[name]} | {used[name] / max(need[name], 1):.2f} |")

@@ -64,7 +64,7 @@ def main() -> int:
     full_log, full_wall, full_rss = crawl(world, run_dir, SNAPSHOTS[0])
     refresh_log, refresh_wall, refresh_rss = crawl(day, run_dir, SNAPSHOTS[1])
     full, refresh = requests_by_family(full_log), requests_by_family(refresh_log)
-    need = minimum(world, 1000, 1000)
+    need = minimum(world, 1000, 1000, SNAPSHOTS[0])
     changes = json.loads((day / "world.json").read_text())["changes"]
     print(f"world: {args.nodes} nodes, seed {args.seed}; day after: churn {args.churn}, changes {changes}")
     print("| family | full snapshot | strategy minimum | refresh | refresh / full |\n|---|---|---|---|---|")

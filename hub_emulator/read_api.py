@@ -40,6 +40,7 @@ DEFAULT_REPO_PAGE = 100
 DEFAULT_COLLECTION_PAGE = 10  # OpenAPI default for /api/collections
 DEFAULT_MEMBER_PAGE = 500  # OpenAPI default for /api/organizations/{o}/members
 DEFAULT_SOCIAL_PAGE = 100
+DEFAULT_DAILY_PAGE, MAX_DAILY_PAGE = 50, 100  # /api/daily_papers `limit`
 COLLECTION_LISTING_ITEMS = 4
 
 
@@ -137,6 +138,7 @@ class ReadApi:
             route("GET", "/api/collections", self._guard(self.list_collections)),
             route("GET", "/api/collections/(?P<slug>[^/]+/[^/]+)", self.get_collection),
             route("GET", "/api/papers/(?P<id>[^/]+)", self.paper),
+            route("GET", "/api/daily_papers", self._guard(self.daily_papers)),
             route("GET", "/api/users/(?P<name>[^/]+)/overview", self.user_overview),
             route("GET", "/api/organizations/(?P<name>[^/]+)/overview", self.org_overview),
             route("GET", "/api/users/(?P<name>[^/]+)/followers", self._guard(self.user_followers)),
@@ -307,6 +309,32 @@ class ReadApi:
     def paper(self, req: Request, match: re.Match[str]) -> Response:
         raw = self.world.papers.get(group(match, "id"))
         return error_response(404, "Paper not found") if raw is None else raw_json_response(raw)
+
+    def daily_papers(self, req: Request, match: re.Match[str]) -> Response:
+        """One day's daily papers (`date=YYYY-MM-DD`), page-numbered (`p` from 0, `limit` 1–100, default 50): a
+        short or empty page ends the day. DailyPaper items: the paper without its linked repos, plus listing fields."""
+        day = req.param("date")
+        if day is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            raise BadRequest('"date" must be a date (YYYY-MM-DD)')
+        limit = min(page_limit(req, DEFAULT_DAILY_PAGE, self.max_page_size), MAX_DAILY_PAGE)
+        try:
+            page = int(req.param("p", "0") or 0)
+        except ValueError as exc:
+            raise BadRequest('"p" must be a number') from exc
+        papers = self.world.daily_papers.get(day, [])[page * limit : (page + 1) * limit]
+        items = [
+            {
+                "paper": {k: v for k, v in paper.items() if not k.startswith(("linked", "numTotal"))},
+                "publishedAt": paper["publishedAt"],
+                "title": paper["title"],
+                "summary": paper["summary"],
+                "thumbnail": f"https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{paper['id']}.png",
+                "numComments": 0,
+                "isAuthorParticipating": False,
+            }
+            for paper in papers
+        ]
+        return json_response(items)
 
     def user_overview(self, req: Request, match: re.Match[str]) -> Response:
         raw = self.world.users.get(group(match, "name"))

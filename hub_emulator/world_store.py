@@ -144,6 +144,11 @@ class WorldStore:
         tasks = world_dir / "tasks.json"
         self.tasks: bytes = tasks.read_bytes().strip() if tasks.exists() else b"{}"
         self.papers = {obj["id"]: raw for raw, obj in _jsonl(world_dir / "papers.jsonl")}
+        # Daily papers by the UTC day they were submitted on, in id order.
+        self.daily_papers: dict[str, list[dict[str, Any]]] = {}
+        for _, paper in sorted(_jsonl(world_dir / "papers.jsonl"), key=lambda row: row[1]["id"]):
+            if paper.get("submittedOnDailyAt"):
+                self.daily_papers.setdefault(paper["submittedOnDailyAt"][:10], []).append(paper)
         self.users = {sys.intern(obj["user"]): raw for raw, obj in _jsonl(world_dir / "users.jsonl")}
         self.orgs = {sys.intern(obj["name"]): raw for raw, obj in _jsonl(world_dir / "orgs.jsonl")}
         self.collections = self._load_collections()

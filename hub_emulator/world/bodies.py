@@ -17,7 +17,7 @@ from hub_emulator.world.lineage import ADAPTER, MERGE, QUANT_KINDS, RELATION_NAM
 from hub_emulator.world.links import Links
 from hub_emulator.world.plan import BASE_MODELS, CARD, FORMS, TAG2, Plan, Repos
 from hub_emulator.world.rand import stream
-from hub_emulator.world.timeline import iso
+from hub_emulator.world.timeline import DAILY_PAPERS_START, DAY, iso
 
 LICENSES = ("apache-2.0", "mit", "llama3.1", "cc-by-4.0", "openrail", "gemma", "other", "cc-by-nc-4.0")
 LANGUAGES = ("en", "de", "fr", "zh", "ja", "es", "ko", "ru", "multilingual")
@@ -423,7 +423,7 @@ class Bodies:
             authors.append(entry)
         models = self.paper_models.of(i)
         datasets = self.paper_datasets.of(i)
-        return {
+        body = {
             "id": p.paper_ids[i],
             "title": self.paper_titles[i],
             "summary": f"We study {self.paper_titles[i].lower()}. Code and models are released on the Hub.",
@@ -439,6 +439,12 @@ class Bodies:
             "linkedSpaces": [],
             "numTotalSpaces": 0,
         }
+        # 70% of the papers published since the daily page exists were submitted to it, 0–2 days later; drawn from
+        # the id (not the paper's random stream) so adding the field left every other value of the world as it was
+        roll = hashlib.blake2b(f"daily:{p.paper_ids[i]}".encode(), digest_size=8).digest()
+        if p.paper_published[i] >= DAILY_PAPERS_START and roll[0] < 179:
+            body["submittedOnDailyAt"] = iso(min(p.now, int(p.paper_published[i]) + roll[1] % 3 * DAY))
+        return body
 
     # --- collections ------------------------------------------------------------------------------
     def model_item(self, t: int) -> dict[str, Any]:

@@ -8,6 +8,8 @@ import numpy as np
 
 HUB_START = int(datetime(2020, 6, 1, tzinfo=UTC).timestamp())
 DAY = 86_400
+# The Hub's daily papers page started on 2023-05-04; papers are submitted to it from then on.
+DAILY_PAPERS_START = int(datetime(2023, 5, 4, tzinfo=UTC).timestamp())
 
 
 def iso(seconds: int) -> str:

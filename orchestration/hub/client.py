@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 import re
 import threading
@@ -125,6 +126,15 @@ class HubClient:
             text = codecs.getincrementaldecoder("utf-8")("replace").decode(data, final=not truncated)
             return _text_file(text, size, truncated, response.headers)
         raise AssertionError("unreachable")
+
+    def iter_numbered_pages(self, url: str, page_size: int) -> Iterator[list[Any]]:
+        """Walk a page-numbered listing (`&p=0, 1, …`; e.g. daily papers, whose `url` carries the date) until a
+        page shorter than `page_size`."""
+        for number in itertools.count():
+            items = self.get_json(f"{url}&p={number}&limit={page_size}", expect=list)
+            yield items
+            if len(items) < page_size:
+                return
 
     def iter_pages(self, start_url: str, params: Sequence[tuple[str, Any]] | None = None) -> Iterator[Page]:
         """Walk a Link-paged listing from `start_url` (a resume point already carries its cursor)."""

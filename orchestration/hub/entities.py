@@ -22,6 +22,11 @@ ORG_FOLLOWERS = FetchKind("org_followers", (("org", "/api/organizations/{key}/fo
 ORG_MEMBERS = FetchKind("org_members", (("org", "/api/organizations/{key}/members"),), paged=True)
 # A user's likes carry the time of each like, which likers lists do not (the temporal recommendation split).
 USER_LIKES = FetchKind("user_likes", (("user", "/api/users/{key}/likes"),), paged=True)
+# Papers submitted to the daily page each day since it exists: finds paper pages no repo or collection cites.
+DAILY_PAPERS = FetchKind("daily_papers", (("day", "/api/daily_papers?date={key}"),), numbered=True, page_size=100)
+DAILY_PAPERS_START = "2023-05-04"
+# Upvotes and comments of recent days still move: a refresh re-reads this many trailing days.
+DAILY_PAPERS_TRAILING_DAYS = 7
 # Card text (task-classification features): a file download, so the `resolvers` rate bucket, not `api`.
 # Keys are paths as the Hub addresses repos: `<id>` for a model, `datasets/<id>` for a dataset.
 READMES = FetchKind("readmes", (("card", "/{key}/resolve/main/README.md"),), text_file=True)
@@ -37,6 +42,7 @@ ALL_KINDS = (
     ORG_MEMBERS,
     USER_LIKES,
     READMES,
+    DAILY_PAPERS,
 )
 REPO_SOURCES = ("models", "datasets", "spaces")
 
@@ -65,8 +71,15 @@ PAPER_KEYS = " UNION ".join(
     ]
     + [
         "SELECT item ->> 'id' AS key FROM raw.collections, unnest(from_json(body -> 'items', '[\"JSON\"]')) t(item) "
-        "WHERE snapshot_date = ? AND item ->> 'type' = 'paper'"
+        "WHERE snapshot_date = ? AND item ->> 'type' = 'paper'",
+        "SELECT body -> 'paper' ->> 'id' FROM raw.daily_papers WHERE snapshot_date = ?",
     ]
+)
+
+# Every day from the daily page's first to the snapshot's.
+DAILY_PAPER_KEYS = (
+    "SELECT strftime(day, '%Y-%m-%d') AS key "
+    f"FROM range(DATE '{DAILY_PAPERS_START}', ?::DATE + INTERVAL 1 DAY, INTERVAL 1 DAY) AS t(day)"
 )
 
 PRINCIPAL_KEYS = " UNION ".join(
@@ -123,6 +136,12 @@ COLLECTION_UNCHANGED = (
     "SELECT n.key FROM raw.collection_index AS n "
     "JOIN raw.collection_index AS p ON p.key = n.key AND p.snapshot_date = $2 "
     "WHERE n.snapshot_date = $1 AND n.body::VARCHAR = p.body::VARCHAR"
+)
+
+# A day's list is final once it is older than the trailing window.
+DAILY_PAPERS_UNCHANGED = (
+    "SELECT key FROM raw.fetch_queue WHERE snapshot_date = $2 AND kind = 'daily_papers' "
+    f"AND key::DATE < $1::DATE - {DAILY_PAPERS_TRAILING_DAYS}"
 )
 
 # Papers are immutable for the graph (ids, authors); a paper answered before is not asked again.

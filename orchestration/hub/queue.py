@@ -54,7 +54,8 @@ class FetchKind:
 
     name: str
     paths: tuple[tuple[str, str], ...]  # (variant, path template with {key})
-    paged: bool = False
+    paged: bool = False  # Link-paged list
+    numbered: bool = False  # page-numbered list (`p`), `page_size` per page
     page_size: int = 1000
     text_file: bool = False  # a `/resolve/` file, stored as {text, bytes, truncated, commit}
 
@@ -94,6 +95,8 @@ def _fetch_one(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
                 items: list[Any] = []
                 for page in client.iter_pages(url, [("limit", kind.page_size)]):
                     items.extend(page.items)
+            elif kind.numbered:
+                items = [item for page in client.iter_numbered_pages(url, kind.page_size) for item in page]
             else:
                 items = [client.get_json(url)]
             return _Outcome(key, "done", variant, items)

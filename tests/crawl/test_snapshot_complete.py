@@ -21,7 +21,7 @@ from orchestration.emulator_process import emulator_environment
 from orchestration.resources import build_resources
 from orchestration.settings import PROJECT_ROOT, Settings
 from tests.crawl.conftest import SNAPSHOT, snapshot_raw
-from tests.crawl.world_truth import cited_papers, expected_edges, expected_readmes, lines, listed_bodies
+from tests.crawl.world_truth import expected_edges, expected_papers, expected_readmes, lines, listed_bodies
 
 FAULTS = {"429": 0.004, "503": 0.01, "truncated_json": 0.01, "disconnect": 0.004}
 
@@ -43,7 +43,9 @@ def assert_snapshot_matches_world(
             k: json.loads(b) for k, b in rows("SELECT key, body FROM raw.collections WHERE snapshot_date = ?")
         }
         assert collections == {c["slug"]: c for c in lines(world, "collections.jsonl")}
-        assert {k for (k,) in rows("SELECT key FROM raw.papers WHERE snapshot_date = ?")} == cited_papers(world)
+        assert {k for (k,) in rows("SELECT key FROM raw.papers WHERE snapshot_date = ?")} == expected_papers(
+            world, snapshot
+        )
         principals = dict(rows("SELECT key, variant FROM raw.principals WHERE snapshot_date = ?"))
         assert {n for n, v in principals.items() if v == "user"} == {u["user"] for u in lines(world, "users.jsonl")}
         assert {n for n, v in principals.items() if v == "org"} == {o["name"] for o in lines(world, "orgs.jsonl")}
@@ -62,6 +64,11 @@ def assert_snapshot_matches_world(
             "FROM raw.user_likes WHERE snapshot_date = ?"
         )
         assert len(like_times) == len(set(like_times)) and set(like_times) == edges["like_times"]
+        daily = rows("SELECT key, body -> 'paper' ->> 'id' FROM raw.daily_papers WHERE snapshot_date = ?")
+        submitted = {
+            (p["submittedOnDailyAt"][:10], p["id"]) for p in lines(world, "papers.jsonl") if p.get("submittedOnDailyAt")
+        }
+        assert len(daily) == len(set(daily)) and set(daily) == {s for s in submitted if s[0] <= snapshot} and daily
         readmes = rows(
             "SELECT key, body ->> 'text', (body ->> 'bytes')::BIGINT, (body ->> 'truncated')::BOOLEAN "
             "FROM raw.readmes WHERE snapshot_date = ?"

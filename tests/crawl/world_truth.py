@@ -30,8 +30,10 @@ def expected_edges(world: Path) -> dict[str, set[tuple]]:
     }
 
 
-def cited_papers(world: Path) -> set[str]:
-    existing = {p["id"] for p in lines(world, "papers.jsonl")}
+def expected_papers(world: Path, snapshot: str) -> set[str]:
+    """Papers a snapshot finds: cited by a repo, contained in a collection, or submitted to the daily page by
+    the snapshot's day."""
+    papers = list(lines(world, "papers.jsonl"))
     cited = {
         tag.removeprefix("arxiv:")
         for source in ("models", "datasets", "spaces")
@@ -42,7 +44,8 @@ def cited_papers(world: Path) -> set[str]:
     cited |= {
         item["id"] for c in lines(world, "collections.jsonl") for item in c.get("items", []) if item["type"] == "paper"
     }
-    return cited & existing
+    daily = {p["id"] for p in papers if (p.get("submittedOnDailyAt") or "9")[:10] <= snapshot}
+    return (cited & {p["id"] for p in papers}) | daily
 
 
 def expected_readmes(world: Path, max_bytes: int) -> dict[str, tuple[str, int, bool]]:

@@ -182,3 +182,19 @@ def test_readme_is_derived_from_the_body_and_downloads_like_a_hub_file(tmp_path)
             response = httpx2.get(f"{hub.url}/{repo}/resolve/main/{name}")
             assert response.status_code == 404 and response.headers["X-Error-Code"] == "EntryNotFound"
         assert httpx2.get(f"{hub.url}/nobody/nothing/resolve/main/README.md").status_code == 404
+
+
+def test_daily_papers_by_day_page_numbered_and_parsed_by_the_client(tmp_path) -> None:
+    papers = [json.loads(line) for line in (SAMPLE_WORLD / "papers.jsonl").open()]
+    submitted = next(p for p in papers if p.get("submittedOnDailyAt"))
+    day = submitted["submittedOnDailyAt"][:10]
+    with HubEmulator(SAMPLE_WORLD, tmp_path / "hub") as hub:
+        url = f"{hub.url}/api/daily_papers"
+        first = httpx2.get(url, params={"date": day, "p": 0, "limit": 100}).json()
+        assert [item["paper"]["id"] for item in first] == [submitted["id"]]
+        assert "linkedModels" not in first[0]["paper"] and first[0]["title"] == submitted["title"]
+        assert httpx2.get(url, params={"date": day, "p": 1, "limit": 100}).json() == []
+        assert httpx2.get(url, params={"date": "1999-01-01"}).json() == []
+        assert httpx2.get(url, params={"date": "yesterday"}).status_code == 400
+        parsed = list(HfApi(endpoint=hub.url).list_daily_papers(date=day))
+        assert [p.id for p in parsed] == [submitted["id"]]

@@ -1,4 +1,5 @@
--- HuggingKG's paper entity: papers the Hub has a page for (cited by an `arxiv:` tag or in a collection).
+-- HuggingKG's paper entity: papers the Hub has a page for (cited by an `arxiv:` tag, in a collection or on a
+-- daily papers page).
 select
     arxiv_id as id,
     list_transform(authors, lambda a: a ->> '$.name') as authors,
@@ -6,5 +7,6 @@ select
     title,
     summary,
     upvotes,
+    submitted_on_daily_at,
     snapshot_date
 from {{ ref('stg_papers') }}

@@ -9,5 +9,6 @@ select
     {{ json_text('summary') }} as summary,
     {{ json_ts('publishedAt') }} as published_at,
     {{ json_bigint('upvotes') }} as upvotes,
+    {{ json_ts('submittedOnDailyAt') }} as submitted_on_daily_at,
     coalesce(from_json(body -> '$.authors', '["JSON"]'), []) as authors
 from rows
