@@ -52,12 +52,16 @@ def _lines(path: Path) -> list[dict]:
 def requests_by_family(log: Path) -> Counter:
     """GET requests of an emulator request log, per entity family."""
     used: Counter = Counter()
-    for record in _lines(log):
-        if record["method"] != "GET":
-            continue
-        family = next((name for name, pattern in FAMILIES if re.search(pattern, record["path"])), None)
-        if family:
-            used[family] += 1
+    if not log.exists():
+        return used
+    with log.open(encoding="utf-8") as lines:  # streamed: a HuggingKG-size log has millions of lines
+        for line in lines:
+            record = json.loads(line)
+            if record["method"] != "GET":
+                continue
+            family = next((name for name, pattern in FAMILIES if re.search(pattern, record["path"])), None)
+            if family:
+                used[family] += 1
     return used
 
 
