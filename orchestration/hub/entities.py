@@ -13,23 +13,25 @@ from orchestration.hub.queue import FetchKind
 TASKS = FetchKind("tasks", (("catalog", "/api/tasks"),))
 COLLECTIONS = FetchKind("collections", (("collection", "/api/collections/{key}"),))
 PAPERS = FetchKind("papers", (("paper", "/api/papers/{key}"),))
-LIKERS = FetchKind("likers", (("repo", "/api/{key}/likers"),), paged=True)
+LIKERS = FetchKind("likers", (("repo", "/api/{key}/likers"),), reply="link_pages")
 PRINCIPALS = FetchKind(
     "principals", (("user", "/api/users/{key}/overview"), ("org", "/api/organizations/{key}/overview"))
 )
-USER_FOLLOWERS = FetchKind("user_followers", (("user", "/api/users/{key}/followers"),), paged=True)
-ORG_FOLLOWERS = FetchKind("org_followers", (("org", "/api/organizations/{key}/followers"),), paged=True)
-ORG_MEMBERS = FetchKind("org_members", (("org", "/api/organizations/{key}/members"),), paged=True)
+USER_FOLLOWERS = FetchKind("user_followers", (("user", "/api/users/{key}/followers"),), reply="link_pages")
+ORG_FOLLOWERS = FetchKind("org_followers", (("org", "/api/organizations/{key}/followers"),), reply="link_pages")
+ORG_MEMBERS = FetchKind("org_members", (("org", "/api/organizations/{key}/members"),), reply="link_pages")
 # A user's likes carry the time of each like, which likers lists do not (the temporal recommendation split).
-USER_LIKES = FetchKind("user_likes", (("user", "/api/users/{key}/likes"),), paged=True)
+USER_LIKES = FetchKind("user_likes", (("user", "/api/users/{key}/likes"),), reply="link_pages")
 # Papers submitted to the daily page each day since it exists: finds paper pages no repo or collection cites.
-DAILY_PAPERS = FetchKind("daily_papers", (("day", "/api/daily_papers?date={key}"),), numbered=True, page_size=100)
+DAILY_PAPERS = FetchKind(
+    "daily_papers", (("day", "/api/daily_papers?date={key}"),), reply="numbered_pages", page_size=100
+)
 DAILY_PAPERS_START = "2023-05-04"
 # Upvotes and comments of recent days still move: a refresh re-reads this many trailing days.
 DAILY_PAPERS_TRAILING_DAYS = 7
 # Card text (task-classification features): a file download, so the `resolvers` rate bucket, not `api`.
 # Keys are paths as the Hub addresses repos: `<id>` for a model, `datasets/<id>` for a dataset.
-READMES = FetchKind("readmes", (("card", "/{key}/resolve/main/README.md"),), text_file=True)
+READMES = FetchKind("readmes", (("card", "/{key}/resolve/main/README.md"),), reply="text_file")
 
 ALL_KINDS = (
     TASKS,

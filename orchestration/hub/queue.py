@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import duckdb
@@ -50,14 +50,14 @@ def fetched_table_ddl(kind: str) -> str:
 @dataclass(frozen=True)
 class FetchKind:
     """What to fetch for one key. `paths` are tried in order until one is not a 404 (a name can be a user or an
-    org); the winning path's `variant` label is stored with the row. A `paged` endpoint stores one row per item."""
+    org); the winning path's `variant` label is stored with the row. `reply` is the answer's shape: one JSON
+    object, a Link-paged or page-numbered list (stored one row per item), or a `/resolve/` text file (stored as
+    {text, bytes, truncated, commit})."""
 
     name: str
     paths: tuple[tuple[str, str], ...]  # (variant, path template with {key})
-    paged: bool = False  # Link-paged list
-    numbered: bool = False  # page-numbered list (`p`), `page_size` per page
+    reply: Literal["object", "link_pages", "numbered_pages", "text_file"] = "object"
     page_size: int = 1000
-    text_file: bool = False  # a `/resolve/` file, stored as {text, bytes, truncated, commit}
 
     def url_for(self, template: str, key: str) -> str:
         return template.format(key=quote(key, safe="/"))
@@ -89,13 +89,12 @@ def _fetch_one(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
     for variant, template in kind.paths:
         url = client.url(kind.url_for(template, key))
         try:
-            if kind.text_file:
+            items: list[Any]
+            if kind.reply == "text_file":
                 items = [client.get_text_file(url)]
-            elif kind.paged:
-                items: list[Any] = []
-                for page in client.iter_pages(url, [("limit", kind.page_size)]):
-                    items.extend(page.items)
-            elif kind.numbered:
+            elif kind.reply == "link_pages":
+                items = [item for page in client.iter_pages(url, [("limit", kind.page_size)]) for item in page.items]
+            elif kind.reply == "numbered_pages":
                 items = [item for page in client.iter_numbered_pages(url, kind.page_size) for item in page]
             else:
                 items = [client.get_json(url)]

@@ -21,7 +21,14 @@ from orchestration.emulator_process import emulator_environment
 from orchestration.resources import build_resources
 from orchestration.settings import PROJECT_ROOT, Settings
 from tests.crawl.conftest import SNAPSHOT, snapshot_raw
-from tests.crawl.world_truth import expected_edges, expected_papers, expected_readmes, lines, listed_bodies
+from tests.crawl.world_truth import (
+    expected_daily_papers,
+    expected_edges,
+    expected_papers,
+    expected_readmes,
+    lines,
+    listed_bodies,
+)
 
 FAULTS = {"429": 0.004, "503": 0.01, "truncated_json": 0.01, "disconnect": 0.004}
 
@@ -65,10 +72,7 @@ def assert_snapshot_matches_world(
         )
         assert len(like_times) == len(set(like_times)) and set(like_times) == edges["like_times"]
         daily = rows("SELECT key, body -> 'paper' ->> 'id' FROM raw.daily_papers WHERE snapshot_date = ?")
-        submitted = {
-            (p["submittedOnDailyAt"][:10], p["id"]) for p in lines(world, "papers.jsonl") if p.get("submittedOnDailyAt")
-        }
-        assert len(daily) == len(set(daily)) and set(daily) == {s for s in submitted if s[0] <= snapshot} and daily
+        assert len(daily) == len(set(daily)) and set(daily) == expected_daily_papers(world, snapshot) and daily
         readmes = rows(
             "SELECT key, body ->> 'text', (body ->> 'bytes')::BIGINT, (body ->> 'truncated')::BOOLEAN "
             "FROM raw.readmes WHERE snapshot_date = ?"

@@ -33,7 +33,6 @@ def expected_edges(world: Path) -> dict[str, set[tuple]]:
 def expected_papers(world: Path, snapshot: str) -> set[str]:
     """Papers a snapshot finds: cited by a repo, contained in a collection, or submitted to the daily page by
     the snapshot's day."""
-    papers = list(lines(world, "papers.jsonl"))
     cited = {
         tag.removeprefix("arxiv:")
         for source in ("models", "datasets", "spaces")
@@ -44,8 +43,14 @@ def expected_papers(world: Path, snapshot: str) -> set[str]:
     cited |= {
         item["id"] for c in lines(world, "collections.jsonl") for item in c.get("items", []) if item["type"] == "paper"
     }
-    daily = {p["id"] for p in papers if (p.get("submittedOnDailyAt") or "9")[:10] <= snapshot}
-    return (cited & {p["id"] for p in papers}) | daily
+    existing = {p["id"] for p in lines(world, "papers.jsonl")}
+    return (cited & existing) | {paper for _, paper in expected_daily_papers(world, snapshot)}
+
+
+def expected_daily_papers(world: Path, snapshot: str) -> set[tuple[str, str]]:
+    """(day, arXiv id) of every paper submitted to the daily page by the snapshot's day."""
+    submitted = (((p.get("submittedOnDailyAt") or "")[:10], p["id"]) for p in lines(world, "papers.jsonl"))
+    return {(day, paper) for day, paper in submitted if day and day <= snapshot}
 
 
 def expected_readmes(world: Path, max_bytes: int) -> dict[str, tuple[str, int, bool]]:
