@@ -251,7 +251,7 @@ class ReadApi:
             return redirect_renamed(req, table, repo_id) or repo_not_found()
         likes = self.world.likers.get((repo_type, repo_id), [])
         page, cursor = offset_page(req, likes, DEFAULT_SOCIAL_PAGE, self.max_page_size)
-        return paged_response(req, [_dumps(self.world.person(like.user)) for like in page], cursor)
+        return paged_response(req, [self.world.person_json(like.user) for like in page], cursor)
 
     # -- collections --------------------------------------------------------------------------------
 
@@ -346,7 +346,7 @@ class ReadApi:
 
     def _people_page(self, req: Request, names: Sequence[str], default: int = DEFAULT_SOCIAL_PAGE) -> Response:
         page, cursor = offset_page(req, names, default, self.max_page_size)
-        return paged_response(req, [_dumps(self.world.person(name)) for name in page], cursor)
+        return paged_response(req, [self.world.person_json(name) for name in page], cursor)
 
     def user_followers(self, req: Request, match: re.Match[str]) -> Response:
         name = group(match, "name")
@@ -372,7 +372,8 @@ class ReadApi:
         if name not in self.world.orgs:
             return error_response(404, "Organization not found")
         page, cursor = offset_page(req, self.world.members.get(name, []), DEFAULT_MEMBER_PAGE, self.max_page_size)
-        return paged_response(req, [_dumps({**self.world.person(u), "role": role}) for u, role in page], cursor)
+        members = [_dumps({**json.loads(self.world.person_json(u)), "role": role}) for u, role in page]
+        return paged_response(req, members, cursor)
 
     def user_likes(self, req: Request, match: re.Match[str]) -> Response:
         name = group(match, "name")

@@ -171,6 +171,9 @@ class WorldStore:
             like = Like(sys.intern(obj["user"]), obj["repo_type"], sys.intern(obj["repo_id"]), obj["createdAt"])
             self.likes_by_user.setdefault(like.user, []).append(like)
             self.likers.setdefault((like.repo_type, like.repo_id), []).append(like)
+        # Short user shapes, serialised on first use: a likers page names up to 1,000 users, and parsing each
+        # user's full body per request made the emulator, not the client, the bottleneck at HuggingKG size.
+        self._people: dict[str, bytes] = {}
 
     def _load_repos(self, repo_type: str) -> RepoTable:
         table = RepoTable(repo_type)
@@ -200,12 +203,16 @@ class WorldStore:
         table.keyset = KeysetIndex(table.slugs, keys)
         return table
 
-    def person(self, name: str) -> dict[str, Any]:
-        """The short user shape used by likers, followers and members (hub-api.md §5.9–5.11)."""
-        raw = self.users.get(name)
-        if raw is None:
-            return {"user": name, "fullname": name, "avatarUrl": "", "type": "user", "isPro": False}
-        user = json.loads(raw)
-        person = {key: user[key] for key in ("_id", "user", "fullname", "avatarUrl") if key in user}
-        person.update(type="user", isPro=bool(user.get("isPro", False)))
-        return person
+    def person_json(self, name: str) -> bytes:
+        """The short user shape used by likers, followers and members (hub-api.md §5.9–5.11), as JSON."""
+        cached = self._people.get(name)
+        if cached is None:
+            raw = self.users.get(name)
+            if raw is None:
+                person = {"user": name, "fullname": name, "avatarUrl": "", "type": "user", "isPro": False}
+            else:
+                user = json.loads(raw)
+                person = {key: user[key] for key in ("_id", "user", "fullname", "avatarUrl") if key in user}
+                person.update(type="user", isPro=bool(user.get("isPro", False)))
+            cached = self._people[name] = json.dumps(person, separators=(",", ":"), ensure_ascii=False).encode()
+        return cached
