@@ -4,7 +4,8 @@
 - `triples.txt`: `head<TAB>relation<TAB>tail`, raw ids and HuggingKG relation names (as HuggingKG's triples file);
 - `nodes/<type>.parquet`: one file per node type with its attributes (`tasks`, `models`, ..., `organizations`);
 - `relations/<relation>.parquet`: one file per HuggingKG relation, columns named as HuggingKG's keys;
-- `dangling_edges.parquet`: stated edges whose endpoint is missing, with the reason.
+- `dangling_edges.parquet`: stated edges whose endpoint is missing, with the reason;
+- `crawl_coverage.parquet`: per kind of call, how many answers are current, stale or missing (see kg.kg_crawl_coverage).
 The folder is written next to its final place and renamed into it, so readers never see half an export.
 """
 
@@ -50,7 +51,7 @@ RELATIONS = (
     "org_publish_space",
     "org_own_collection",
 )
-KG_TABLES = (*NODE_TABLES, *RELATIONS, "kg_nodes", "kg_edges", "kg_dangling_edges")
+KG_TABLES = (*NODE_TABLES, *RELATIONS, "kg_nodes", "kg_edges", "kg_dangling_edges", "kg_crawl_coverage")
 
 
 def _copy(con, query: str, target: Path, options: str = "format parquet, compression zstd") -> int:
@@ -106,6 +107,12 @@ def graph_files(warehouse: DuckDBResource, data_dir: DataDirResource) -> dg.Mate
             con,
             f"SELECT * EXCLUDE (snapshot_date) FROM kg.kg_dangling_edges {where} ORDER BY relation, head, tail",
             staging / "dangling_edges.parquet",
+        )
+        # how complete and current the snapshot is, per kind of call (stale or deferred under a request budget)
+        _copy(
+            con,
+            f"SELECT * EXCLUDE (snapshot_date) FROM kg.kg_crawl_coverage {where} ORDER BY kind",
+            staging / "crawl_coverage.parquet",
         )
     shutil.rmtree(final, ignore_errors=True)
     staging.rename(final)

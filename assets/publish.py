@@ -21,7 +21,13 @@ from orchestration.resources import PublishResource
 disable_progress_bars()
 
 # Config names: the table names (HuggingKG's), except the unified edge list, which HuggingKG calls triples.
-RENAMED = {"kg_edges": "triples", "kg_nodes": "nodes", "kg_dangling_edges": "dangling_edges", "kg_changes": "changes"}
+RENAMED = {
+    "kg_edges": "triples",
+    "kg_nodes": "nodes",
+    "kg_dangling_edges": "dangling_edges",
+    "kg_changes": "changes",
+    "kg_crawl_coverage": "crawl_coverage",
+}
 
 
 def leaderboard_sections(con: duckdb.DuckDBPyConnection, snapshot: date, folder: Path) -> list[str]:
@@ -43,8 +49,9 @@ GRAPH = ReleaseSpec(
     summary=(
         "A snapshot of the Hugging Face Hub as a knowledge graph in the schema of HuggingKG: one config per "
         "entity table (8) and relation table (30, base → derived for lineage), plus `triples` (every edge), "
-        "`nodes`, `dangling_edges` (edges whose endpoint is not in the snapshot, with the reason) and `changes` "
-        "(what was added, removed or changed since the previous snapshot)."
+        "`nodes`, `dangling_edges` (edges whose endpoint is not in the snapshot, with the reason), `changes` "
+        "(what was added, removed or changed since the previous snapshot) and `crawl_coverage` (how complete and "
+        "current the crawl's answers are)."
     ),
     tables=tuple(
         ReleaseTable(RENAMED.get(name, name), f"kg.{name}", description) for name, description in layer_models("kg")

@@ -21,7 +21,15 @@ from dagster_duckdb import DuckDBResource
 from orchestration.automation import SNAPSHOT_TAG
 from orchestration.hub import entities
 from orchestration.hub.listing import LISTINGS, ListingSpec, crawl_listing
-from orchestration.hub.queue import FetchKind, QueueReport, drain, enqueue, ensure_tables, previous_snapshot
+from orchestration.hub.queue import (
+    FetchKind,
+    QueueReport,
+    drain,
+    enqueue,
+    ensure_tables,
+    previous_snapshot,
+    requests_spent,
+)
 from orchestration.resources import HubResource
 
 RAW = dict(group_name="raw", kinds={"python", "duckdb"}, owners=["team:hubkg"], code_version="1")
@@ -45,13 +53,28 @@ def previous_for(con, hub: HubResource, snapshot: date) -> date | None:
     return previous_snapshot(con, snapshot, len(LISTINGS)) if hub.refresh == "incremental" else None
 
 
-def _queue_metadata(reports: list[QueueReport], requests: int) -> dict:
+def budget_left(con, hub: HubResource, snapshot: date) -> int | None:
+    """Requests the snapshot may still spend under `HUBKG_REQUEST_BUDGET` (None: no budget)."""
+    return max(hub.request_budget - requests_spent(con, snapshot), 0) if hub.request_budget else None
+
+
+def _drain(con, client, hub: HubResource, kind: FetchKind, snapshot: date, previous, log) -> QueueReport:
+    """Fetch the queued keys of `kind` within what is left of the snapshot's request budget."""
+    budget = budget_left(con, hub, snapshot)
+    return drain(con, client, kind, snapshot, hub.workers, budget=budget, previous=previous, log=log)
+
+
+def _queue_metadata(report: QueueReport, requests: int, budget: int) -> dict:
     return {
         "requests_this_run": requests,
-        **{f"{r.kind}_fetched": r.fetched for r in reports},
-        **{f"{r.kind}_rows": r.rows for r in reports},
-        "missing": sum(r.missing for r in reports),
-        "failed": sum(r.failed for r in reports),
+        f"{report.kind}_fetched": report.fetched,
+        f"{report.kind}_rows": report.rows,
+        "missing": report.missing,
+        "failed": report.failed,
+        "request_budget": budget or "none",
+        # the budget ran out: keys answered by an older snapshot (stale) or not at all (deferred); kg_crawl_coverage
+        "stale": report.stale,
+        "deferred": report.deferred,
     }
 
 
@@ -111,14 +134,14 @@ def build_queue_asset(
             ensure_tables(con, entities.ALL_KINDS)
             previous = previous_for(con, hub, snapshot)
             planned = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged_sql)
-            report = drain(con, client, kind, snapshot, workers=hub.workers, log=context.log.info)
+            report = _drain(con, client, hub, kind, snapshot, previous, context.log.info)
         return dg.MaterializeResult(
             metadata={
                 "snapshot_date": str(snapshot),
                 "reused_from": str(previous) if previous else "none (full)",
                 "queued": planned.to_fetch,
                 "carried_forward": planned.carried,
-                **_queue_metadata([report], client.requests),
+                **_queue_metadata(report, client.requests, hub.request_budget),
             }
         )
 
@@ -163,13 +186,13 @@ def accounts(context: dg.AssetExecutionContext, hub: HubResource, warehouse: Duc
                 entities.principals_unchanged(revalidate),
             )
             carried[entities.PRINCIPALS.name] = carried.get(entities.PRINCIPALS.name, 0) + names.carried
-            _merge(reports, drain(con, client, entities.PRINCIPALS, snapshot, hub.workers, log=context.log.info))
+            _merge(reports, _drain(con, client, hub, entities.PRINCIPALS, snapshot, previous, context.log.info))
             new_lists = 0
             for kind, keys_sql, unchanged_sql in entities.SOCIAL:
                 lists = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged_sql)
                 carried[kind.name] = carried.get(kind.name, 0) + lists.carried
                 new_lists += lists.total
-                _merge(reports, drain(con, client, kind, snapshot, hub.workers, log=context.log.info))
+                _merge(reports, _drain(con, client, hub, kind, snapshot, previous, context.log.info))
             context.log.info(f"accounts round {rounds}: {names.total} new names, {new_lists} new social lists")
             if names.total == 0 and new_lists == 0:
                 break
@@ -179,7 +202,7 @@ def accounts(context: dg.AssetExecutionContext, hub: HubResource, warehouse: Duc
             [run_started, snapshot],
         ).fetchone()
     for kind in ACCOUNT_KINDS:
-        report = reports.get(kind.name, QueueReport(kind.name, 0, 0, 0, 0, 0.0))
+        report = reports.get(kind.name, QueueReport(kind.name))
         extra = (
             {
                 "users": users,
@@ -200,18 +223,16 @@ def accounts(context: dg.AssetExecutionContext, hub: HubResource, warehouse: Duc
                 "reused_from": str(previous) if previous else "none (full)",
                 "carried_forward": carried.get(kind.name, 0),
                 **extra,
-                **_queue_metadata([report], client.requests),
+                **_queue_metadata(report, client.requests, hub.request_budget),
             },
         )
 
 
 def _merge(reports: dict[str, QueueReport], report: QueueReport) -> None:
-    total = reports.setdefault(report.kind, QueueReport(report.kind, 0, 0, 0, 0, 0.0))
-    total.fetched += report.fetched
-    total.missing += report.missing
-    total.failed += report.failed
-    total.rows += report.rows
-    total.seconds += report.seconds
+    total = reports.setdefault(report.kind, QueueReport(report.kind))
+    for counter in ("fetched", "missing", "failed", "rows", "requests", "stale", "seconds"):
+        setattr(total, counter, getattr(total, counter) + getattr(report, counter))
+    total.deferred = report.deferred  # a count of the queue, not of one drain
 
 
 listing_assets = [build_listing_asset(spec) for spec in LISTINGS.values()]

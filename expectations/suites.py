@@ -180,6 +180,23 @@ LINEAGE_PRIORS = SuiteSpec(
 )
 
 
+# A snapshot under a spent request budget (HUBKG_REQUEST_BUDGET) is published with what it has, but says so.
+CRAWL_COVERAGE = SuiteSpec(
+    name="crawl_coverage",
+    asset=("kg", "kg_crawl_coverage"),
+    frame_sql=(
+        f"SELECT kind, coverage, current_share, failed + pending AS unsettled FROM {latest('kg.kg_crawl_coverage')}"
+    ),
+    build=lambda now: [
+        gxe.ExpectColumnValuesToBeBetween(column="coverage", min_value=1.0),
+        gxe.ExpectColumnValuesToBeBetween(column="current_share", min_value=1.0),
+        gxe.ExpectColumnValuesToBeInSet(column="unsettled", value_set=[0]),
+    ],
+    index_column="kind",
+    severity="warn",
+)
+
+
 def _normalised(expr: str) -> str:
     return f"lower(regexp_replace({expr}, '[^A-Za-z0-9]', '', 'g'))"
 

@@ -27,6 +27,9 @@ class HubResource(dg.ConfigurableResource):
     refresh: str = "incremental"  # or "full": ask everything again instead of reusing the previous snapshot
     revalidate_share: float = 0.02  # share of known accounts whose overview an incremental refresh re-reads
     readme_max_bytes: int = 65536  # bytes of each README.md kept
+    # Requests one snapshot may spend (0: no limit). Listings always complete (one request per 1,000 repos); the
+    # per-entity calls share what is left, most valuable first, and the rest reuse older answers or wait.
+    request_budget: int = 0
 
     def client(self) -> HubClient:
         return HubClient(
@@ -70,6 +73,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             refresh=settings.refresh,
             revalidate_share=settings.revalidate_share,
             readme_max_bytes=settings.readme_max_bytes,
+            request_budget=settings.request_budget,
         ),
         "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
         "publisher": PublishResource(

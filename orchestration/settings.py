@@ -42,6 +42,7 @@ class Settings:
     workers: int = 4  # HUBKG_WORKERS: concurrent per-entity requests
     refresh: str = "incremental"  # HUBKG_REFRESH: `incremental` (reuse the previous snapshot's answers) or `full`
     revalidate_share: float = 0.02  # HUBKG_REVALIDATE_SHARE: share of known accounts re-read per refresh
+    request_budget: int = 0  # HUBKG_REQUEST_BUDGET: requests one snapshot may spend in all (0 = no limit)
     readme_max_bytes: int = 65536  # HUBKG_README_MAX_BYTES: bytes of each README.md kept (a ranged request)
     publish_namespace: str = "hubkg"  # HUBKG_PUBLISH_NAMESPACE
     graph_repo: str = "hubkg-graph"  # HUBKG_GRAPH_REPO
@@ -63,6 +64,9 @@ class Settings:
         revalidate = float(os.environ.get("HUBKG_REVALIDATE_SHARE", "0.02"))
         if not 0 <= revalidate <= 1:
             raise ValueError(f"HUBKG_REVALIDATE_SHARE must be in [0, 1], got {revalidate}")
+        budget = _int("HUBKG_REQUEST_BUDGET", 0)
+        if budget < 0:
+            raise ValueError(f"HUBKG_REQUEST_BUDGET must be 0 (no limit) or a number of requests, got {budget}")
         readme_max_bytes = _int("HUBKG_README_MAX_BYTES", 65536)
         if readme_max_bytes < 1024:
             raise ValueError(f"HUBKG_README_MAX_BYTES must be at least 1024, got {readme_max_bytes}")
@@ -78,6 +82,7 @@ class Settings:
             readme_max_bytes=readme_max_bytes,
             refresh=refresh,
             revalidate_share=revalidate,
+            request_budget=budget,
             publish_namespace=os.environ.get("HUBKG_PUBLISH_NAMESPACE", "hubkg"),
             graph_repo=os.environ.get("HUBKG_GRAPH_REPO", "hubkg-graph"),
             bench_repo=os.environ.get("HUBKG_BENCH_REPO", "hubkg-benchmarks"),

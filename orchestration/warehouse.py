@@ -8,6 +8,8 @@ mid-crawl resumes from the last committed page with no duplicates and no gaps.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -41,6 +43,18 @@ CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.quarantine (
     payload VARCHAR
 );
 """
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All of the block's writes or none: a kill or an error mid-way leaves the tables as they were."""
+    con.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def raw_table_ddl(source: str) -> str:
@@ -102,8 +116,7 @@ def commit_page(
         },
         schema=pa.schema([("key", pa.string()), ("id", pa.string()), ("body", pa.string())]),
     )
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.register("page_rows", rows)
         con.execute(
             f"INSERT INTO {RAW_SCHEMA}.{source} SELECT ?, ?, ?, key, id, body::JSON FROM page_rows",
@@ -119,7 +132,3 @@ def commit_page(
             f"INSERT OR REPLACE INTO {RAW_SCHEMA}.crawl_state VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [snapshot, source, state.next_url, state.pages, state.entities, state.requests, state.done, observed_at],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise

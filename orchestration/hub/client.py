@@ -55,6 +55,7 @@ class HubClient:
     max_file_bytes: int = 65536  # text files (README.md) are read up to this many bytes
     requests: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _thread: threading.local = field(default_factory=threading.local, repr=False)
 
     def url(self, path: str) -> str:
         return f"{self.endpoint}{path}"
@@ -70,9 +71,14 @@ class HubClient:
         )
         with self._lock:  # per-entity crawls call from several threads
             self.requests += 1
+        self._thread.requests = self.requests_of_this_thread() + 1
         self.pacer.observe(response.headers)
         hf_raise_for_status(response)
         return response
+
+    def requests_of_this_thread(self) -> int:
+        """Requests made by the calling thread: what one key of a per-entity crawl cost."""
+        return getattr(self._thread, "requests", 0)
 
     def get_json(self, url: str, params: Sequence[tuple[str, Any]] | None = None, expect: type = dict) -> Any:
         """GET a JSON body of type `expect`; re-read malformed bodies, then raise `MalformedPage`."""

@@ -4,6 +4,9 @@ There is no endpoint that lists users or organisations: names are discovered fro
 owners, likers, paper authors, followers, members and users' org lists, resolved as a user (else an org), and
 their social lists are read — which discovers more names, until nothing new appears. Lists whose counters say
 they are empty (`likes`, `numFollowers`, `numUsers` = 0) are never requested.
+
+Every key query also yields a `priority`, summed per key, that orders the fetches under a request budget: a repo's
+likes, a collection's upvotes, the length of an account's list, the number of mentions of a paper or a name.
 """
 
 from __future__ import annotations
@@ -48,12 +51,16 @@ ALL_KINDS = (
 )
 REPO_SOURCES = ("models", "datasets", "spaces")
 
-TASK_KEYS = "SELECT 'all' AS key"
+TASK_KEYS = "SELECT 'all' AS key, 0 AS priority"
 
-COLLECTION_KEYS = "SELECT key FROM raw.collection_index WHERE snapshot_date = ?"
+COLLECTION_KEYS = (
+    "SELECT key, try_cast(body ->> 'upvotes' AS DOUBLE) AS priority FROM raw.collection_index WHERE snapshot_date = ?"
+)
 
-LIKER_KEYS = " UNION ".join(
-    f"SELECT '{source}/' || id AS key FROM raw.{source} "
+LIKES = "try_cast(body ->> 'likes' AS DOUBLE) AS priority"
+
+LIKER_KEYS = " UNION ALL ".join(
+    f"SELECT '{source}/' || id AS key, {LIKES} FROM raw.{source} "
     f"WHERE snapshot_date = ? AND coalesce(try_cast(body ->> 'likes' AS BIGINT), 1) > 0"
     for source in REPO_SOURCES
 )
@@ -61,43 +68,45 @@ LIKER_KEYS = " UNION ".join(
 # Every dataset has a card page; a model has a README when its listing shows card data (a README without YAML
 # front matter has none: not asked, rather than one 404 per card-less model).
 README_KEYS = (
-    "SELECT id AS key FROM raw.models WHERE snapshot_date = ? AND json_type(body -> 'cardData') = 'OBJECT' "
-    "UNION SELECT 'datasets/' || id FROM raw.datasets WHERE snapshot_date = ?"
+    f"SELECT id AS key, {LIKES} FROM raw.models WHERE snapshot_date = ? AND json_type(body -> 'cardData') = 'OBJECT' "
+    f"UNION ALL SELECT 'datasets/' || id, {LIKES} FROM raw.datasets WHERE snapshot_date = ?"
 )
 
-PAPER_KEYS = " UNION ".join(
+PAPER_KEYS = " UNION ALL ".join(
     [
-        f"SELECT substr(tag, 7) AS key FROM raw.{source}, unnest(from_json(body -> 'tags', '[\"VARCHAR\"]')) t(tag) "
+        f"SELECT substr(tag, 7) AS key, 1 AS priority "
+        f"FROM raw.{source}, unnest(from_json(body -> 'tags', '[\"VARCHAR\"]')) t(tag) "
         f"WHERE snapshot_date = ? AND starts_with(tag, 'arxiv:')"
         for source in REPO_SOURCES
     ]
     + [
-        "SELECT item ->> 'id' AS key FROM raw.collections, unnest(from_json(body -> 'items', '[\"JSON\"]')) t(item) "
+        "SELECT item ->> 'id', 1 FROM raw.collections, unnest(from_json(body -> 'items', '[\"JSON\"]')) t(item) "
         "WHERE snapshot_date = ? AND item ->> 'type' = 'paper'",
-        "SELECT body -> 'paper' ->> 'id' FROM raw.daily_papers WHERE snapshot_date = ?",
+        "SELECT body -> 'paper' ->> 'id', 1 FROM raw.daily_papers WHERE snapshot_date = ?",
     ]
 )
 
-# Every day from the daily page's first to the snapshot's.
+# Every day from the daily page's first to the snapshot's, the most recent first.
 DAILY_PAPER_KEYS = (
-    "SELECT strftime(day, '%Y-%m-%d') AS key "
+    "SELECT strftime(day, '%Y-%m-%d') AS key, epoch(day) AS priority "
     f"FROM range(DATE '{DAILY_PAPERS_START}', ?::DATE + INTERVAL 1 DAY, INTERVAL 1 DAY) AS t(day)"
 )
 
-PRINCIPAL_KEYS = " UNION ".join(
+PRINCIPAL_KEYS = " UNION ALL ".join(
     [
-        f"SELECT coalesce(body ->> 'author', split_part(id, '/', 1)) AS key FROM raw.{source} WHERE snapshot_date = ?"
+        f"SELECT coalesce(body ->> 'author', split_part(id, '/', 1)) AS key, 1 AS priority "
+        f"FROM raw.{source} WHERE snapshot_date = ?"
         for source in REPO_SOURCES
     ]
     + [
-        "SELECT body -> 'owner' ->> 'name' FROM raw.collections WHERE snapshot_date = ?",
+        "SELECT body -> 'owner' ->> 'name', 1 FROM raw.collections WHERE snapshot_date = ?",
         # Organisations a user belongs to, as the user's overview lists them (finds orgs without repos).
-        "SELECT org ->> 'name' FROM raw.principals, unnest(from_json(body -> 'orgs', '[\"JSON\"]')) t(org) "
+        "SELECT org ->> 'name', 1 FROM raw.principals, unnest(from_json(body -> 'orgs', '[\"JSON\"]')) t(org) "
         "WHERE snapshot_date = ? AND variant = 'user'",
-        "SELECT coalesce(author -> 'user' ->> 'user', author -> 'user' ->> 'name') FROM raw.papers, "
+        "SELECT coalesce(author -> 'user' ->> 'user', author -> 'user' ->> 'name'), 1 FROM raw.papers, "
         "unnest(from_json(body -> 'authors', '[\"JSON\"]')) t(author) WHERE snapshot_date = ?",
         *(
-            f"SELECT body ->> 'user' FROM raw.{kind.name} WHERE snapshot_date = ?"
+            f"SELECT body ->> 'user', 1 FROM raw.{kind.name} WHERE snapshot_date = ?"
             for kind in (LIKERS, USER_FOLLOWERS, ORG_FOLLOWERS, ORG_MEMBERS)
         ),
     ]
@@ -105,9 +114,10 @@ PRINCIPAL_KEYS = " UNION ".join(
 
 
 def social_keys(variant: str, counter: str) -> str:
-    """Resolved principals of one variant whose overview does not say the list is empty."""
+    """Resolved principals of one variant whose overview does not say the list is empty (the longest first)."""
     return (
-        f"SELECT key FROM raw.principals WHERE snapshot_date = ? AND variant = '{variant}' "
+        f"SELECT key, try_cast(body ->> '{counter}' AS DOUBLE) AS priority FROM raw.principals "
+        f"WHERE snapshot_date = ? AND variant = '{variant}' "
         f"AND coalesce(try_cast(body ->> '{counter}' AS BIGINT), 1) > 0"
     )
 

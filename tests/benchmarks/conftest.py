@@ -7,9 +7,7 @@ copies of the two exports, for the byte-identity test.
 """
 
 import json
-import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +18,8 @@ from dagster_duckdb import DuckDBResource
 
 from assets.benchmark_exports import benchmark_export_assets
 from hub_emulator.generate import generate_world
-from orchestration.dbt import DBT_EXECUTABLE, DBT_PROJECT
 from orchestration.resources import DataDirResource
+from tests.dbt_cli import run_dbt
 from tests.pipeline.conftest import PipelineRun, refresh_world
 
 SNAPSHOT = "2026-11-01"
@@ -96,30 +94,8 @@ def plant_leaks(world: Path) -> Planted:
 def rebuild_and_export(build: BenchBuild, work: Path) -> None:
     """`dbt build` of the benchmark marts for the snapshot (its own target path: the project's manifest stays as
     Dagster loaded it), then the three export assets."""
-    variables = json.dumps(
-        {"snapshot_date": SNAPSHOT, "rec_min_user_likes": MIN_LIKES, "rec_min_item_likes": MIN_LIKES}
-    )
-    subprocess.run(
-        [
-            DBT_EXECUTABLE,
-            "build",
-            "--quiet",
-            "--select",
-            "path:models/benchmarks",
-            "--vars",
-            variables,
-            "--project-dir",
-            str(DBT_PROJECT.project_dir),
-            "--profiles-dir",
-            str(DBT_PROJECT.profiles_dir),
-            "--target-path",
-            str(work / "dbt-target"),
-            "--log-path",
-            str(work / "dbt-logs"),
-        ],
-        check=True,
-        env={**os.environ, "HUBKG_DUCKDB_PATH": str(build.warehouse)},
-    )
+    variables = {"snapshot_date": SNAPSHOT, "rec_min_user_likes": MIN_LIKES, "rec_min_item_likes": MIN_LIKES}
+    run_dbt("build", build.warehouse, work, "path:models/benchmarks", variables)
     build.materialize(benchmark_export_assets)
 
 

@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from assets.exports import NODE_TABLES, RELATIONS
+from tests.dbt_cli import run_dbt
 from tests.kg.conftest import FIRST, SECOND, Build
 
 LINEAGE = ("model_adapter_model", "model_finetune_model", "model_merge_model", "model_quantized_model")
@@ -165,20 +166,10 @@ def test_history_and_changes(generated_builds) -> None:
     assert not first.sql("SELECT * FROM kg.kg_changes WHERE snapshot_date = ?", [FIRST])
 
 
-def test_rebuilding_a_snapshot_replaces_it(generated_builds) -> None:
-    import subprocess
-    import sys
-
+def test_rebuilding_a_snapshot_replaces_it(generated_builds, tmp_path) -> None:
     _, second, _ = generated_builds
     before = second.sql("SELECT snapshot_date, count(*) FROM kg.kg_edges GROUP BY 1 ORDER BY 1")
-    dbt = str(Path(sys.executable).parent / "dbt")
-    project = Path(__file__).resolve().parents[2] / "dbt_project"
-    env = {"HUBKG_DUCKDB_PATH": str(second.run.settings.warehouse_path), "PATH": str(Path(sys.executable).parent)}
-    subprocess.run(
-        [dbt, "run", "--quiet", "--project-dir", str(project), "--profiles-dir", str(project), "--select", "kg"],
-        check=True,
-        env=env,
-    )
+    run_dbt("run", second.run.settings.warehouse_path, tmp_path, "kg")
     assert second.sql("SELECT snapshot_date, count(*) FROM kg.kg_edges GROUP BY 1 ORDER BY 1") == before
 
 

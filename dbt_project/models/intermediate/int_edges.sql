@@ -20,8 +20,14 @@ with edges as (
 
 nodes as (select node_type, node_id from {{ ref('int_nodes') }}),
 
-missing_keys as (
-    select kind, key from {{ ref('stg_fetch_queue') }} where status = 'missing'
+-- keys the crawl got a 404 for, or never asked because the request budget (HUBKG_REQUEST_BUDGET) was spent
+unanswered_keys as (
+    select
+        kind,
+        key,
+        case status when 'missing' then 'not found (404)' else 'not fetched (request budget spent)' end as why
+    from {{ ref('stg_fetch_queue') }}
+    where status in ('missing', 'deferred')
 ),
 
 checked as (
@@ -46,11 +52,11 @@ select
     case
         -- lineage edges run base → derived: the base is the endpoint that can be missing
         when not c.head_exists and c.lineage_source is not null then 'base model not in snapshot'
-        when not c.tail_exists and c.tail_type = 'paper' and mp.key is not null then 'paper not found (404)'
+        when not c.tail_exists and c.tail_type = 'paper' and mp.key is not null then 'paper ' || mp.why
         when not c.tail_exists then c.tail_type || ' not in snapshot'
-        when not c.head_exists and ma.key is not null then c.head_type || ' not found (404)'
+        when not c.head_exists and ma.key is not null then c.head_type || ' ' || ma.why
         when not c.head_exists then c.head_type || ' not in snapshot'
     end as dangling_reason
 from checked as c
-left join missing_keys as mp on mp.kind = 'papers' and mp.key = c.tail_id
-left join missing_keys as ma on ma.kind = 'principals' and ma.key = c.head_id
+left join unanswered_keys as mp on mp.kind = 'papers' and mp.key = c.tail_id
+left join unanswered_keys as ma on ma.kind = 'principals' and ma.key = c.head_id

@@ -1,0 +1,33 @@
+"""Run the project's dbt on a test warehouse, with its own target and log paths: the project's manifest stays as
+Dagster loaded it."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from orchestration.dbt import DBT_EXECUTABLE, DBT_PROJECT
+
+
+def run_dbt(command: str, warehouse: Path, work: Path, select: str, variables: dict | None = None) -> None:
+    """`dbt <command> --select <select>` on `warehouse`; raises if a model or a test fails."""
+    subprocess.run(
+        [
+            DBT_EXECUTABLE,
+            command,
+            "--quiet",
+            "--select",
+            select,
+            *(["--vars", json.dumps(variables)] if variables else []),
+            "--project-dir",
+            str(DBT_PROJECT.project_dir),
+            "--profiles-dir",
+            str(DBT_PROJECT.profiles_dir),
+            "--target-path",
+            str(work / "dbt-target"),
+            "--log-path",
+            str(work / "dbt-logs"),
+        ],
+        check=True,
+        env={**os.environ, "HUBKG_DUCKDB_PATH": str(warehouse)},
+    )
