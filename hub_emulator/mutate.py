@@ -2,11 +2,13 @@
 
 Writes world W as it is one day later, with a share ``churn`` of it touched: new repos (shapes cloned from existing
 ones, new ids, no likes yet), modified repos (a new commit: ``sha``, ``lastModified``; downloads move), deleted
-repos (their likes go with them), new likes (timestamped that day) and unlikes, new follows, and collections that
-gained an item. Counters (``likes``, ``numLikes``, ``numFollowers``, ``numFollowing``, ``numFollowingOrgs``) are
-recounted from the lines, so the day's world is as consistent as a generated one and is the ground truth a refresh
-is compared against. ``world.json`` drops the generator's ``counts`` (the day's truth is its files) and records
-what changed; ``truth/`` is not carried over. Embedded recorded bodies (real counters, no like lines) are left as
+repos (their likes go with them), renamed repos (same ``_id``, a new name; the old id answers 307, likes and
+collection items follow the repo, other repos' tags and cards keep naming the old id, as on the Hub), new likes
+(timestamped that day) and unlikes, new follows, and collections that gained an item. Counters (``likes``,
+``numLikes``, ``numFollowers``, ``numFollowing``, ``numFollowingOrgs``) are recounted from the lines, so the day's
+world is as consistent as a generated one and is the ground truth a refresh is compared against. ``world.json``
+drops the generator's ``counts`` (the day's truth is its files) and records what changed; ``truth/`` is not
+carried over. Embedded recorded bodies (real counters, no like lines) are left as
 they are. The whole world is held in memory: a tool for test and benchmark worlds.
 """
 
@@ -25,7 +27,7 @@ from typing import Any
 from hub_emulator.world.timeline import parse_iso
 
 REPO_FILES = {"model": "models.jsonl", "dataset": "datasets.jsonl", "space": "spaces.jsonl"}
-UNCHANGED_FILES = ("tasks.json", "papers.jsonl", "members.jsonl", "renames.jsonl")
+UNCHANGED_FILES = ("tasks.json", "papers.jsonl", "members.jsonl")
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
@@ -52,6 +54,8 @@ def mutate_world(src: Path, out: Path, churn: float = 0.01, seed: int = 0) -> di
     repos = {kind: _read(src / name) for kind, name in REPO_FILES.items()}
     likes, follows = _read(src / "likes.jsonl"), _read(src / "follows.jsonl")
     users, orgs, collections = _read(src / "users.jsonl"), _read(src / "orgs.jsonl"), _read(src / "collections.jsonl")
+    renames = _read(src / "renames.jsonl") if (src / "renames.jsonl").exists() else []
+    renamed: dict[tuple[str, str], str] = {}  # (repo type, old id) → new id
     changes: Counter = Counter()
 
     def touchable(kind: str) -> list[dict[str, Any]]:
@@ -79,6 +83,13 @@ def mutate_world(src: Path, out: Path, churn: float = 0.01, seed: int = 0) -> di
             body.update({"spaces": []} if kind == "model" and "spaces" in body else {})
             repos[kind].append(body)
             changes[f"{kind}s_created"] += 1
+        for body in rnd.sample(touchable(kind), round(len(repos[kind]) * churn / 10)):
+            new_id = f"{body['id']}-{_hex(rnd, 4)}"
+            renamed[(kind, body["id"])] = new_id
+            body["id"] = new_id
+            body.update({"modelId": new_id} if "modelId" in body else {})
+    _repoint(renamed, renames, likes, collections)
+    changes["renames"] = len(renamed)
 
     gone = set(rnd.sample(range(len(likes)), round(len(likes) * churn / 4)))
     likes = [like for i, like in enumerate(likes) if i not in gone]
@@ -120,6 +131,7 @@ def mutate_world(src: Path, out: Path, churn: float = 0.01, seed: int = 0) -> di
         _write(out / name, rows)
     _write(out / "orgs.jsonl", orgs)
     _write(out / "collections.jsonl", collections)
+    _write(out / "renames.jsonl", renames)
     for name in UNCHANGED_FILES:
         if (src / name).exists():
             shutil.copyfile(src / name, out / name)
@@ -127,6 +139,23 @@ def mutate_world(src: Path, out: Path, churn: float = 0.01, seed: int = 0) -> di
     day_meta.update(now=stamp, mutated_from=meta["now"], churn=churn, changes=dict(sorted(changes.items())))
     (out / "world.json").write_text(json.dumps(day_meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return dict(changes)
+
+
+def _repoint(
+    renamed: dict[tuple[str, str], str],
+    renames: list[dict[str, Any]],
+    likes: list[dict[str, Any]],
+    collections: list[dict[str, Any]],
+) -> None:
+    """What follows a repo by its `_id` on the Hub follows the rename: redirects (older names too), likes and
+    collection items (the collection's `lastUpdated` does not move)."""
+    for rename in renames:
+        rename["new_id"] = renamed.get((rename["repo_type"], rename["new_id"]), rename["new_id"])
+    renames += [{"repo_type": kind, "old_id": old, "new_id": new} for (kind, old), new in renamed.items()]
+    for like in likes:
+        like["repo_id"] = renamed.get((like["repo_type"], like["repo_id"]), like["repo_id"])
+    for item in (item for collection in collections for item in collection["items"]):
+        item["id"] = renamed.get((item["type"], item["id"]), item["id"])
 
 
 def _recount(

@@ -143,12 +143,27 @@ LIKER_UNCHANGED = " UNION ".join(same_in_both(source, f"{source}/", "likes") for
 # A README changes only with a commit: same `sha`, same file.
 README_UNCHANGED = f"{same_in_both('models', '', 'sha')} UNION {same_in_both('datasets', 'datasets/', 'sha')}"
 
-# A collection's listing entry carries its `lastUpdated`, upvotes and first items: any change shows there.
-COLLECTION_UNCHANGED = (
-    "SELECT n.key FROM raw.collection_index AS n "
-    "JOIN raw.collection_index AS p ON p.key = n.key AND p.snapshot_date = $2 "
-    "WHERE n.snapshot_date = $1 AND n.body::VARCHAR = p.body::VARCHAR"
+# Repo ids listed in the previous snapshot and not in this one: renamed (same `_id`, new name) or deleted.
+VANISHED_REPOS = " UNION ALL ".join(
+    f"(SELECT '{source[:-1]}' AS type, id FROM raw.{source} WHERE snapshot_date = $2 "
+    f"EXCEPT SELECT '{source[:-1]}', id FROM raw.{source} WHERE snapshot_date = $1)"
+    for source in REPO_SOURCES
 )
+
+# A collection's listing entry carries its `lastUpdated`, upvotes and first four items: an edit shows there. A
+# renamed or deleted item does not (the Hub follows the repo's `_id` and leaves `lastUpdated`), so a collection
+# whose previous items include a vanished repo id is read again.
+COLLECTION_UNCHANGED = f"""
+    SELECT n.key FROM raw.collection_index AS n
+    JOIN raw.collection_index AS p ON p.key = n.key AND p.snapshot_date = $2
+    WHERE n.snapshot_date = $1 AND n.body::VARCHAR = p.body::VARCHAR
+    EXCEPT
+    SELECT i.key FROM (
+        SELECT c.key, item ->> 'type' AS type, item ->> 'id' AS id
+        FROM raw.collections AS c, unnest(from_json(c.body -> 'items', '["JSON"]')) AS t(item)
+        WHERE c.snapshot_date = $2
+    ) AS i
+    JOIN ({VANISHED_REPOS}) AS v USING (type, id)"""
 
 # A day's list is final once it is older than the trailing window.
 DAILY_PAPERS_UNCHANGED = (

@@ -13,6 +13,9 @@ import pytest
 
 from hub_emulator.mutate import mutate_world
 from hub_emulator.server import HubEmulator
+from orchestration import warehouse
+from orchestration.hub import entities
+from orchestration.hub.queue import ensure_tables
 from tests.crawl.conftest import snapshot_raw
 from tests.crawl.test_snapshot_complete import assert_snapshot_matches_world
 from tests.crawl.world_truth import expected_edges
@@ -54,7 +57,7 @@ def refresh(crawl_world: Path, tmp_path_factory: pytest.TempPathFactory) -> Refr
 
 
 def test_the_day_changed_every_kind_of_thing(refresh: Refresh) -> None:
-    for change in ("models_created", "models_modified", "models_deleted", "likes", "unlikes", "follows"):
+    for change in ("models_created", "models_modified", "models_deleted", "renames", "likes", "unlikes", "follows"):
         assert refresh.changes[change] > 0, change
 
 
@@ -100,3 +103,29 @@ def test_a_budget_that_rereads_every_account_reproduces_the_day_exactly(refresh:
 def test_print_request_figures(refresh: Refresh) -> None:
     print(f"\nrequests: {refresh.requests}, changes: {refresh.changes}")
     assert refresh.requests[FULL] > 0
+
+
+def test_a_collection_whose_hidden_item_was_renamed_or_deleted_is_read_again() -> None:
+    """The listing entry shows four items and `lastUpdated` stays when an item's repo is renamed or deleted: the
+    rule must still not vouch for the collection's old items."""
+    day1, day2 = "2026-11-22", "2026-11-23"
+    entry = json.dumps({"lastUpdated": "2026-11-01T00:00:00.000Z", "items": []})
+    with duckdb.connect() as con:
+        ensure_tables(con, entities.ALL_KINDS)
+        for source in (*entities.REPO_SOURCES, "collection_index"):
+            warehouse.ensure_raw(con, source)
+        listed = {
+            day1: [("m1", "org/old"), ("m2", "org/kept"), ("m3", "org/gone")],
+            day2: [("m1", "org/new"), ("m2", "org/kept")],
+        }
+        for day, rows in listed.items():
+            for key, repo_id in rows:
+                con.execute("INSERT INTO raw.models VALUES (?, now(), 1, ?, ?, '{}')", [day, key, repo_id])
+            for slug in ("org/renamed", "org/deleted", "org/untouched"):
+                con.execute("INSERT INTO raw.collection_index VALUES (?, now(), 1, ?, ?, ?)", [day, slug, slug, entry])
+        hidden = [{"type": "paper", "id": "2401.00001"}] * 4  # the four items the listing entry shows
+        for slug, item in (("org/renamed", "org/old"), ("org/deleted", "org/gone"), ("org/untouched", "org/kept")):
+            body = json.dumps({"items": [*hidden, {"type": "model", "id": item}]})
+            con.execute("INSERT INTO raw.collections VALUES (?, now(), ?, 'collection', ?)", [day1, slug, body])
+        vouched = {key for (key,) in con.execute(entities.COLLECTION_UNCHANGED, [day2, day1]).fetchall()}
+    assert vouched == {"org/untouched"}
