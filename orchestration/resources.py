@@ -58,10 +58,14 @@ class DataDirResource(dg.ConfigurableResource):
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    # dbt reads the warehouse path from the environment (dbt_project/profiles.yml), so dbt and Python agree.
+    # dbt reads the warehouse path and memory limit from the environment (dbt_project/profiles.yml), so dbt and
+    # Python agree.
     os.environ["HUBKG_DUCKDB_PATH"] = str(settings.warehouse_path)
+    os.environ["HUBKG_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
     return {
-        "warehouse": DuckDBResource(database=str(settings.warehouse_path)),
+        "warehouse": DuckDBResource(
+            database=str(settings.warehouse_path), connection_config={"memory_limit": settings.duckdb_memory_limit}
+        ),
         "hub": HubResource(
             endpoint=settings.endpoint,
             page_size=settings.page_size,

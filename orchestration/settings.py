@@ -44,6 +44,9 @@ class Settings:
     revalidate_share: float = 0.02  # HUBKG_REVALIDATE_SHARE: share of known accounts re-read per refresh
     request_budget: int = 0  # HUBKG_REQUEST_BUDGET: requests one snapshot may spend in all (0 = no limit)
     readme_max_bytes: int = 65536  # HUBKG_README_MAX_BYTES: bytes of each README.md kept (a ranged request)
+    # HUBKG_DUCKDB_MEMORY_LIMIT: for every warehouse connection, dbt's and the assets' (DuckDB's own default is 80%
+    # of RAM per process, which let the crawl's account discovery take 19 GiB at HuggingKG size beside other work)
+    duckdb_memory_limit: str = "8GB"
     publish_namespace: str = "hubkg"  # HUBKG_PUBLISH_NAMESPACE
     graph_repo: str = "hubkg-graph"  # HUBKG_GRAPH_REPO
     bench_repo: str = "hubkg-benchmarks"  # HUBKG_BENCH_REPO
@@ -80,6 +83,7 @@ class Settings:
             request_share=share,
             workers=_int("HUBKG_WORKERS", 4),
             readme_max_bytes=readme_max_bytes,
+            duckdb_memory_limit=os.environ.get("HUBKG_DUCKDB_MEMORY_LIMIT", "8GB").strip() or "8GB",
             refresh=refresh,
             revalidate_share=revalidate,
             request_budget=budget,
