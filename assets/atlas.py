@@ -1,4 +1,4 @@
-"""The atlas picture: the largest lineage components of the latest snapshot, drawn like Model Atlas's figures
+"""The atlas picture: the largest lineage components of one snapshot (the partition's), drawn like Model Atlas's figures
 (colour = relation to the parent, size = downloads), as `atlas.png` plus a self-contained `atlas.html` (SVG with
 a tooltip per model) under `<data_dir>/atlas/<snapshot>/`.
 
@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from orchestration.automation import SNAPSHOT_DAYS, built_snapshot
 from orchestration.resources import DataDirResource
 
 MAX_COMPONENTS = 12
@@ -174,13 +175,14 @@ def render_html(nodes: pd.DataFrame, edges: pd.DataFrame, position: np.ndarray, 
     kinds={"duckdb", "python"},
     owners=["team:hubkg"],
     code_version="1",
+    partitions_def=SNAPSHOT_DAYS,
 )
-def atlas_picture(warehouse: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
-    """The largest lineage components drawn as a PNG and an interactive HTML page (latest snapshot)."""
+def atlas_picture(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDirResource
+) -> dg.MaterializeResult:
+    """The largest lineage components of the partition's snapshot drawn as a PNG and an interactive HTML page."""
     with warehouse.get_connection() as con:
-        snapshot = con.execute("SELECT max(snapshot_date) FROM atlas.atlas_nodes").fetchone()[0]
-        if snapshot is None:
-            raise dg.Failure("atlas.atlas_nodes is empty: nothing to draw")
+        snapshot = built_snapshot(context, con, "atlas.atlas_nodes")
         nodes, edges = select_nodes(con, snapshot)
     folder = Path(data_dir.path) / "atlas" / snapshot.isoformat()
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""Baselines layer: cheap, strong baselines scored on the latest snapshot's benchmarks — the leaderboard.
+"""Baselines layer: cheap, strong baselines scored on one snapshot's benchmarks — the leaderboard.
 
 Recommendation (MostPop, ItemKNN, EASE: Recall/NDCG@{5,10,20,40}, full ranking), task classification (global
 majority, neighbour vote, TF-IDF + tags logistic regression: micro/macro-F1) and model tracing (metadata
@@ -7,6 +7,7 @@ heuristic, TransE: filtered head MRR, Hits@{1,3,10}), on every split variant tha
 `benchmarks.baseline_runs`, and the history chart to `<data_dir>/benchmarks/leaderboard.svg`.
 """
 
+import resource
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -15,12 +16,12 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.benchmark_exports import BenchmarkExportConfig, snapshot_to_export
+from assets.benchmark_exports import snapshot_to_export
 from baselines import classification, recommendation, tracing
 from baselines.chart import render_svg
 from baselines.data import load_labelled_nodes, load_likes, load_lineage, split_has_test
 from baselines.leaderboard import Run, Score, history, markdown, record
-from orchestration.automation import FOLLOW_INPUTS
+from orchestration.automation import FOLLOW_INPUTS, SNAPSHOT_DAYS
 from orchestration.resources import DataDirResource
 
 # benchmark → [(variant, benchmark table, split column)]
@@ -78,11 +79,11 @@ def _evaluations(con, snapshot: date, benchmark: str, variant: str, column: str)
     kinds={"duckdb", "python", "scikitlearn"},
     owners=["team:hubkg"],
     code_version="1",
+    partitions_def=SNAPSHOT_DAYS,
     automation_condition=FOLLOW_INPUTS,
 )
 def leaderboard(
     context: dg.AssetExecutionContext,
-    config: BenchmarkExportConfig,
     warehouse: DuckDBResource,
     data_dir: DataDirResource,
 ) -> dg.MaterializeResult:
@@ -91,7 +92,7 @@ def leaderboard(
     runs: list[Run] = []
     skipped: dict[str, str] = {}
     with warehouse.get_connection() as con:
-        snapshot = date.fromisoformat(snapshot_to_export(con, config))
+        snapshot = date.fromisoformat(snapshot_to_export(context, con))
         for benchmark, variants in VARIANTS.items():
             for variant, table, column in variants:
                 if not split_has_test(con, table, column, snapshot):
@@ -101,8 +102,10 @@ def leaderboard(
                     started = time.perf_counter()
                     metrics, evaluated = run()
                     seconds = time.perf_counter() - started
+                    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                     context.log.info(
-                        f"{benchmark}/{variant} {method}: {metrics} ({evaluated:,} evaluated, {seconds:.1f} s)"
+                        f"{benchmark}/{variant} {method}: {metrics} ({evaluated:,} evaluated, {seconds:.1f} s, "
+                        f"peak RSS so far {peak:,.0f} MiB)"
                     )
                     scores += [Score(benchmark, variant, method, m, v, evaluated) for m, v in metrics.items()]
                     runs.append(Run(benchmark, variant, method, seconds, datetime.now(UTC)))

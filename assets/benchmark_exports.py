@@ -17,13 +17,13 @@ Every query is ordered and numpy writes plain arrays, so the same snapshot and s
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
 import numpy as np
 from dagster_duckdb import DuckDBResource
 
+from orchestration.automation import SNAPSHOT_DAYS, built_snapshot
 from orchestration.resources import DataDirResource
 
 SPLITS = ("train", "valid", "test")
@@ -35,10 +35,6 @@ RECBOLE = "format csv, delimiter '\t', header true, quote '', escape ''"
 PARQUET = "format parquet, compression zstd"
 
 
-class BenchmarkExportConfig(dg.Config):
-    snapshot_date: str | None = None  # ISO date; default: the latest snapshot in benchmarks.benchmark_stats
-
-
 def _deps(*tables: str) -> list[dg.AssetKey]:
     return [dg.AssetKey(["benchmarks", t]) for t in (*tables, "benchmark_stats")]
 
@@ -48,14 +44,9 @@ def _copy(con, query: str, target: Path, options: str = PARQUET) -> int:
     return con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
 
 
-def snapshot_to_export(con, config: BenchmarkExportConfig) -> str:
-    """The snapshot to export, as an ISO date checked to be one (so it is safe to inline: COPY takes no params)."""
-    if config.snapshot_date:
-        return date.fromisoformat(config.snapshot_date).isoformat()
-    latest = con.execute("SELECT max(snapshot_date) FROM benchmarks.benchmark_stats").fetchone()[0]
-    if latest is None:
-        raise dg.Failure("benchmarks.benchmark_stats is empty: nothing to export")
-    return latest.isoformat()
+def snapshot_to_export(context: dg.AssetExecutionContext, con) -> str:
+    """The partition's snapshot as an ISO date (safe to inline: COPY takes no params), checked to have benchmarks."""
+    return built_snapshot(context, con, "benchmarks.benchmark_stats").isoformat()
 
 
 @contextmanager
@@ -102,13 +93,14 @@ def _recbole_inter(con, where: str, split_column: str, folder: Path, with_time: 
     kinds={"duckdb", "parquet"},
     owners=["team:hubkg"],
     code_version="1",
+    partitions_def=SNAPSHOT_DAYS,
 )
 def recommendation_files(
-    config: BenchmarkExportConfig, warehouse: DuckDBResource, data_dir: DataDirResource
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDirResource
 ) -> dg.MaterializeResult:
     """Resource recommendation (user → model/dataset/Space likes, k-core): parquet and RecBole atomic files."""
     with warehouse.get_connection() as con:
-        snapshot = snapshot_to_export(con, config)
+        snapshot = snapshot_to_export(context, con)
         where = f"WHERE snapshot_date = DATE '{snapshot}'"
         with _folder(data_dir, snapshot, "recommendation") as out:
             interactions = _copy(
@@ -182,13 +174,14 @@ def recommendation_files(
     kinds={"duckdb", "parquet", "numpy"},
     owners=["team:hubkg"],
     code_version="1",
+    partitions_def=SNAPSHOT_DAYS,
 )
 def classification_files(
-    config: BenchmarkExportConfig, warehouse: DuckDBResource, data_dir: DataDirResource
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDirResource
 ) -> dg.MaterializeResult:
     """Task classification (multi-label, time split): parquet, `task_to_id.txt` and PyG/DGL numpy arrays."""
     with warehouse.get_connection() as con:
-        snapshot = snapshot_to_export(con, config)
+        snapshot = snapshot_to_export(context, con)
         where = f"WHERE snapshot_date = DATE '{snapshot}'"
         nodes = f"SELECT * EXCLUDE (snapshot_date) FROM benchmarks.cls_nodes {where}"
         edges = (
@@ -237,13 +230,14 @@ def classification_files(
     kinds={"duckdb", "parquet"},
     owners=["team:hubkg"],
     code_version="1",
+    partitions_def=SNAPSHOT_DAYS,
 )
 def tracing_files(
-    config: BenchmarkExportConfig, warehouse: DuckDBResource, data_dir: DataDirResource
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDirResource
 ) -> dg.MaterializeResult:
     """Model tracing (base model, relation, derived model): parquet and LibKGE/PyKEEN triple folders."""
     with warehouse.get_connection() as con:
-        snapshot = snapshot_to_export(con, config)
+        snapshot = snapshot_to_export(context, con)
         where = f"WHERE snapshot_date = DATE '{snapshot}'"
         counts = {}
         with _folder(data_dir, snapshot, "tracing") as out:

@@ -1,4 +1,4 @@
-"""Exports layer: the latest knowledge-graph snapshot as files, written by DuckDB `COPY` (no rows pass Python).
+"""Exports layer: one snapshot of the knowledge graph as files, written by DuckDB `COPY` (no rows pass Python).
 
 `<data_dir>/exports/<snapshot>/` holds
 - `triples.txt`: `head<TAB>relation<TAB>tail`, raw ids and HuggingKG relation names (as HuggingKG's triples file);
@@ -15,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from orchestration.automation import SNAPSHOT_DAYS, built_snapshot
 from orchestration.resources import DataDirResource
 
 NODE_TABLES = ("tasks", "models", "datasets", "spaces", "papers", "collections", "users", "organizations")
@@ -66,20 +67,21 @@ def _copy(con, query: str, target: Path, options: str = "format parquet, compres
     kinds={"duckdb", "parquet"},
     owners=["team:hubkg"],
     code_version="1",
+    partitions_def=SNAPSHOT_DAYS,
 )
-def graph_files(warehouse: DuckDBResource, data_dir: DataDirResource) -> dg.MaterializeResult:
-    """The latest snapshot of the graph as `triples.txt` plus one parquet file per node type and relation."""
+def graph_files(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDirResource
+) -> dg.MaterializeResult:
+    """The partition's snapshot of the graph as `triples.txt` plus one parquet file per node type and relation."""
     root = Path(data_dir.path) / "exports"
     with warehouse.get_connection() as con:
-        snapshot = con.execute("SELECT max(snapshot_date) FROM kg.kg_nodes").fetchone()[0]
-        if snapshot is None:
-            raise dg.Failure("kg.kg_nodes is empty: nothing to export")
+        snapshot = built_snapshot(context, con, "kg.kg_nodes")
         final = root / snapshot.isoformat()
         staging = root / f".{snapshot.isoformat()}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
         (staging / "nodes").mkdir(parents=True)
         (staging / "relations").mkdir()
-        # The snapshot is a date read back from the warehouse, safe to inline (COPY takes no parameters).
+        # The snapshot is a date, safe to inline (COPY takes no parameters).
         where = f"WHERE snapshot_date = DATE '{snapshot.isoformat()}'"
         triples = _copy(
             con,

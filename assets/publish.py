@@ -11,7 +11,7 @@ from huggingface_hub.utils import disable_progress_bars
 
 from baselines.chart import render_svg
 from baselines.leaderboard import history, markdown
-from orchestration.automation import FOLLOW_INPUTS, PUBLISHED_FRESHNESS
+from orchestration.automation import FOLLOW_INPUTS, PUBLISHED_FRESHNESS, SNAPSHOT_DAYS, built_snapshot
 from orchestration.dbt import layer_models
 from orchestration.publishing import previous_manifest, publish
 from orchestration.release import ReleaseSpec, ReleaseTable, build_release
@@ -91,12 +91,6 @@ BENCHMARKS = ReleaseSpec(
 )
 
 
-def _latest_snapshot(warehouse: DuckDBResource):
-    """The snapshot the graph was last built for (a benchmark table may be empty for it)."""
-    with warehouse.get_connection() as con:
-        return con.execute("SELECT max(snapshot_date) FROM kg.kg_nodes").fetchone()[0]
-
-
 def build_publish_asset(spec: ReleaseSpec, repo_setting: str, gated_by: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
         key=["publish", f"{spec.repo}_dataset"],
@@ -105,6 +99,7 @@ def build_publish_asset(spec: ReleaseSpec, repo_setting: str, gated_by: list[dg.
         kinds={"huggingface", "parquet"},
         owners=["team:hubkg"],
         code_version="2",
+        partitions_def=SNAPSHOT_DAYS,
         automation_condition=FOLLOW_INPUTS,
         freshness_policy=PUBLISHED_FRESHNESS,
         description=(
@@ -115,7 +110,8 @@ def build_publish_asset(spec: ReleaseSpec, repo_setting: str, gated_by: list[dg.
     def _publish(
         context: dg.AssetExecutionContext, warehouse: DuckDBResource, publisher: PublishResource
     ) -> dg.MaterializeResult:
-        snapshot = _latest_snapshot(warehouse)
+        with warehouse.get_connection() as con:
+            snapshot = built_snapshot(context, con, "kg.kg_nodes")
         repo_name = getattr(publisher, repo_setting)
         repo_id = f"{publisher.namespace}/{repo_name}"
         folder = Path(publisher.releases_dir) / repo_name / snapshot.isoformat()
@@ -133,6 +129,11 @@ def build_publish_asset(spec: ReleaseSpec, repo_setting: str, gated_by: list[dg.
         if publisher.dry_run:
             context.log.info(f"dry run: release written to {release.folder}, nothing uploaded")
             return dg.MaterializeResult(metadata={**metadata, "dry_run": True})
+        # A backfilled older partition is written locally but never moves `main` back in time.
+        on_main = (previous or {}).get("snapshot_date", "")
+        if on_main > snapshot.isoformat():
+            context.log.warning(f"{repo_id} already holds snapshot {on_main}: release written to {release.folder}")
+            return dg.MaterializeResult(metadata={**metadata, "repo_id": repo_id, "superseded_by": on_main})
         outcome = publish(api, repo_id, release)
         summary = f"commit {outcome.commit}" if outcome.commit else "content unchanged, no commit"
         context.log.info(

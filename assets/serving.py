@@ -6,7 +6,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.publish import SNAPSHOT_TABLES
-from orchestration.automation import FOLLOW_INPUTS
+from orchestration.automation import FOLLOW_INPUTS, SNAPSHOT_DAYS, snapshot_of
 from orchestration.resources import DataDirResource
 from orchestration.serving import refresh_serving_copy
 
@@ -18,6 +18,7 @@ from orchestration.serving import refresh_serving_copy
     kinds={"duckdb"},
     owners=["team:hubkg"],
     code_version="1",
+    partitions_def=SNAPSHOT_DAYS,
     automation_condition=FOLLOW_INPUTS,
 )
 def serving_warehouse(
@@ -26,14 +27,15 @@ def serving_warehouse(
     """A read-only copy of the published layers (`kg`, …) of the last build that passed its blocking gates,
     swapped in atomically. `hubkg query` reads it, so queries never block a run or see a half-built state."""
     with warehouse.get_connection() as con:
-        counts = refresh_serving_copy(con, Path(data_dir.path), context.run_id)
+        counts = refresh_serving_copy(con, Path(data_dir.path), context.run.run_id)
         previews = {
             name: con.execute(f"SELECT * FROM {name} LIMIT 5").df().to_markdown(index=False)
             for name in list(counts)[:3]
         }
         changes = con.execute(
             "SELECT element, change, count(*) AS n FROM kg.kg_changes "
-            "WHERE snapshot_date = (SELECT max(snapshot_date) FROM kg.kg_changes) GROUP BY ALL ORDER BY ALL"
+            "WHERE snapshot_date = ? GROUP BY ALL ORDER BY ALL",
+            [snapshot_of(context)],
         ).df()
     preview_md = "\n\n".join(f"**{name}** ({counts[name]:,} rows)\n\n{md}" for name, md in previews.items())
     return dg.MaterializeResult(

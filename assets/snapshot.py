@@ -12,13 +12,12 @@ Deleted repos simply are not listed: the graph's `kg_changes` records them as re
 """
 
 import math
-import os
 from datetime import UTC, date, datetime
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.automation import SNAPSHOT_TAG
+from orchestration.automation import SNAPSHOT_DAYS, snapshot_of
 from orchestration.hub import entities
 from orchestration.hub.listing import LISTINGS, ListingSpec, crawl_listing
 from orchestration.hub.queue import (
@@ -32,20 +31,11 @@ from orchestration.hub.queue import (
 )
 from orchestration.resources import HubResource
 
-RAW = dict(group_name="raw", kinds={"python", "duckdb"}, owners=["team:hubkg"], code_version="1")
+RAW = dict(
+    group_name="raw", kinds={"python", "duckdb"}, owners=["team:hubkg"], code_version="1", partitions_def=SNAPSHOT_DAYS
+)
 # The scope family (HUBKG_SCOPE_FAMILIES) of a listing whose table is named otherwise.
 FAMILY_OF = {"collection_index": "collections"}
-
-
-def snapshot_date_for(context: dg.AssetExecutionContext) -> date:
-    """The run's snapshot date: the run tag (set by schedules and backfills), else HUBKG_SNAPSHOT_DATE, else
-    the UTC date the run was created — so every asset of one run agrees even if the run crosses midnight."""
-    tagged = context.run.tags.get(SNAPSHOT_TAG) or os.environ.get("HUBKG_SNAPSHOT_DATE")
-    if tagged:
-        return date.fromisoformat(tagged)
-    record = context.instance.get_run_record_by_id(context.run_id)
-    created = record.create_timestamp if record else datetime.now(UTC)
-    return created.astimezone(UTC).date()
 
 
 def previous_for(con, hub: HubResource, snapshot: date) -> date | None:
@@ -88,7 +78,7 @@ def build_listing_asset(spec: ListingSpec) -> dg.AssetsDefinition:
         **RAW,
     )
     def _listing(context: dg.AssetExecutionContext, hub: HubResource, warehouse: DuckDBResource):
-        snapshot = snapshot_date_for(context)
+        snapshot = snapshot_of(context)
         client = hub.client()
         with warehouse.get_connection() as con:
             report = crawl_listing(
@@ -128,7 +118,7 @@ def build_queue_asset(
 
     @dg.asset(key=["raw", kind.name], deps=[dg.AssetKey(["raw", d]) for d in deps], description=description, **RAW)
     def _queue(context: dg.AssetExecutionContext, hub: HubResource, warehouse: DuckDBResource):
-        snapshot = snapshot_date_for(context)
+        snapshot = snapshot_of(context)
         client = hub.client()
         with warehouse.get_connection() as con:
             ensure_tables(con, entities.ALL_KINDS)
@@ -162,7 +152,7 @@ def accounts(context: dg.AssetExecutionContext, hub: HubResource, warehouse: Duc
     """Users and organisations (overviews), user followers, org followers and org members. No endpoint lists
     accounts, so names are discovered from authors, collection owners, likers, paper authors, followers and
     members, resolved as user else org, and their social lists read, until no new name appears."""
-    snapshot = snapshot_date_for(context)
+    snapshot = snapshot_of(context)
     client = hub.client()
     run_started = datetime.now(UTC)
     reports: dict[str, QueueReport] = {}

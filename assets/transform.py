@@ -1,14 +1,25 @@
 """Staging and knowledge-graph layers: the dbt project, one Dagster asset per model, dbt tests as checks."""
 
+import json
+
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration.automation import SNAPSHOT_DAYS, snapshot_of
 from orchestration.dbt import DBT_PROJECT, LayeredTranslator, ensure_manifest
 
 ensure_manifest()
 
 
-@dbt_assets(manifest=DBT_PROJECT.manifest_path, dagster_dbt_translator=LayeredTranslator())
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    dagster_dbt_translator=LayeredTranslator(),
+    partitions_def=SNAPSHOT_DAYS,
+    # one snapshot per run, like every other asset (dbt's default would build a backfill's days in one run)
+    backfill_policy=dg.BackfillPolicy.multi_run(1),
+)
 def hubkg_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Builds the dbt models (staging views, knowledge-graph tables) and runs their tests."""
-    yield from dbt.cli(["build"], context=context).stream()
+    """Builds the dbt models (staging views, knowledge-graph tables) of the partition's snapshot and runs their
+    tests; the incremental marts replace exactly that snapshot's rows and keep every other."""
+    snapshot = {"snapshot_date": snapshot_of(context).isoformat()}
+    yield from dbt.cli(["build", "--vars", json.dumps(snapshot)], context=context).stream()

@@ -15,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -30,15 +31,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--warehouse", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--snapshot", type=date.fromisoformat, help="default: the latest in kg.kg_nodes")
     args = parser.parse_args()
     rows = []
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as gx_root, duckdb.connect(str(args.warehouse), read_only=True) as con:
+        snapshot = args.snapshot or con.execute("SELECT max(snapshot_date) FROM kg.kg_nodes").fetchone()[0]
         for spec in SUITES:
             frame_s, validate_s = [], []
             for _ in range(args.repeat):
                 t0 = time.monotonic()
-                frame = read_frame(con, spec)
+                frame = read_frame(con, spec, snapshot)
                 t1 = time.monotonic()
                 outcome = validate(spec, frame, Path(gx_root))
                 frame_s.append(t1 - t0)

@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -138,6 +139,12 @@ def main() -> int:
     # Finished stages and the attempts of an interrupted one (wall times add up; the crawl resumes where it was).
     record = run_dir / "stages.json"
     done = json.loads(record.read_text()) if record.exists() else {}
+    # Every stage materializes the same partition: the date the run began, kept for resumes.
+    snapshot_file = run_dir / "snapshot_date"
+    if not snapshot_file.exists():
+        run_dir.mkdir(parents=True, exist_ok=True)
+        snapshot_file.write_text(datetime.now(UTC).date().isoformat())
+    snapshot = snapshot_file.read_text().strip()
     with running_emulator(world, run_dir / "hub", log=log) as url:
         env = {
             **os.environ,
@@ -159,7 +166,18 @@ def main() -> int:
             attempt.update(attempts=attempt["attempts"] + 1, open_since=time.time(), requests_before=before)
             record.write_text(json.dumps(done, indent=1))
             wall, rss = timed(
-                [dagster, "asset", "materialize", "-m", "orchestration.definitions", "--select", selection], env
+                [
+                    dagster,
+                    "asset",
+                    "materialize",
+                    "-m",
+                    "orchestration.definitions",
+                    "--select",
+                    selection,
+                    "--partition",
+                    snapshot,
+                ],
+                env,
             )
             attempt.update(
                 wall=attempt["wall"] + wall,

@@ -33,13 +33,23 @@ def crawl(world: Path, run_dir: Path, snapshot: str) -> tuple[Path, float, float
             **os.environ,
             **emulator_environment(url),
             "HUBKG_DATA_DIR": str(run_dir),
-            "HUBKG_SNAPSHOT_DATE": snapshot,
             "DAGSTER_HOME": str(run_dir / "dagster_home"),
             "GX_ANALYTICS_ENABLED": "false",
         }
         dagster = str(Path(sys.executable).parent / "dagster")
         wall, rss = timed(
-            [dagster, "asset", "materialize", "-m", "orchestration.definitions", "--select", "group:raw"], env
+            [
+                dagster,
+                "asset",
+                "materialize",
+                "-m",
+                "orchestration.definitions",
+                "--select",
+                "group:raw",
+                "--partition",
+                snapshot,
+            ],
+            env,
         )
     return log, wall, rss
 

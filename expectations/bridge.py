@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +42,9 @@ def _context(gx_root: Path) -> Any:
     return context
 
 
-def read_frame(con: duckdb.DuckDBPyConnection, spec: SuiteSpec) -> pd.DataFrame:
-    """The suite's narrow frame of the latest snapshot, computed in DuckDB."""
-    return con.execute(spec.frame_sql).df()
+def read_frame(con: duckdb.DuckDBPyConnection, spec: SuiteSpec, snapshot: date) -> pd.DataFrame:
+    """The suite's narrow frame of `snapshot`, computed in DuckDB."""
+    return con.execute(spec.frame_sql, {"snapshot": snapshot}).df()
 
 
 def validate(spec: SuiteSpec, frame: pd.DataFrame, gx_root: Path, now: datetime | None = None) -> SuiteOutcome:

@@ -1,10 +1,10 @@
 """Expectation suites as versioned code, one per published table family.
 
-Each suite reads a *narrow frame* of the latest snapshot computed in DuckDB — the columns it checks, or, for
-checks that span tables (referential integrity, drift against the previous snapshot, lineage priors), one fact
-column per row computed by a join — so Great Expectations validates every row of a HuggingKG-size graph on
-pandas in seconds instead of loading whole tables. Suites are built per run because some bounds ("not in the
-future") depend on the time of the run.
+Each suite reads a *narrow frame* of one snapshot (a Dagster partition) computed in DuckDB — the columns it
+checks, or, for checks that span tables (referential integrity, drift against the previous snapshot, lineage
+priors), one fact column per row computed by a join — so Great Expectations validates every row of a
+HuggingKG-size graph on pandas in seconds instead of loading whole tables. Suites are built per run because some
+bounds ("not in the future") depend on the time of the run.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ MAX_SHRINK = 0.15
 MIN_PRIOR_SHARE = 0.99
 
 
-def latest(table: str) -> str:
-    return f"{table} WHERE snapshot_date = (SELECT max(snapshot_date) FROM {table})"
+def of_snapshot(table: str) -> str:
+    """`table`'s rows of the snapshot being checked: frames take it as the named parameter `$snapshot`."""
+    return f"{table} WHERE snapshot_date = $snapshot"
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def entity_suite(
     return SuiteSpec(
         name=f"kg_{table}",
         asset=("kg", table),
-        frame_sql=f"SELECT {columns} FROM {latest(f'kg.{table}')}",
+        frame_sql=f"SELECT {columns} FROM {of_snapshot(f'kg.{table}')}",
         build=_entity(key, key_regex, counts, dated),
         index_column=key,
     )
@@ -117,8 +118,8 @@ def _edges(relations: tuple[str, ...]) -> Callable:
 def edges_suite(relations: tuple[str, ...]) -> SuiteSpec:
     """Every edge: a known relation between known node types, both endpoints in the snapshot, no duplicates."""
     frame = f"""
-        WITH edges AS (SELECT * FROM {latest("kg.kg_edges")}),
-        nodes AS (SELECT node_id, node_type FROM {latest("kg.kg_nodes")})
+        WITH edges AS (SELECT * FROM {of_snapshot("kg.kg_edges")}),
+        nodes AS (SELECT node_id, node_type FROM {of_snapshot("kg.kg_nodes")})
         SELECT e.head || ' ' || e.relation || ' ' || e.tail AS edge, e.relation, e.head_type, e.tail_type,
                h.node_id IS NOT NULL AS head_exists, t.node_id IS NOT NULL AS tail_exists,
                count(*) OVER (PARTITION BY e.head, e.relation, e.tail) AS copies
@@ -136,9 +137,7 @@ def drift_suite(tables: tuple[str, ...]) -> SuiteSpec:
     frame = f"""
         WITH counts AS ({per_table}),
         snapshots AS (
-            SELECT max(snapshot_date) AS cur,
-                   max(snapshot_date) FILTER (WHERE snapshot_date < (SELECT max(snapshot_date) FROM kg.kg_nodes))
-                       AS prev
+            SELECT $snapshot AS cur, max(snapshot_date) FILTER (WHERE snapshot_date < $snapshot) AS prev
             FROM kg.kg_nodes
         )
         SELECT table_name,
@@ -161,11 +160,11 @@ LINEAGE_PRIORS = SuiteSpec(
     asset=("kg", "kg_edges"),
     frame_sql=f"""
         WITH lineage AS (
-            SELECT head, tail, relation FROM {latest("kg.kg_edges")}
+            SELECT head, tail, relation FROM {of_snapshot("kg.kg_edges")}
             AND relation IN ('model_adapter_model', 'model_finetune_model', 'model_merge_model',
                                'model_quantized_model')
         ),
-        models AS (SELECT id, created_at FROM {latest("kg.models")})
+        models AS (SELECT id, created_at FROM {of_snapshot("kg.models")})
         SELECT l.head || ' -> ' || l.tail AS edge,
                (p.created_at <= c.created_at)::INTEGER AS parent_older,
                CASE WHEN l.relation = 'model_quantized_model'
@@ -184,9 +183,8 @@ LINEAGE_PRIORS = SuiteSpec(
 CRAWL_COVERAGE = SuiteSpec(
     name="crawl_coverage",
     asset=("kg", "kg_crawl_coverage"),
-    frame_sql=(
-        f"SELECT kind, coverage, current_share, failed + pending AS unsettled FROM {latest('kg.kg_crawl_coverage')}"
-    ),
+    frame_sql="SELECT kind, coverage, current_share, failed + pending AS unsettled "
+    f"FROM {of_snapshot('kg.kg_crawl_coverage')}",
     build=lambda now: [
         gxe.ExpectColumnValuesToBeBetween(column="coverage", min_value=1.0),
         gxe.ExpectColumnValuesToBeBetween(column="current_share", min_value=1.0),
@@ -205,7 +203,7 @@ RECOMMENDATION_SPLITS = SuiteSpec(
     name="benchmark_recommendation",
     asset=("benchmarks", "rec_interactions"),
     frame_sql=f"""
-        WITH rec AS (SELECT * FROM {latest("benchmarks.rec_interactions")})
+        WITH rec AS (SELECT * FROM {of_snapshot("benchmarks.rec_interactions")})
         SELECT user_id || ' ' || item_id AS interaction, split_random,
                count(*) OVER (PARTITION BY user_id, item_id) AS copies,
                split_random = 'train' OR item_id IN (SELECT item_id FROM rec WHERE split_random = 'train')
@@ -225,11 +223,11 @@ CLASSIFICATION_LEAKAGE = SuiteSpec(
     frame_sql=f"""
         WITH tasks AS (
             SELECT list({_normalised("task_id")}) || list({_normalised("label")}) AS revealing
-            FROM {latest("benchmarks.cls_tasks")}
+            FROM {of_snapshot("benchmarks.cls_tasks")}
         )
         SELECT node_id, split, (split = 'train')::INTEGER AS in_train,
                list_has_any(list_transform(tags, lambda t: {_normalised("t")}), tasks.revealing) AS label_in_tags
-        FROM tasks, (SELECT * FROM {latest("benchmarks.cls_nodes")}) nodes""",
+        FROM tasks, (SELECT * FROM {of_snapshot("benchmarks.cls_nodes")}) nodes""",
     build=lambda now: [
         gxe.ExpectColumnValuesToBeInSet(column="split", value_set=["train", "valid", "test"]),
         gxe.ExpectColumnValuesToBeInSet(column="label_in_tags", value_set=[False]),
@@ -243,7 +241,7 @@ TRACING_TRANSDUCTIVE = SuiteSpec(
     name="benchmark_tracing",
     asset=("benchmarks", "trace_triples"),
     frame_sql=f"""
-        WITH t AS (SELECT * FROM {latest("benchmarks.trace_triples")}),
+        WITH t AS (SELECT * FROM {of_snapshot("benchmarks.trace_triples")}),
         seen AS (SELECT head AS entity FROM t WHERE split_random = 'train'
                  UNION SELECT tail FROM t WHERE split_random = 'train')
         SELECT head || ' ' || relation || ' ' || tail AS triple, split_random,
@@ -265,7 +263,7 @@ LEADERBOARD = SuiteSpec(
     frame_sql=f"""
         SELECT benchmark || ' ' || variant || ' ' || method || ' ' || metric AS score, benchmark, value, evaluated,
                count(*) OVER (PARTITION BY benchmark, variant, method, metric) AS copies
-        FROM {latest("benchmarks.leaderboard")}""",
+        FROM {of_snapshot("benchmarks.leaderboard")}""",
     build=lambda now: [
         gxe.ExpectColumnValuesToBeInSet(column="benchmark", value_set=["recommendation", "classification", "tracing"]),
         # every metric (recall, NDCG, F1, MRR, Hits) lies in [0, 1]; NaN or out of range means a broken baseline

@@ -1,7 +1,7 @@
 """Great Expectations suites wired to the tables they guard, as blocking Dagster asset checks.
 
-A failing ERROR check stops everything downstream of its asset in the same run, so nothing that failed its
-expectations is ever published.
+Each check validates the partition's snapshot. A failing ERROR check stops everything downstream of its asset in
+the same run, so nothing that failed its expectations is ever published.
 """
 
 from pathlib import Path
@@ -19,6 +19,7 @@ from expectations.suites import (
     drift_suite,
     edges_suite,
 )
+from orchestration.automation import SNAPSHOT_DAYS, snapshot_of
 from orchestration.dbt import layer_models
 from orchestration.resources import DataDirResource
 
@@ -32,12 +33,15 @@ def build_gate(spec: SuiteSpec) -> dg.AssetChecksDefinition:
         asset=dg.AssetKey(list(spec.asset)),
         name=f"ge_{spec.name}",
         blocking=blocking,
+        partitions_def=SNAPSHOT_DAYS,
         description=f"Great Expectations suite `{spec.name}`"
         + (" (blocks publishing on failure)." if blocking else " (warning only)."),
     )
-    def _gate(warehouse: DuckDBResource, data_dir: DataDirResource) -> dg.AssetCheckResult:
+    def _gate(
+        context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource, data_dir: DataDirResource
+    ) -> dg.AssetCheckResult:
         with warehouse.get_connection() as con:
-            frame = read_frame(con, spec)
+            frame = read_frame(con, spec, snapshot_of(context))
         outcome = validate(spec, frame, Path(data_dir.path) / "gx")
         return to_check_result(outcome, SEVERITY[spec.severity])
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -59,7 +61,10 @@ def demo(world: Path) -> int:
     storage = settings.data_dir / "emulator"
     with running_emulator(world, storage, log=storage / "requests.jsonl") as url:
         print(f"Hub emulator serving {world} at {url}")
+        # Today's partition, as the daily schedule would run it.
+        today = {"dagster/partition": datetime.now(UTC).date().isoformat()}
         command = [_bin("dagster"), "job", "execute", "-m", "orchestration.definitions", "-j", "hubkg_refresh"]
+        command += ["--tags", json.dumps(today)]
         result = subprocess.run(command, env=_pipeline_env(url), cwd=PROJECT_ROOT)
         if result.returncode != 0:
             print(f"the pipeline run failed (exit {result.returncode}); see the log above", file=sys.stderr)

@@ -10,7 +10,7 @@ from assets.publish import publish_assets
 from assets.serving import serving_warehouse
 from assets.snapshot import snapshot_assets
 from assets.transform import hubkg_dbt_models
-from orchestration.automation import WAREHOUSE_TAG, build_daily_schedule
+from orchestration.automation import SNAPSHOT_DAYS, SNAPSHOT_HOUR, WAREHOUSE_TAG
 from orchestration.checks import gate_checks
 from orchestration.resources import build_resources
 from orchestration.settings import Settings
@@ -22,7 +22,16 @@ refresh_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
     tags=WAREHOUSE_TAG,
+    partitions_def=SNAPSHOT_DAYS,
     description="Snapshot the Hub, build the graph, run the gates, publish, refresh the serving copy.",
+)
+# Every day a run of that day's partition; the run key is the date, so one run per snapshot date.
+daily_snapshot = dg.build_schedule_from_partitioned_job(
+    refresh_job,
+    name="daily_snapshot",
+    hour_of_day=SNAPSHOT_HOUR,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Daily snapshot of the Hub: crawl, build, gate, publish. One run per snapshot date.",
 )
 
 
@@ -42,7 +51,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
         jobs=[refresh_job],
         # Ad-hoc materializations (UI, CLI, automation) too: one process, one DuckDB writer.
         executor=dg.in_process_executor,
-        schedules=[build_daily_schedule(refresh_job.name)],
+        schedules=[daily_snapshot],
         resources=build_resources(settings),
     )
 

@@ -9,7 +9,6 @@ import pytest
 
 from assets.snapshot import snapshot_assets
 from hub_emulator.generate import generate_world
-from orchestration.automation import SNAPSHOT_TAG
 from orchestration.resources import build_resources
 from orchestration.settings import Settings
 
@@ -30,6 +29,6 @@ def snapshot_raw(url: str, data_dir: Path, snapshot: str = SNAPSHOT, **settings)
         snapshot_assets,
         resources=resources,
         instance=dg.DagsterInstance.ephemeral(),
-        tags={SNAPSHOT_TAG: snapshot},
+        partition_key=snapshot,
         raise_on_error=False,
     )

@@ -3,7 +3,7 @@ first, and loses nothing: keys left over are deferred (no older answer) or reuse
 coverage report counts them, and a later run with budget to spare fetches them, ending exactly at the world."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -71,7 +71,9 @@ def _run(state: Budgeted, work: Path, name: str, world: Path, snapshot: str, **s
     )
     state.coverage[name] = {kind: Coverage(*rest) for kind, *rest in rows}
     with duckdb.connect(str(state.warehouse), read_only=True) as con:
-        outcome = validate(CRAWL_COVERAGE, read_frame(con, CRAWL_COVERAGE), work / name / "gx")
+        outcome = validate(
+            CRAWL_COVERAGE, read_frame(con, CRAWL_COVERAGE, date.fromisoformat(snapshot)), work / name / "gx"
+        )
     state.coverage_gate[name] = [failure["expectation"] for failure in outcome.failures]
 
 

@@ -16,7 +16,6 @@ import duckdb
 from assets.snapshot import listing_assets
 from hub_emulator.faults import FaultPlan
 from hub_emulator.server import HubEmulator
-from orchestration.automation import SNAPSHOT_TAG
 from orchestration.emulator_process import emulator_environment
 from orchestration.resources import build_resources
 from orchestration.settings import PROJECT_ROOT, Settings
@@ -97,7 +96,6 @@ def _crawl_in_subprocess(url: str, data_dir: Path, dagster_home: Path) -> subpro
         **os.environ,
         **emulator_environment(url),
         "HUBKG_DATA_DIR": str(data_dir),
-        "HUBKG_SNAPSHOT_DATE": SNAPSHOT,
         "HUBKG_PAGE_SIZE": "100",
         "DAGSTER_HOME": str(dagster_home),
     }
@@ -109,6 +107,8 @@ def _crawl_in_subprocess(url: str, data_dir: Path, dagster_home: Path) -> subpro
         "orchestration.definitions",
         "--select",
         "group:raw",
+        "--partition",
+        SNAPSHOT,
     ]
     return subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -144,7 +144,7 @@ def test_pacing_keeps_under_the_quota(crawl_world, tmp_path) -> None:
             listing_assets[:1],
             resources=resources,
             instance=dg.DagsterInstance.ephemeral(),
-            tags={SNAPSHOT_TAG: SNAPSHOT},
+            partition_key=SNAPSHOT,
         )
         stats = hub.stats()
     assert result.success

@@ -13,7 +13,6 @@ import pytest
 from huggingface_hub import HfApi
 
 from hub_emulator.server import HubEmulator
-from orchestration.automation import SNAPSHOT_TAG
 from orchestration.checks import SUITES
 from orchestration.definitions import build_defs
 from orchestration.emulator_process import SAMPLE_WORLD
@@ -132,7 +131,7 @@ def test_fault_fails_its_gate_and_blocks_publish(published, tmp_path: Path, faul
     )
     defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[gates_then_publish]))
     result = defs.resolve_job_def("gates_then_publish").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags={SNAPSHOT_TAG: SNAPSHOT}
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, partition_key=SNAPSHOT
     )
     evaluations = {e.asset_check_key.name: e for e in result.get_asset_check_evaluations()}
     failed = {name for name, e in evaluations.items() if not e.passed}

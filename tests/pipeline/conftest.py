@@ -10,7 +10,6 @@ import pytest
 
 from hub_emulator.generate import generate_world
 from hub_emulator.server import HubEmulator
-from orchestration.automation import SNAPSHOT_TAG
 from orchestration.definitions import build_defs
 from orchestration.settings import Settings
 
@@ -79,7 +78,7 @@ def run_refresh(
     settings = Settings(endpoint=emulator.url, data_dir=data_dir, page_size=page_size, **settings_overrides)
     defs = build_defs(settings)
     result = defs.resolve_job_def("hubkg_refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags={SNAPSHOT_TAG: snapshot}
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, partition_key=snapshot
     )
     return PipelineRun(result, settings, emulator)
 

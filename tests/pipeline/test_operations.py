@@ -1,5 +1,5 @@
-"""Operating HubKG: the daily schedule drives the whole pipeline, and SQL on the serving copy never waits for a
-run nor sees a half-built state."""
+"""Operating HubKG: the daily schedule drives the whole pipeline, a backfilled day rebuilds only its own snapshot,
+and SQL on the serving copy never waits for a run nor sees a half-built state."""
 
 import json
 import os
@@ -7,11 +7,14 @@ import subprocess
 import sys
 import textwrap
 from datetime import UTC, datetime
+from pathlib import Path
 
 import dagster as dg
 import duckdb
+from huggingface_hub import HfApi
 
-from orchestration.automation import SNAPSHOT_TAG, WAREHOUSE_TAG
+from hub_emulator.mutate import mutate_world
+from orchestration.automation import WAREHOUSE_TAG
 from orchestration.definitions import defs
 from orchestration.serving import serving_path
 
@@ -30,9 +33,10 @@ def test_a_schedule_tick_materializes_the_whole_pipeline(small_world, emulator_f
     assert schedule.execution_timezone == "UTC"
     tick = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 23, 3, 0, tzinfo=UTC))
     (request,) = schedule.evaluate_tick(tick).run_requests
-    assert request.tags.items() >= {SNAPSHOT_TAG: "2026-11-23", **WAREHOUSE_TAG}.items()
+    assert request.partition_key == "2026-11-23"  # the day's own partition: the Hub as it is that day
+    assert defs.resolve_job_def(schedule.job_name).tags.items() >= WAREHOUSE_TAG.items()
 
-    run = run_pipeline(emulator_for(small_world), snapshot=request.tags[SNAPSHOT_TAG])
+    run = run_pipeline(emulator_for(small_world), snapshot=request.partition_key)
     assert run.result.success
     assert run.materialized() >= EVERY_LAYER
     with duckdb.connect(str(serving_path(run.settings.data_dir)), read_only=True) as con:
@@ -82,3 +86,40 @@ def test_queries_read_the_last_good_build_while_a_run_holds_the_write_lock(
     finally:
         writer.kill()
         writer.wait()
+
+
+def test_a_backfilled_day_rebuilds_its_own_snapshot_and_never_moves_main_back(
+    small_world, emulator_for, run_pipeline, tmp_path
+) -> None:
+    next_day = tmp_path / "next-day"
+    mutate_world(small_world, next_day, churn=0.05, seed=1)
+    assert run_pipeline(emulator_for(small_world), snapshot="2026-11-22").result.success
+    hub = emulator_for(next_day)
+    run = run_pipeline(hub, snapshot="2026-11-23")
+    assert run.result.success
+
+    def models_by_day() -> dict[str, set[str]]:
+        with duckdb.connect(str(run.settings.warehouse_path), read_only=True) as con:
+            rows = con.execute("SELECT snapshot_date::VARCHAR, id FROM kg.models").fetchall()
+        return {day: {i for d, i in rows if d == day} for day in {d for d, _ in rows}}
+
+    before = models_by_day()
+    assert before["2026-11-22"] != before["2026-11-23"]  # the day changed the graph
+
+    # Backfill the first day while the Hub (and its published main) has moved on.
+    backfill = run_pipeline(hub, snapshot="2026-11-22")
+    assert backfill.result.success
+    assert models_by_day() == before  # that day rebuilt from its own raw rows; the later day untouched
+    (published,) = [
+        e.materialization.metadata
+        for e in backfill.result.get_asset_materialization_events()
+        if e.asset_key == dg.AssetKey(["publish", "graph_dataset"])
+    ]
+    assert published["superseded_by"].value == "2026-11-23" and "commit" not in published
+    manifest = HfApi(endpoint=hub.url).hf_hub_download(
+        f"{run.settings.publish_namespace}/{run.settings.graph_repo}",
+        "release.json",
+        repo_type="dataset",
+        cache_dir=tmp_path / "cache",
+    )
+    assert json.loads(Path(manifest).read_text())["snapshot_date"] == "2026-11-23"
