@@ -22,6 +22,7 @@ KS = (5, 10, 20, 40)
 BATCH = 1024
 KNN_NEIGHBOURS = 100
 KNN_SHRINK = 10.0
+KNN_BLOCK = 2048  # items whose co-likes are held at once
 EASE_L2 = 500.0
 EASE_MAX_ITEMS = 10_000
 
@@ -55,17 +56,25 @@ def most_pop(likes: Likes) -> Scorer:
     return lambda users: np.broadcast_to(popularity, (len(users), likes.items)).copy()
 
 
-def item_knn(likes: Likes, neighbours: int = KNN_NEIGHBOURS, shrink: float = KNN_SHRINK) -> Scorer:
+def item_knn(
+    likes: Likes, neighbours: int = KNN_NEIGHBOURS, shrink: float = KNN_SHRINK, block: int = KNN_BLOCK
+) -> Scorer:
     """Item-based collaborative filtering: a user's score for an item sums its shrunk cosine similarity to the
     user's liked items, over each item's `neighbours` most similar items."""
     x = likes.train.tocsc()
+    items_by_user = x.T.tocsr()
     counts = np.asarray(x.sum(axis=0)).ravel()
-    co = (x.T @ x).tocsr()
-    co.setdiag(0)
-    co.eliminate_zeros()
-    rows = np.repeat(np.arange(co.shape[0]), np.diff(co.indptr))
-    co.data = co.data / (np.sqrt(counts[rows] * counts[co.indices]) + shrink)
-    similarity = _top_per_row(co, neighbours)
+    # The co-like matrix is nearly dense at Hub scale (24k items: 10 GB at once), so it is built a block of items
+    # at a time and pruned to each item's neighbours before the next block.
+    blocks = []
+    for start in range(0, likes.items, block):
+        co = (items_by_user[start : start + block] @ x).tocsr()
+        co.setdiag(0, k=start)
+        co.eliminate_zeros()
+        rows = start + np.repeat(np.arange(co.shape[0]), np.diff(co.indptr))
+        co.data = co.data / (np.sqrt(counts[rows] * counts[co.indices]) + shrink)
+        blocks.append(_top_per_row(co, neighbours))
+    similarity = sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, likes.items))
     train = likes.train
     return lambda users: np.asarray((train[users] @ similarity).todense())
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -60,18 +61,29 @@ Trainer = Callable[[Lineage], HeadScorer]
 
 
 def metadata_heuristic(lineage: Lineage) -> HeadScorer:
-    names = np.array([e.split("/", 1)[-1].lower() for e in lineage.entities])
-    owners = np.array([e.split("/", 1)[0] if "/" in e else "" for e in lineage.entities], dtype=object)
+    names = [e.split("/", 1)[-1].lower() for e in lineage.entities]
+    _, owners = np.unique([e.split("/", 1)[0] if "/" in e else "" for e in lineage.entities], return_inverse=True)
     vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 3), dtype=np.float32).fit_transform(names).tocsr()
     # unknown creation time = the Hub's pre-2022 placeholder: older than every dated model
     created = np.nan_to_num(lineage.created, nan=-np.inf)
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for index, name in enumerate(names):
+        by_name[name].append(index)
+
+    def contained_in(name: str) -> list[int]:
+        """Entities whose name is part of `name`: a lookup per substring (a repo name is ≤ 96 characters) instead
+        of a search through every entity's name."""
+        parts = {name[a:b] for a in range(len(name)) for b in range(a + 1, len(name) + 1)} | {""}
+        return [i for part in parts for i in by_name.get(part, ())]
 
     def scores(relations: np.ndarray, tails: np.ndarray) -> np.ndarray:
-        similarity = np.asarray((vectors[tails] @ vectors.T).todense(), dtype=np.float64)
-        older = created[None, :] < created[tails][:, None]
-        same_owner = owners[None, :] == owners[tails][:, None]
-        contained = np.stack([np.char.find(names[t], names) >= 0 for t in tails.tolist()])
-        return similarity + NAME_CONTAINED_BONUS * contained + OLDER_BONUS * older + SAME_OWNER_BONUS * same_owner
+        out = np.asarray((vectors[tails] @ vectors.T).todense(), dtype=np.float64)
+        hits = [contained_in(names[t]) for t in tails.tolist()]
+        rows = np.repeat(np.arange(len(tails)), [len(h) for h in hits])
+        out[rows, np.fromiter(chain.from_iterable(hits), dtype=np.int64, count=len(rows))] += NAME_CONTAINED_BONUS
+        np.add(out, OLDER_BONUS, out=out, where=created[None, :] < created[tails][:, None])
+        np.add(out, SAME_OWNER_BONUS, out=out, where=owners[None, :] == owners[tails][:, None])
+        return out
 
     return scores
 

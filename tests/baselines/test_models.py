@@ -30,6 +30,19 @@ def test_item_knn_and_ease_find_the_users_taste_most_pop_does_not() -> None:
     assert pop <= 0.5  # one ranking for everyone: it cannot suit both groups
 
 
+def test_item_knn_blocks_give_the_same_scores_as_one_block() -> None:
+    rng = np.random.default_rng(5)
+    user, item = rng.integers(0, 60, 900), rng.integers(0, 37, 900)
+    pairs = np.unique(np.stack([user, item]), axis=1)
+    split = np.where(rng.random(pairs.shape[1]) < 0.8, "train", "test")
+    likes = Likes.from_arrays(pairs[0], pairs[1], split)
+    users = np.arange(likes.users)
+    whole = item_knn(likes, neighbours=5, block=likes.items)(users)
+    for block in (1, 4, 16):  # blocks that do and do not divide the 37 items
+        assert np.array_equal(item_knn(likes, neighbours=5, block=block)(users), whole), block
+    assert np.count_nonzero(whole) > 0
+
+
 def labelled_graph() -> LabelledNodes:
     """Two communities (labels 0 and 1) of 6 nodes, connected inside; label 1 is the majority in training and
     the text names the label."""
