@@ -7,11 +7,13 @@ whatever cannot be parsed or no longer exists is recorded in `raw.quarantine` wi
 A refresh (`HUBKG_REFRESH=incremental`, the default) reads the listings in full — they are cheap and carry every
 repo's counters and commit — and reuses the previous snapshot's per-entity answers where nothing says they changed
 (same likes counter, same collection entry, same follower count; see `orchestration/hub/entities.py`), re-reading
-a rotating share of account overviews (`HUBKG_REVALIDATE_SHARE`). Reused rows keep the time they were observed.
+a rotating share of account overviews and likers lists (`HUBKG_REVALIDATE_SHARE`): some changes move no counter.
+Reused rows keep the time they were observed.
 Deleted repos simply are not listed: the graph's `kg_changes` records them as removed.
 """
 
 import math
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import dagster as dg
@@ -46,6 +48,15 @@ def previous_for(con, hub: HubResource, snapshot: date) -> date | None:
 def budget_left(con, hub: HubResource, snapshot: date) -> int | None:
     """Requests the snapshot may still spend under `HUBKG_REQUEST_BUDGET` (None: no budget)."""
     return max(hub.request_budget - requests_spent(con, snapshot), 0) if hub.request_budget else None
+
+
+def revalidation_budget(con, hub: HubResource, previous: date | None, kind: str) -> int:
+    """How many of the previous snapshot's `kind` answers a refresh re-reads although nothing says they changed
+    (`HUBKG_REVALIDATE_SHARE` of them; none on a full snapshot)."""
+    known = con.execute(
+        "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ?", [previous, kind]
+    ).fetchone()[0]
+    return math.ceil(known * hub.revalidate_share)
 
 
 def _drain(con, client, hub: HubResource, kind: FetchKind, snapshot: date, previous, log) -> QueueReport:
@@ -112,9 +123,14 @@ def build_listing_asset(spec: ListingSpec) -> dg.AssetsDefinition:
 
 
 def build_queue_asset(
-    kind: FetchKind, keys_sql: str, deps: list[str], description: str, unchanged_sql: str | None = None
+    kind: FetchKind,
+    keys_sql: str,
+    deps: list[str],
+    description: str,
+    unchanged_sql: str | Callable[[int], str] | None = None,
 ) -> dg.AssetsDefinition:
-    """A per-entity crawl; with `unchanged_sql`, an incremental refresh reuses the previous answers it vouches for."""
+    """A per-entity crawl; with `unchanged_sql`, an incremental refresh reuses the previous answers it vouches for
+    (a function of the revalidation budget: it vouches for all but that many of them)."""
 
     @dg.asset(key=["raw", kind.name], deps=[dg.AssetKey(["raw", d]) for d in deps], description=description, **RAW)
     def _queue(context: dg.AssetExecutionContext, hub: HubResource, warehouse: DuckDBResource):
@@ -123,7 +139,9 @@ def build_queue_asset(
         with warehouse.get_connection() as con:
             ensure_tables(con, entities.ALL_KINDS)
             previous = previous_for(con, hub, snapshot)
-            planned = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged_sql)
+            revalidate = revalidation_budget(con, hub, previous, kind.name) if callable(unchanged_sql) else 0
+            unchanged = unchanged_sql(revalidate) if callable(unchanged_sql) else unchanged_sql
+            planned = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged)
             report = _drain(con, client, hub, kind, snapshot, previous, context.log.info)
         return dg.MaterializeResult(
             metadata={
@@ -131,6 +149,7 @@ def build_queue_asset(
                 "reused_from": str(previous) if previous else "none (full)",
                 "queued": planned.to_fetch,
                 "carried_forward": planned.carried,
+                "revalidated_budget": revalidate,
                 **_queue_metadata(report, client.requests, hub.request_budget),
             }
         )
@@ -160,10 +179,7 @@ def accounts(context: dg.AssetExecutionContext, hub: HubResource, warehouse: Duc
     with warehouse.get_connection() as con:
         ensure_tables(con, entities.ALL_KINDS)
         previous = previous_for(con, hub, snapshot)
-        known = con.execute(
-            "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = 'principals'", [previous]
-        ).fetchone()[0]
-        revalidate = math.ceil(known * hub.revalidate_share)
+        revalidate = revalidation_budget(con, hub, previous, entities.PRINCIPALS.name)
         rounds = 0
         while True:
             rounds += 1
@@ -240,7 +256,7 @@ queue_assets = [
         entities.LIKER_KEYS,
         list(entities.REPO_SOURCES),
         "Who likes each repo (`GET /api/{type}s/{id}/likers`, Link-paged), only for repos with likes > 0.",
-        entities.LIKER_UNCHANGED,
+        entities.likers_unchanged,
     ),
     build_queue_asset(
         entities.USER_LIKES,

@@ -25,7 +25,7 @@ class HubResource(dg.ConfigurableResource):
     request_share: float = 0.8
     workers: int = 4  # concurrent per-entity requests, all within the same pacing budget
     refresh: str = "incremental"  # or "full": ask everything again instead of reusing the previous snapshot
-    revalidate_share: float = 0.02  # share of known accounts whose overview an incremental refresh re-reads
+    revalidate_share: float = 0.02  # share of overviews and likers lists a refresh re-reads unflagged
     readme_max_bytes: int = 65536  # bytes of each README.md kept
     # Requests one snapshot may spend (0: no limit). Listings always complete (one request per 1,000 repos); the
     # per-entity calls share what is left, most valuable first, and the rest reuse older answers or wait.

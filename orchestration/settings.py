@@ -41,7 +41,7 @@ class Settings:
     request_share: float = 0.8  # HUBKG_REQUEST_SHARE: share of the rate-limit quota the crawler may use
     workers: int = 4  # HUBKG_WORKERS: concurrent per-entity requests
     refresh: str = "incremental"  # HUBKG_REFRESH: `incremental` (reuse the previous snapshot's answers) or `full`
-    revalidate_share: float = 0.02  # HUBKG_REVALIDATE_SHARE: share of known accounts re-read per refresh
+    revalidate_share: float = 0.02  # HUBKG_REVALIDATE_SHARE: share of overviews and likers lists re-read
     request_budget: int = 0  # HUBKG_REQUEST_BUDGET: requests one snapshot may spend in all (0 = no limit)
     readme_max_bytes: int = 65536  # HUBKG_README_MAX_BYTES: bytes of each README.md kept (a ranged request)
     # HUBKG_DUCKDB_MEMORY_LIMIT: for every warehouse connection, dbt's and the assets' (DuckDB's own default is 80%

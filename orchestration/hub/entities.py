@@ -139,7 +139,25 @@ def same_in_both(source: str, key_prefix: str, field: str) -> str:
     )
 
 
-LIKER_UNCHANGED = " UNION ".join(same_in_both(source, f"{source}/", "likes") for source in REPO_SOURCES)
+SAME_LIKES = " UNION ".join(same_in_both(source, f"{source}/", "likes") for source in REPO_SOURCES)
+
+
+def likers_unchanged(revalidate: int) -> str:
+    """Repos whose likes counter did not move, except the `revalidate` lists observed least recently (most liked
+    first): one user unliking a repo while another likes it leaves the counter as it was, so only re-reading
+    finds it, and this rotation re-reads every list within 1 / HUBKG_REVALIDATE_SHARE refreshes."""
+    return f"""
+    ({SAME_LIKES})
+    EXCEPT (
+        SELECT q.key FROM raw.fetch_queue AS q
+        LEFT JOIN (
+            SELECT key, min(observed_at) AS observed_at FROM raw.likers WHERE snapshot_date = $2 GROUP BY key
+        ) AS l USING (key)
+        WHERE q.snapshot_date = $2 AND q.kind = 'likers'
+        ORDER BY l.observed_at NULLS FIRST, q.priority DESC NULLS LAST, q.key
+        LIMIT {int(revalidate)}
+    )"""
+
 
 # A README changes only with a commit: same `sha`, same file.
 README_UNCHANGED = f"{same_in_both('models', '', 'sha')} UNION {same_in_both('datasets', 'datasets/', 'sha')}"

@@ -4,6 +4,7 @@ current for every account re-read that day and exactly the previous day's for th
 re-reads every account reproduces the day exactly."""
 
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,3 +130,40 @@ def test_a_collection_whose_hidden_item_was_renamed_or_deleted_is_read_again() -
             con.execute("INSERT INTO raw.collections VALUES (?, now(), ?, 'collection', ?)", [day1, slug, body])
         vouched = {key for (key,) in con.execute(entities.COLLECTION_UNCHANGED, [day2, day1]).fetchall()}
     assert vouched == {"org/untouched"}
+
+
+def _swap_one_like(world: Path, out: Path) -> tuple[str, str, str]:
+    """`world` with one like moved from its user to another on the same repo: the repo's counter stays as it was.
+    Returns (repo key, old user, new user)."""
+    shutil.copytree(world, out)
+    likes = [json.loads(line) for line in (out / "likes.jsonl").read_text(encoding="utf-8").splitlines()]
+    users = [json.loads(line) for line in (out / "users.jsonl").read_text(encoding="utf-8").splitlines()]
+    likers: dict[tuple[str, str], set[str]] = {}
+    for like in likes:
+        likers.setdefault((like["repo_type"], like["repo_id"]), set()).add(like["user"])
+    like = next(k for k in likes if k["repo_type"] == "model" and len(likers[(k["repo_type"], k["repo_id"])]) > 1)
+    newcomer = next(u["user"] for u in users if u["user"] not in likers[(like["repo_type"], like["repo_id"])])
+    old, like["user"] = like["user"], newcomer
+    for user in users:  # the Hub's own counters follow the like
+        user["numLikes"] += {old: -1, newcomer: 1}.get(user["user"], 0)
+    (out / "likes.jsonl").write_text("".join(json.dumps(k) + "\n" for k in likes), encoding="utf-8")
+    (out / "users.jsonl").write_text("".join(json.dumps(u) + "\n" for u in users), encoding="utf-8")
+    return f"models/{like['repo_id']}", old, newcomer
+
+
+def test_a_like_swap_moves_no_counter_and_the_likers_rotation_finds_it(crawl_world: Path, tmp_path: Path) -> None:
+    swapped = tmp_path / "swapped"
+    repo, old, newcomer = _swap_one_like(crawl_world, swapped)
+    result = Refresh(tmp_path / "data", crawl_world, swapped, {}, {}, {})
+    _crawl(crawl_world, tmp_path, result, FULL)
+    _crawl(swapped, tmp_path, result, REFRESH, revalidate_share=0.0)
+    _crawl(swapped, tmp_path, result, REREAD_ALL, revalidate_share=1.0)
+
+    def likers_of(snapshot: str) -> set[str]:
+        query = "SELECT body ->> 'user' FROM raw.likers WHERE snapshot_date = ? AND key = ?"
+        return {user for (user,) in result.sql(query, [snapshot, repo])}
+
+    assert old in likers_of(FULL) and newcomer not in likers_of(FULL)
+    assert likers_of(REFRESH) == likers_of(FULL)  # no counter moved: nothing flags the list
+    assert newcomer in likers_of(REREAD_ALL) and old not in likers_of(REREAD_ALL)  # re-read on the rotation
+    assert_snapshot_matches_world(result.data / "hubkg.duckdb", swapped, REREAD_ALL)
