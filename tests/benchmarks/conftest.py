@@ -51,13 +51,14 @@ class BenchBuild:
             return con.execute(query, params or []).fetchall()
 
     def materialize(self, assets: list) -> None:
-        """Materialize `assets` against this build's warehouse and data directory."""
+        """Materialize `assets` of this build's snapshot against its warehouse and data directory."""
         result = dg.materialize(
             assets,
             resources={
                 "warehouse": DuckDBResource(database=str(self.warehouse)),
                 "data_dir": DataDirResource(path=str(self.data_dir)),
             },
+            partition_key=SNAPSHOT,
         )
         assert result.success
 
