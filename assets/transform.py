@@ -19,7 +19,7 @@ ensure_manifest()
     backfill_policy=dg.BackfillPolicy.multi_run(1),
 )
 def hubkg_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Builds the dbt models (staging views, knowledge-graph tables) of the partition's snapshot and runs their
-    tests; the incremental marts replace exactly that snapshot's rows and keep every other."""
+    """Builds the dbt models (staging, intermediate, knowledge-graph and benchmark tables) of the partition's
+    snapshot and runs their tests; the incremental marts replace exactly that snapshot's rows and keep every other."""
     snapshot = {"snapshot_date": snapshot_of(context).isoformat()}
     yield from dbt.cli(["build", "--vars", json.dumps(snapshot)], context=context).stream()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-# Layers people query; raw JSON, staging views and intermediate steps stay in the build database.
+# Layers people query; raw JSON, staging and intermediate tables stay in the build database.
 SERVED_SCHEMAS = ("kg", "lineage", "atlas", "benchmarks")
 
 

@@ -15,13 +15,16 @@
   snapshot being built. A key fetched twice (a resumed run) keeps its latest observation; `item_key` names the
   item within a paged list (e.g. the liker's user name) so one row per (key, item) survives.
 -#}
-{% macro entity_rows(source_name, item_key=none) -%}
-    select r.*
-    from {{ source('raw', source_name) }} as r
-    where r.snapshot_date = {{ build_snapshot_date() }}
-    qualify row_number() over (
-        partition by r.key{% if item_key %}, {{ item_key }}{% endif %} order by r.observed_at desc
-    ) = 1
+{% macro entity_rows(source_name, item_key=none, fields=none) -%}
+    select *{% if fields %}, {{ parsed_body(fields) }} as j{% endif %}
+    from (
+        select r.*
+        from {{ source('raw', source_name) }} as r
+        where r.snapshot_date = {{ build_snapshot_date() }}
+        qualify row_number() over (
+            partition by r.key{% if item_key %}, {{ item_key }}{% endif %} order by r.observed_at desc
+        ) = 1
+    )
 {%- endmacro %}
 
 {#- Incremental marts keep every snapshot: before inserting, drop the rows of the snapshot being rebuilt, so a

@@ -3,15 +3,18 @@
   crawl of that source finished. A repo listed twice in one walk (renamed or re-sorted mid-walk) keeps its latest
   observation, keyed by the Hub's `_id` (stable across renames), never by `id`.
 -#}
-{% macro snapshot_rows(source_name) -%}
+{% macro snapshot_rows(source_name, fields=none) -%}
     with snapshot as (
         select max(snapshot_date) as snapshot_date
         from raw.crawl_state  -- bookkeeping written by the raw assets, not a data source
         where source = '{{ source_name }}' and done
         {%- if var('snapshot_date') %} and snapshot_date = date '{{ var("snapshot_date") }}'{% endif %}
     )
-    select r.*
-    from {{ source('raw', source_name) }} as r
-    inner join snapshot using (snapshot_date)
-    qualify row_number() over (partition by r.key order by r.observed_at desc, r.page desc) = 1
+    select *{% if fields %}, {{ parsed_body(fields) }} as j{% endif %}
+    from (
+        select r.*
+        from {{ source('raw', source_name) }} as r
+        inner join snapshot using (snapshot_date)
+        qualify row_number() over (partition by r.key order by r.observed_at desc, r.page desc) = 1
+    )
 {%- endmacro %}

@@ -1,5 +1,5 @@
 -- One row per collection of the listing (items cut to 4 there; `stg_collections` has them all).
-with rows as ({{ snapshot_rows('collection_index') }})
+with rows as ({{ snapshot_rows('collection_index', fields=['title', 'upvotes', 'lastUpdated', 'owner']) }})
 
 select
     snapshot_date,
@@ -8,5 +8,5 @@ select
     {{ json_text('title') }} as title,
     {{ json_bigint('upvotes') }} as upvotes,
     {{ json_ts('lastUpdated') }} as last_updated,
-    body -> '$.owner' ->> 'name' as owner_name
+    j.owner ->> 'name' as owner_name
 from rows

@@ -1,5 +1,5 @@
 -- One row per collection, in full (every item).
-with rows as ({{ entity_rows('collections') }})
+with rows as ({{ entity_rows('collections', fields=['title', 'description', 'upvotes', 'lastUpdated', 'theme', 'private', 'gating', 'owner', 'items']) }})
 
 select
     snapshot_date,
@@ -12,7 +12,7 @@ select
     {{ json_text('theme') }} as theme,
     {{ json_bool('private') }} as is_private,
     {{ json_value('gating') }}::varchar as gating,
-    body -> '$.owner' ->> 'name' as owner_name,
-    body -> '$.owner' ->> 'type' as owner_type,
-    coalesce(from_json(body -> '$.items', '["JSON"]'), []) as items
+    j.owner ->> 'name' as owner_name,
+    j.owner ->> 'type' as owner_type,
+    coalesce(from_json(j.items, '["JSON"]'), []) as items
 from rows

@@ -1,5 +1,5 @@
 -- One row per dataset of the snapshot, typed and flattened.
-with rows as ({{ snapshot_rows('datasets') }})
+with rows as ({{ snapshot_rows('datasets', fields=['author', 'createdAt', 'lastModified', 'downloads', 'downloadsAllTime', 'likes', 'trendingScore', 'gated', 'private', 'disabled', 'sha', 'tags', 'cardData', 'description', 'citation']) }})
 
 select
     snapshot_date,

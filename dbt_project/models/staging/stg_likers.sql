@@ -1,5 +1,5 @@
 -- One row per (repo, liker). The raw key is `<type>s/<repo id>`.
-with rows as ({{ entity_rows('likers', "r.body ->> 'user'") }})
+with rows as ({{ entity_rows('likers', "r.body ->> 'user'", fields=['user']) }})
 
 select
     snapshot_date,

@@ -1,5 +1,5 @@
 -- One row per model of the snapshot, typed and flattened.
-with rows as ({{ snapshot_rows('models') }})
+with rows as ({{ snapshot_rows('models', fields=['author', 'createdAt', 'lastModified', 'downloads', 'downloadsAllTime', 'likes', 'trendingScore', 'library_name', 'pipeline_tag', 'gated', 'private', 'disabled', 'sha', 'tags', 'cardData', 'baseModels', 'gguf', 'config', 'safetensors']) }})
 
 select
     snapshot_date,
@@ -23,7 +23,7 @@ select
     coalesce({{ json_strings('tags') }}, []) as tags,
     {{ json_value('cardData') }} as card_data,
     {{ json_value('baseModels') }} as base_models,
-    try_cast(body ->> '$.safetensors.total' as bigint) as parameters,
+    try_cast(j.safetensors ->> '$.total' as bigint) as parameters,
     {{ json_value('gguf') }} as gguf,
     {{ json_value('config') }} as config
 from rows

@@ -1,5 +1,5 @@
 -- One row per paper page (arXiv id) the Hub knows.
-with rows as ({{ entity_rows('papers') }})
+with rows as ({{ entity_rows('papers', fields=['title', 'summary', 'publishedAt', 'upvotes', 'submittedOnDailyAt', 'authors']) }})
 
 select
     snapshot_date,
@@ -10,5 +10,5 @@ select
     {{ json_ts('publishedAt') }} as published_at,
     {{ json_bigint('upvotes') }} as upvotes,
     {{ json_ts('submittedOnDailyAt') }} as submitted_on_daily_at,
-    coalesce(from_json(body -> '$.authors', '["JSON"]'), []) as authors
+    coalesce(from_json(j.authors, '["JSON"]'), []) as authors
 from rows

@@ -1,5 +1,5 @@
 -- One row per account name, resolved as a user (overview found) or else an organisation.
-with rows as ({{ entity_rows('principals') }})
+with rows as ({{ entity_rows('principals', fields=['_id', 'fullname', 'details', 'isPro', 'isVerified', 'plan', 'numModels', 'numDatasets', 'numSpaces', 'numPapers', 'numFollowers', 'numFollowing', 'numLikes', 'numUsers', 'createdAt']) }})
 
 select
     snapshot_date,

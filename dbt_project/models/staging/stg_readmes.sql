@@ -1,6 +1,6 @@
 -- One row per README.md read: the card's prose (front matter removed, made inert: it is republished), the file's
 -- full size, and whether the HUBKG_README_MAX_BYTES cap cut it. Keys are Hub paths: `<id>` or `datasets/<id>`.
-with rows as ({{ entity_rows('readmes') }})
+with rows as ({{ entity_rows('readmes', fields=['text', 'bytes', 'truncated', 'commit']) }})
 
 select
     snapshot_date,

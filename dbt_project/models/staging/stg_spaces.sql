@@ -1,5 +1,5 @@
 -- One row per Space of the snapshot, typed and flattened.
-with rows as ({{ snapshot_rows('spaces') }})
+with rows as ({{ snapshot_rows('spaces', fields=['author', 'createdAt', 'lastModified', 'likes', 'trendingScore', 'sdk', 'private', 'disabled', 'sha', 'tags', 'models', 'datasets', 'cardData', 'runtime']) }})
 
 select
     snapshot_date,

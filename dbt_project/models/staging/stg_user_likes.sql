@@ -1,13 +1,13 @@
 -- One row per (user, liked repo) with the like's time. The raw key is the user; the Hub also lists kinds of repo
 -- HuggingKG has no node type for (kernels, buckets): they are left out here.
-with rows as ({{ entity_rows('user_likes', "r.body ->> '$.repo.type', r.body ->> '$.repo.name'") }})
+with rows as ({{ entity_rows('user_likes', "r.body ->> '$.repo.type', r.body ->> '$.repo.name'", fields=['createdAt', 'repo']) }})
 
 select
     snapshot_date,
     observed_at,
     key as user_name,
-    body ->> '$.repo.type' as repo_type,
-    body ->> '$.repo.name' as repo_id,
+    j.repo ->> 'type' as repo_type,
+    j.repo ->> 'name' as repo_id,
     {{ json_ts('createdAt') }} as liked_at
 from rows
-where (body ->> '$.repo.type') in ('model', 'dataset', 'space')
+where (j.repo ->> 'type') in ('model', 'dataset', 'space')
