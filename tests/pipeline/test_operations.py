@@ -15,7 +15,7 @@ from huggingface_hub import HfApi
 
 from hub_emulator.mutate import mutate_world
 from orchestration.automation import WAREHOUSE_TAG
-from orchestration.definitions import defs
+from orchestration.definitions import build_defs, defs
 from orchestration.serving import serving_path
 
 EVERY_LAYER = {
@@ -123,3 +123,18 @@ def test_a_backfilled_day_rebuilds_its_own_snapshot_and_never_moves_main_back(
         cache_dir=tmp_path / "cache",
     )
     assert json.loads(Path(manifest).read_text())["snapshot_date"] == "2026-11-23"
+
+    # A mart alone for the other day would read staging tables of the day just rebuilt: refused, nothing written.
+    subset = (
+        build_defs(backfill.settings)
+        .resolve_job_def("hubkg_refresh")
+        .execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+            partition_key="2026-11-23",
+            asset_selection=[dg.AssetKey(["kg", "models"])],
+        )
+    )
+    (failure,) = subset.get_step_failure_events()
+    assert "hold snapshot 2026-11-22, not 2026-11-23" in failure.event_specific_data.error.message
+    assert models_by_day() == before
