@@ -101,6 +101,13 @@ def transform_floor(warehouse: Path) -> float:
     return seconds
 
 
+def materialize(selection: str, snapshot: str, env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB) of `dagster asset materialize` of `selection` for the `snapshot` partition."""
+    dagster = str(Path(sys.executable).parent / "dagster")
+    command = [dagster, "asset", "materialize", "-m", "orchestration.definitions", "--select", selection]
+    return timed([*command, "--partition", snapshot], env)
+
+
 def ensure_world(work: Path, nodes: int, seed: int) -> Path:
     """The generated world of `nodes` and `seed` under `work` (generated once, then reused)."""
     world = work / f"world-{nodes}-{seed}"
@@ -156,7 +163,6 @@ def main() -> int:
             "GX_ANALYTICS_ENABLED": "false",
         }
         Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-        dagster = str(Path(sys.executable).parent / "dagster")
         for stage, selection in STAGES.items():
             if done.get(stage, {}).get("finished"):
                 continue
@@ -167,20 +173,7 @@ def main() -> int:
                 attempt["requests"] += before - attempt["requests_before"]
             attempt.update(attempts=attempt["attempts"] + 1, open_since=time.time(), requests_before=before)
             record.write_text(json.dumps(done, indent=1))
-            wall, rss = timed(
-                [
-                    dagster,
-                    "asset",
-                    "materialize",
-                    "-m",
-                    "orchestration.definitions",
-                    "--select",
-                    selection,
-                    "--partition",
-                    snapshot,
-                ],
-                env,
-            )
+            wall, rss = materialize(selection, snapshot, env)
             attempt.update(
                 wall=attempt["wall"] + wall,
                 rss=max(attempt["rss"], rss),

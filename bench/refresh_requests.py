@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from crawl_requests import FAMILIES, minimum, requests_by_family
-from pipeline_stages import ROOT, ensure_world, timed
+from pipeline_stages import ROOT, ensure_world, materialize
 
 from orchestration.emulator_process import emulator_environment, running_emulator
 
@@ -36,21 +36,7 @@ def crawl(world: Path, run_dir: Path, snapshot: str) -> tuple[Path, float, float
             "DAGSTER_HOME": str(run_dir / "dagster_home"),
             "GX_ANALYTICS_ENABLED": "false",
         }
-        dagster = str(Path(sys.executable).parent / "dagster")
-        wall, rss = timed(
-            [
-                dagster,
-                "asset",
-                "materialize",
-                "-m",
-                "orchestration.definitions",
-                "--select",
-                "group:raw",
-                "--partition",
-                snapshot,
-            ],
-            env,
-        )
+        wall, rss = materialize("group:raw", snapshot, env)
     return log, wall, rss
 
 
