@@ -1,11 +1,14 @@
 """The transform alone: `dbt build` of one snapshot on a copy of a crawled warehouse, next to its floor.
 
     .venv/bin/python bench/dbt_build.py --warehouse <run dir>/hubkg.duckdb [--snapshot 2026-12-01] [--copy-to DIR]
+        [--history N]
 
 Copies the warehouse (the original is never written), runs the project's `dbt build` for the snapshot (default:
 the latest whose model listing finished) under `/usr/bin/time`, and prints dbt's elapsed time, the process's wall
 time and peak RSS, the slowest nodes from `run_results.json`, and the transform floor (`pipeline_stages.py`: read
-every raw table once, write every output table once) measured on the built copy.
+every raw table once, write every output table once) measured on the built copy. `--history N` first gives the
+copy's marts N earlier snapshots (copies of the built one's rows), as a warehouse has after N more days: a build
+should cost the same whatever history it keeps.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 import duckdb
-from pipeline_stages import timed, transform_floor
+from pipeline_stages import SERVED_SCHEMAS, base_tables, timed, transform_floor
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,16 +38,33 @@ def latest_snapshot(warehouse: Path) -> str:
         return con.execute(query).fetchone()[0].isoformat()
 
 
+def add_history(warehouse: Path, snapshot: str, days: int) -> None:
+    """Copy the `snapshot` rows of every mart as the `days` snapshots before it."""
+    with duckdb.connect(str(warehouse)) as con:
+        marts = [(s, t) for s, t, columns in base_tables(con, SERVED_SCHEMAS) if "snapshot_date" in columns]
+        for schema, table in marts:
+            for back in range(1, days + 1):
+                con.execute(
+                    f'INSERT INTO {schema}."{table}" SELECT * REPLACE (snapshot_date - {back} AS snapshot_date) '
+                    f'FROM {schema}."{table}" WHERE snapshot_date = ?',
+                    [snapshot],
+                )
+    print(f"history: {len(marts)} marts given {days} earlier snapshots")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--warehouse", type=Path, required=True)
     parser.add_argument("--snapshot", default=None)
     parser.add_argument("--copy-to", type=Path, default=None, help="directory for the copy (default: a temp dir)")
+    parser.add_argument("--history", type=int, default=0, help="earlier snapshots to give the marts first")
     args = parser.parse_args()
     snapshot = args.snapshot or latest_snapshot(args.warehouse)
     with tempfile.TemporaryDirectory(dir=args.copy_to) as work:
         copy = Path(work) / "hubkg.duckdb"
         shutil.copyfile(args.warehouse, copy)
+        if args.history:
+            add_history(copy, snapshot, args.history)
         env = {**os.environ, "HUBKG_DUCKDB_PATH": str(copy), "HUBKG_DATA_DIR": work}
         command = [DBT_EXECUTABLE, "build", "--quiet", "--vars", json.dumps({"snapshot_date": snapshot})]
         command += ["--project-dir", str(DBT_PROJECT.project_dir), "--profiles-dir", str(DBT_PROJECT.profiles_dir)]
@@ -54,7 +74,7 @@ def main() -> int:
         results, elapsed = run["results"], run["elapsed_time"]
         failed = [r["unique_id"] for r in results if r["status"] not in ("success", "pass")]
         nodes = sorted(((r["execution_time"], r["unique_id"]) for r in results), reverse=True)
-        floor = transform_floor(copy)
+        floor = transform_floor(copy, snapshot)
     print(f"snapshot {snapshot}: {len(results)} nodes, {len(failed)} not passed {failed[:5]}")
     print(f"dbt build: dbt elapsed {elapsed:.1f} s, process wall {wall:.1f} s, peak RSS {rss:,.0f} MiB")
     models = sum(t for t, u in nodes if u.startswith("model."))

@@ -71,31 +71,32 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return float(wall), int(rss_kib) / 1024
 
 
-def transform_floor(warehouse: Path) -> float:
-    """Seconds for DuckDB to read every raw table (parsing each JSON body) and write every output table of the
-    build (the served layers: kg, lineage, atlas, benchmarks) once."""
+def base_tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> list[tuple[str, str, list[str]]]:
+    """(schema, table, columns) of every base table in `schemas`."""
+    return con.execute(
+        "SELECT table_schema, table_name, list(c.column_name) FROM information_schema.tables "
+        "JOIN information_schema.columns AS c USING (table_catalog, table_schema, table_name) "
+        f"WHERE table_type = 'BASE TABLE' AND table_schema IN {schemas} AND table_catalog = current_database() "
+        "GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+
+
+def transform_floor(warehouse: Path, snapshot: str) -> float:
+    """Seconds for DuckDB to read the `snapshot` rows of every raw table (parsing each JSON body) and write the
+    snapshot's rows of every output table of the build (the served layers: kg, lineage, atlas, benchmarks) once."""
+
+    def rows(schema: str, table: str, columns: list[str]) -> str:
+        return f'FROM {schema}."{table}"' + (" WHERE snapshot_date = $snapshot" if "snapshot_date" in columns else "")
+
     with duckdb.connect(str(warehouse)) as con:
         started = time.monotonic()
-        raw = con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw' AND table_type = 'BASE TABLE'"
-        ).fetchall()
-        for (table,) in raw:
-            columns = [
-                c
-                for (c,) in con.execute(
-                    f"SELECT column_name FROM information_schema.columns "
-                    f"WHERE table_schema = 'raw' AND table_name = '{table}'"
-                ).fetchall()
-            ]
+        for schema, table, columns in base_tables(con, ("raw",)):
             probe = "sum(length(json_keys(body)))" if "body" in columns else "count(*)"
-            con.execute(f"SELECT {probe} FROM raw.{table}").fetchall()
+            con.execute(f"SELECT {probe} {rows(schema, table, columns)}", {"snapshot": snapshot}).fetchall()
         con.execute("CREATE SCHEMA IF NOT EXISTS floor_copy")
-        outputs = con.execute(
-            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-            f"AND table_schema IN {SERVED_SCHEMAS} AND table_catalog = current_database()"
-        ).fetchall()
-        for schema, table in outputs:
-            con.execute(f'CREATE OR REPLACE TABLE floor_copy."{schema}_{table}" AS SELECT * FROM {schema}."{table}"')
+        for schema, table, columns in base_tables(con, SERVED_SCHEMAS):
+            copy = f'CREATE OR REPLACE TABLE floor_copy."{schema}_{table}" AS SELECT * {rows(schema, table, columns)}'
+            con.execute(copy, {"snapshot": snapshot})
         seconds = time.monotonic() - started
         con.execute("DROP SCHEMA floor_copy CASCADE")
     return seconds
@@ -183,7 +184,7 @@ def main() -> int:
             )
             record.write_text(json.dumps(done, indent=1))
             print(f"{stage:18s} {wall:9.1f} s  {rss:8.0f} MiB  {_lines(log) - before:9d} requests", flush=True)
-    floor = transform_floor(run_dir / "hubkg.duckdb")
+    floor = transform_floor(run_dir / "hubkg.duckdb", snapshot)
     print(f"\nworld: {args.nodes} nodes ({entities} entities), seed {args.seed}; run {run_dir}")
     print("| stage | wall s | peak RSS MiB | requests | entities/s | attempts |")
     print("|---|---|---|---|---|---|")

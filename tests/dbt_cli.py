@@ -9,8 +9,10 @@ from pathlib import Path
 from orchestration.dbt import DBT_EXECUTABLE, DBT_PROJECT
 
 
-def run_dbt(command: str, warehouse: Path, work: Path, select: str, variables: dict | None = None) -> None:
-    """`dbt <command> --select <select>` on `warehouse`; raises if a model or a test fails."""
+def run_dbt(
+    command: str, warehouse: Path, work: Path, select: str, variables: dict | None = None, flags: tuple[str, ...] = ()
+) -> None:
+    """`dbt <command> --select <select> <flags>` on `warehouse`; raises if a model or a test fails."""
     subprocess.run(
         [
             DBT_EXECUTABLE,
@@ -18,6 +20,7 @@ def run_dbt(command: str, warehouse: Path, work: Path, select: str, variables: d
             "--quiet",
             "--select",
             select,
+            *flags,
             *(["--vars", json.dumps(variables)] if variables else []),
             "--project-dir",
             str(DBT_PROJECT.project_dir),

@@ -30,20 +30,28 @@
 
 {#- The (node_id, tag, snapshot_date) rows of `tags` whose tag reveals a label of `tasks` (task_id, label,
     snapshot_date): a label prefix (`pipeline_tag:`, `task_categories:`, `task_ids:`) or any task id or label inside
-    it, compared without case or punctuation (`text-generation-inference`, `Text_Classification` go). Both sides are
-    normalised once, then the snapshot's few dozen tasks are matched against every tag. -#}
+    it, compared without case or punctuation (`text-generation-inference`, `Text_Classification` go). Each distinct
+    tag is judged once (there are far fewer tags than node × tag rows), normalised once, and matched against the
+    snapshot's few dozen tasks. -#}
 {% macro label_revealing_tags(tags, tasks) -%}
     select g.node_id, g.tag, g.snapshot_date
-    from (select *, regexp_replace(lower(tag), '[^a-z0-9]', '', 'g') as plain from {{ tags }}) as g
-    inner join (
-        select
-            snapshot_date,
-            regexp_replace(lower(task_id), '[^a-z0-9]', '', 'g') as plain_id,
-            regexp_replace(lower(label), '[^a-z0-9]', '', 'g') as plain_label
-        from {{ tasks }}
-    ) as t
-        on t.snapshot_date = g.snapshot_date and (contains(g.plain, t.plain_id) or contains(g.plain, t.plain_label))
-    union
-    select node_id, tag, snapshot_date from {{ tags }}
-    where split_part(tag, ':', 1) in ('pipeline_tag', 'task_categories', 'task_ids')
+    from {{ tags }} as g
+    semi join (
+        select v.snapshot_date, v.tag
+        from (
+            select snapshot_date, tag, regexp_replace(lower(tag), '[^a-z0-9]', '', 'g') as plain
+            from (select distinct snapshot_date, tag from {{ tags }})
+        ) as v
+        inner join (
+            select
+                snapshot_date,
+                regexp_replace(lower(task_id), '[^a-z0-9]', '', 'g') as plain_id,
+                regexp_replace(lower(label), '[^a-z0-9]', '', 'g') as plain_label
+            from {{ tasks }}
+        ) as t
+            on t.snapshot_date = v.snapshot_date and (contains(v.plain, t.plain_id) or contains(v.plain, t.plain_label))
+        union all
+        select distinct snapshot_date, tag from {{ tags }}
+        where split_part(tag, ':', 1) in ('pipeline_tag', 'task_categories', 'task_ids')
+    ) as r using (snapshot_date, tag)
 {%- endmacro %}

@@ -3,9 +3,12 @@ history and changes between snapshots, and the exported files."""
 
 import json
 import re
+import shutil
+import subprocess
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 import pytest
 
@@ -171,6 +174,37 @@ def test_rebuilding_a_snapshot_replaces_it(generated_builds, tmp_path) -> None:
     before = second.sql("SELECT snapshot_date, count(*) FROM kg.kg_edges GROUP BY 1 ORDER BY 1")
     run_dbt("run", second.run.settings.warehouse_path, tmp_path, "kg")
     assert second.sql("SELECT snapshot_date, count(*) FROM kg.kg_edges GROUP BY 1 ORDER BY 1") == before
+
+
+def warehouse_copy(build: Build, folder: Path) -> Path:
+    copy = folder / "hubkg.duckdb"
+    shutil.copyfile(build.run.settings.warehouse_path, copy)
+    return copy
+
+
+def snapshot_rows(warehouse: Path, table: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(f"SELECT snapshot_date::varchar, count(*) FROM {table} GROUP BY 1 ORDER BY 1").fetchall()
+
+
+def test_a_full_refresh_is_refused_and_every_snapshot_kept(generated_builds, tmp_path) -> None:
+    warehouse = warehouse_copy(generated_builds[1], tmp_path)
+    before = snapshot_rows(warehouse, "kg.models")
+    assert [s for s, _ in before] == [FIRST, SECOND]
+    run_dbt("run", warehouse, tmp_path, "kg.models")  # the same model rebuilds without the flag
+    with pytest.raises(subprocess.CalledProcessError):
+        run_dbt("run", warehouse, tmp_path, "kg.models", flags=("--full-refresh",))
+    assert snapshot_rows(warehouse, "kg.models") == before
+
+
+def test_mart_tests_check_the_snapshot_being_built(generated_builds, tmp_path) -> None:
+    """A duplicate model in the older snapshot fails a build of that snapshot, not of the newer one."""
+    warehouse = warehouse_copy(generated_builds[1], tmp_path)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("INSERT INTO kg.models SELECT * FROM kg.models WHERE snapshot_date = ? LIMIT 1", [FIRST])
+    run_dbt("test", warehouse, tmp_path, "kg.models", {"snapshot_date": SECOND})
+    with pytest.raises(subprocess.CalledProcessError):
+        run_dbt("test", warehouse, tmp_path, "kg.models", {"snapshot_date": FIRST})
 
 
 def test_exports_of_the_latest_snapshot(sample_build) -> None:

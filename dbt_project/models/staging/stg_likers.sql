@@ -1,5 +1,5 @@
 -- One row per (repo, liker). The raw key is `<type>s/<repo id>`.
-with rows as ({{ entity_rows('likers', "r.body ->> 'user'", fields=['user']) }})
+with rows as ({{ entity_rows('likers', "j.user ->> '$'", fields=['user']) }})
 
 select
     snapshot_date,

@@ -1,5 +1,5 @@
 -- One row per (organisation, follower).
-with rows as ({{ entity_rows('org_followers', "r.body ->> 'user'", fields=['user']) }})
+with rows as ({{ entity_rows('org_followers', "j.user ->> '$'", fields=['user']) }})
 
 select snapshot_date, observed_at, key as org_name, {{ json_text('user') }} as follower_name
 from rows

@@ -1,5 +1,5 @@
 -- One row per (organisation, member).
-with rows as ({{ entity_rows('org_members', "r.body ->> 'user'", fields=['user', 'role']) }})
+with rows as ({{ entity_rows('org_members', "j.user ->> '$'", fields=['user', 'role']) }})
 
 select snapshot_date, observed_at, key as org_name, {{ json_text('user') }} as member_name, {{ json_text('role') }} as role
 from rows

@@ -1,6 +1,6 @@
 -- One row per (user, liked repo) with the like's time. The raw key is the user; the Hub also lists kinds of repo
 -- HuggingKG has no node type for (kernels, buckets): they are left out here.
-with rows as ({{ entity_rows('user_likes', "r.body ->> '$.repo.type', r.body ->> '$.repo.name'", fields=['createdAt', 'repo']) }})
+with rows as ({{ entity_rows('user_likes', "j.repo ->> 'type', j.repo ->> 'name'", fields=['createdAt', 'repo']) }})
 
 select
     snapshot_date,
