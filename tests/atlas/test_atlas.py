@@ -56,6 +56,31 @@ def test_planted_structure_is_exact(atlas_build: AtlasBuild) -> None:
     assert roots["Q"] == {"R"} and roots["D"] == {GHOST} and roots["Z"] == {"X"}
 
 
+def test_components_equal_union_find_over_the_edges(atlas_build: AtlasBuild) -> None:
+    """Every node's component is the smallest id reachable over the cycle-free edges in either direction, also
+    where a merge joins two families (a node with several roots)."""
+    edges = atlas_build.sql(
+        "SELECT base_model_id, model_id FROM atlas.atlas_edges WHERE snapshot_date = ? AND NOT breaks_cycle",
+        [SNAPSHOT],
+    )
+    nodes = atlas_build.sql(
+        "SELECT model_id, component_id, len(roots) FROM atlas.atlas_nodes WHERE snapshot_date = ?", [SNAPSHOT]
+    )
+    parent = {model_id: model_id for model_id, _, _ in nodes}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        parent[max(ra, rb)] = min(ra, rb)  # each set's representative is its smallest id
+    assert {m: c for m, c, _ in nodes} == {m: find(m) for m, _, _ in nodes}
+    assert any(root_count > 1 for _, _, root_count in nodes), "no node joins two families: the case is not tested"
+
+
 def test_cycle_found_broken_and_listed(atlas_build: AtlasBuild) -> None:
     x, y = atlas_build.id("X"), atlas_build.id("Y")
     edges = atlas_build.sql(

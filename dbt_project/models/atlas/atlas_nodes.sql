@@ -53,31 +53,43 @@ depth as (
     select descendant as model_id, max(length) as depth from paths group by descendant
 ),
 
--- Weak components by min-label propagation; `using key` keeps one label per node and revisits only nodes
--- whose label just dropped, so the work is edges × diameter, not pairs of nodes.
-undirected as (
-    select base_model_id as a, model_id as b from edges
-    union all
-    select model_id, base_model_id from edges
+-- Weak components without propagating over every edge: an edge joins a node to its parent's roots, so two nodes
+-- are connected exactly when their roots are linked through nodes with several roots (below merges). Labels
+-- propagate over those root links only (`using key`: one label per root, revisiting only roots whose label just
+-- dropped), then each component is named by its smallest member id.
+root_links as (
+    select roots[1] as a, unnest(roots[2:]) as b from roots where len(roots) > 1
 ),
 
-labels(model_id, component_id) using key (model_id) as (
-    select distinct a, a from undirected
+undirected_links as (
+    select a, b from root_links
+    union all
+    select b, a from root_links
+),
+
+root_labels(root, label) using key (root) as (
+    select distinct a, a from undirected_links
     union
-    select u.b, min(l.component_id)
-    from labels as l
-    inner join undirected as u on u.a = l.model_id
-    left join recurring.labels as r on r.model_id = u.b
+    select u.b, min(l.label)
+    from root_labels as l
+    inner join undirected_links as u on u.a = l.root
+    left join recurring.root_labels as r on r.root = u.b
     group by u.b
-    having min(l.component_id) < min(r.component_id)
+    having min(l.label) < min(r.label)
+),
+
+root_groups as (
+    select
+        n.model_id,
+        coalesce(g.label, coalesce(r.roots, [n.model_id])[1]) as root_group
+    from nodes as n
+    left join roots as r using (model_id)
+    left join root_labels as g on g.root = coalesce(r.roots, [n.model_id])[1]
 ),
 
 components as (
-    select
-        n.model_id,
-        coalesce(l.component_id, n.model_id) as component_id
-    from nodes as n
-    left join labels as l using (model_id)
+    select model_id, min(model_id) over (partition by root_group) as component_id
+    from root_groups
 ),
 
 atlas as (
