@@ -47,7 +47,8 @@ def check_per_build_layers(context: dg.AssetExecutionContext, warehouse: DuckDBR
 )
 def hubkg_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource):
     """Builds the dbt models (staging, intermediate, knowledge-graph and benchmark tables) of the partition's
-    snapshot and runs their tests; the incremental marts replace exactly that snapshot's rows and keep every other."""
+    snapshot and runs their tests; the marts (`snapshot_partition`) replace exactly that snapshot's rows and keep
+    every other."""
     snapshot = snapshot_of(context).isoformat()
     check_per_build_layers(context, warehouse, snapshot)
     yield from dbt.cli(["build", "--vars", json.dumps({"snapshot_date": snapshot})], context=context).stream()
