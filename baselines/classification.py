@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import joblib
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -86,8 +87,13 @@ def text_and_tags(nodes: LabelledNodes) -> np.ndarray:
         [words.transform([nodes.text[i] for i in test]), tags.transform([nodes.tags[i] for i in test])]
     ).tocsr()
     learnable = nodes.labels[train].any(axis=0)  # labels with a training example
-    model = OneVsRestClassifier(LogisticRegression(C=LOGREG_C, solver="liblinear", random_state=0))
-    model.fit(features, nodes.labels[train][:, learnable].astype(np.int8))
+    model = OneVsRestClassifier(LogisticRegression(C=LOGREG_C, solver="liblinear", random_state=0), n_jobs=-1)
+    # One label per core. Threads, not processes: liblinear fits without the GIL, and worker processes would get
+    # the matrix as a read-only memory map that liblinear's input check tries to sort in place. Sorted once here,
+    # the threads share it untouched; the primal solver draws no random numbers, so the fit stays deterministic.
+    features.sort_indices()
+    with joblib.parallel_config(backend="threading"):
+        model.fit(features, nodes.labels[train][:, learnable].astype(np.int8))
     probability = np.zeros((len(test), nodes.labels.shape[1]))
     probability[:, learnable] = model.predict_proba(test_features)
     return (probability >= 0.5) | _one_label(probability)
