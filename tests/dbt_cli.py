@@ -12,8 +12,9 @@ from orchestration.dbt import DBT_EXECUTABLE, DBT_PROJECT
 def run_dbt(
     command: str, warehouse: Path, work: Path, select: str, variables: dict | None = None, flags: tuple[str, ...] = ()
 ) -> None:
-    """`dbt <command> --select <select> <flags>` on `warehouse`; raises if a model or a test fails."""
-    subprocess.run(
+    """`dbt <command> --select <select> <flags>` on `warehouse`; raises `CalledProcessError` (dbt's output in its
+    `stdout`, and printed for pytest's report) if a model or a test fails."""
+    result = subprocess.run(
         [
             DBT_EXECUTABLE,
             command,
@@ -31,6 +32,9 @@ def run_dbt(
             "--log-path",
             str(work / "dbt-logs"),
         ],
-        check=True,
+        capture_output=True,
+        text=True,
         env={**os.environ, "HUBKG_DUCKDB_PATH": str(warehouse)},
     )
+    print(result.stdout, result.stderr)
+    result.check_returncode()

@@ -16,6 +16,7 @@
   {%- set rows = api.Relation.create(
         database=target.database, schema=target.schema, identifier=target.identifier ~ '__rows', type='view') -%}
 
+  {% do require_parents_hold_build_snapshot() %}
   {{ run_hooks(pre_hooks, inside_transaction=False) }}
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
@@ -38,3 +39,29 @@
   {{ run_hooks(post_hooks, inside_transaction=False) }}
   {{ return({'relations': [target]}) }}
 {% endmaterialization %}
+
+{#-
+  Staging and intermediate tables are rebuilt by each build and hold its snapshot only. A mart built for another
+  snapshot from them (`dbt run -s kg.models --vars '{snapshot_date: …}'`) would delete that snapshot's rows and insert
+  the other day's, so it stops here unless every such parent holds the snapshot being built (or no rows).
+-#}
+{% macro require_parents_hold_build_snapshot() -%}
+  {%- set held = [] -%}
+  {%- for uid in model.depends_on.nodes if uid in graph.nodes and graph.nodes[uid].config.materialized == 'table' -%}
+    {%- set node = graph.nodes[uid] -%}
+    {%- do held.append("select distinct '" ~ node.name ~ "' as parent, snapshot_date from "
+        ~ api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias)) -%}
+  {%- endfor -%}
+  {%- if held -%}
+    {%- set other = run_query(
+          "select parent || ' holds ' || snapshot_date::varchar, " ~ build_snapshot_date() ~ "::varchar from ("
+          ~ held | join(' union all ') ~ ") where snapshot_date <> " ~ build_snapshot_date() ~ " order by all") -%}
+    {%- if other.rows -%}
+      {{ exceptions.raise_compiler_error(
+          this ~ " is built for snapshot " ~ other.columns[1].values()[0] ~ ", but "
+          ~ other.columns[0].values() | join(', ')
+          ~ ": build the staging and intermediate models for that snapshot in the same run (select +"
+          ~ model.name ~ ", or the whole project)") }}
+    {%- endif -%}
+  {%- endif -%}
+{%- endmacro %}

@@ -197,6 +197,19 @@ def test_a_full_refresh_is_refused_and_every_snapshot_kept(generated_builds, tmp
     assert snapshot_rows(warehouse, "kg.models") == before
 
 
+def test_a_mart_refuses_staging_of_another_snapshot(generated_builds, tmp_path) -> None:
+    """Staging holds the last build's snapshot: a mart built alone for the other day stops, and writes nothing."""
+    warehouse = warehouse_copy(generated_builds[1], tmp_path)
+    before = snapshot_rows(warehouse, "kg.models")
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        run_dbt("run", warehouse, tmp_path, "kg.models", {"snapshot_date": FIRST})
+    assert f"is built for snapshot {FIRST}, but " in refused.value.stdout
+    assert f"stg_models holds {SECOND}" in refused.value.stdout
+    assert snapshot_rows(warehouse, "kg.models") == before
+    run_dbt("run", warehouse, tmp_path, "+kg.models", {"snapshot_date": FIRST})  # with its staging, it builds
+    assert snapshot_rows(warehouse, "kg.models") == before
+
+
 def test_mart_tests_check_the_snapshot_being_built(generated_builds, tmp_path) -> None:
     """A duplicate model in the older snapshot fails a build of that snapshot, not of the newer one."""
     warehouse = warehouse_copy(generated_builds[1], tmp_path)

@@ -136,5 +136,6 @@ def test_a_backfilled_day_rebuilds_its_own_snapshot_and_never_moves_main_back(
         )
     )
     (failure,) = subset.get_step_failure_events()
-    assert "hold snapshot 2026-11-22, not 2026-11-23" in failure.event_specific_data.error.message
+    message = failure.event_specific_data.error.message
+    assert "is built for snapshot 2026-11-23, but " in message and "stg_models holds 2026-11-22" in message
     assert models_by_day() == before
