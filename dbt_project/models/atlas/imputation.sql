@@ -2,7 +2,9 @@
 -- one labelled sibling is hidden in turn and predicted by its siblings' majority (hub vote) and by the most common
 -- value overall (global baseline); accuracy is next to Model Atlas Table 1b ("Hub Avg." vs "Graph Avg.").
 with
-{{ hub_vote_ctes() }},
+{{ attribute_label_ctes() }},
+
+hub_vote as (select model_id, attribute, value from {{ ref('int_hub_votes') }}),
 
 paper(attribute, paper_hub_accuracy, paper_global_accuracy) as (
     values ('pipeline_tag', 0.79, 0.60), ('library_name', 0.84, 0.81), ('license', 0.85, 0.49)

@@ -1,10 +1,7 @@
 -- Proposed parents for models that document none (no lineage statement in any form), from metadata alone: name
--- pattern, author and creation order (`lineage_candidate_ctes`). All proposals are kept with their confidence;
+-- pattern, author and creation order (`int_lineage_candidates`). All proposals are kept with their confidence;
 -- `published` marks those at or above the cut-off whose precision `lineage_inference_eval` measures.
-with
-{{ lineage_candidate_ctes() }},
-
-documented as (
+with documented as (
     select distinct model_id from {{ ref('atlas_edges') }} where snapshot_date = {{ build_snapshot_date() }}
 )
 
@@ -15,5 +12,5 @@ select
     b.confidence,
     b.confidence >= {{ inferred_lineage_cutoff() }} as published,
     {{ build_snapshot_date() }} as snapshot_date
-from best_candidate as b
+from {{ ref('int_lineage_candidates') }} as b
 anti join documented as d using (model_id)

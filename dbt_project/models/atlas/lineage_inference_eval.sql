@@ -2,10 +2,7 @@
 -- every model whose parent is documented (and exists) and comparing is a held-out test. Precision = proposals
 -- naming a documented parent / proposals; recall = those / models with a documented parent; per confidence
 -- cut-off, `published` marking the one `inferred_lineage` uses.
-with
-{{ lineage_candidate_ctes() }},
-
-documented as (
+with documented as (
     select base_model_id, model_id, relation
     from {{ ref('atlas_edges') }}
     where snapshot_date = {{ build_snapshot_date() }} and not base_is_placeholder
@@ -16,7 +13,7 @@ scored as (
         b.confidence,
         d.model_id is not null as correct,
         d.relation = b.relation as relation_correct
-    from best_candidate as b
+    from {{ ref('int_lineage_candidates') }} as b
     left join documented as d using (model_id, base_model_id)
     where b.model_id in (select model_id from documented)
 ),

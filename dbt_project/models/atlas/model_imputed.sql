@@ -2,7 +2,9 @@
 -- parent), else the most common value overall. Documented values stay in `kg.models`; a model gets a row only
 -- when at least one attribute is missing, and each imputed value names its method.
 with
-{{ hub_vote_ctes() }},
+{{ attribute_label_ctes() }},
+
+hub_vote as (select model_id, attribute, value from {{ ref('int_hub_votes') }}),
 
 models as (
     select id as model_id, {{ imputed_attributes() | join(', ') }}
