@@ -70,9 +70,12 @@ tag_rows as (
 
 revealing as ({{ label_revealing_tags('tag_rows', 'tasks') }}),
 
+-- tag_rows is distinct already: an anti join keeps it so, where `except` would hash both sides again
 kept_tags as (
     select node_id, list(tag order by tag) as tags
-    from (select * from tag_rows where tag is not null except select * from revealing)
+    from tag_rows as g
+    anti join revealing as r using (node_id, tag)
+    where g.tag is not null
     group by node_id
 ),
 

@@ -8,7 +8,12 @@ with lineage as (
     group by model_id
 ),
 
-tasks as (select task_id, label from {{ ref('stg_tasks') }})
+tasks as (select task_id, label from {{ ref('stg_tasks') }}),
+
+-- The card's languages, parsed once per model: `other` tests each bare tag against them.
+with_languages as (
+    select *, {{ json_string_or_list("card_data -> '$.language'") }} as languages from {{ ref('stg_models') }}
+)
 
 select
     m.model_id as id,
@@ -29,13 +34,13 @@ select
     t.label as pipeline_tag_label,
     {{ tag_values('m.tags', 'license') }}[1] as license,
     {{ tag_values('m.tags', 'region') }}[1] as region,
-    {{ json_string_or_list("m.card_data -> '$.language'") }} as languages,
+    m.languages,
     list_filter(
         m.tags,
         lambda x: strpos(x, ':') = 0
             and x is distinct from m.library_name
             and x is distinct from m.pipeline_tag
-            and not list_contains({{ json_string_or_list("m.card_data -> '$.language'") }}, x)
+            and not list_contains(m.languages, x)
     ) as other,
     m.gated,
     m.parameters,
@@ -44,7 +49,7 @@ select
     r.card_text,
     r.card_truncated,
     m.snapshot_date
-from {{ ref('stg_models') }} as m
+from with_languages as m
 left join lineage as l using (model_id)
 left join {{ ref('stg_readmes') }} as r
     on r.repo_type = 'model' and r.repo_id = m.model_id and r.snapshot_date = m.snapshot_date
