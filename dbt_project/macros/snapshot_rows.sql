@@ -10,11 +10,9 @@
         where source = '{{ source_name }}' and done
         {%- if var('snapshot_date') %} and snapshot_date = date '{{ var("snapshot_date") }}'{% endif %}
     )
-    select *{% if fields %}, {{ parsed_body(fields) }} as j{% endif %}
-    from (
-        select r.*
-        from {{ source('raw', source_name) }} as r
-        inner join snapshot using (snapshot_date)
-        qualify row_number() over (partition by r.key order by r.observed_at desc, r.page desc) = 1
-    )
+    select r.*{% if fields %}, {{ parsed_body(fields) }} as j{% endif %}
+    from {{ source('raw', source_name) }} as r
+    inner join snapshot using (snapshot_date)
+    where r.rowid in ({{ latest_row_ids(source('raw', source_name),
+        'snapshot_date = (select snapshot_date from snapshot)', '(observed_at, page)') }})
 {%- endmacro %}

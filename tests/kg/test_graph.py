@@ -210,6 +210,36 @@ def test_a_mart_refuses_staging_of_another_snapshot(generated_builds, tmp_path) 
     assert snapshot_rows(warehouse, "kg.models") == before
 
 
+def test_staging_keeps_the_latest_observation_of_a_key(generated_builds, tmp_path) -> None:
+    """A key observed twice (a resumed crawl, a repo listed twice) keeps only its latest row in staging, whichever
+    row the table holds first: an account (per-entity rows) and a model (listing rows, keyed by `_id`)."""
+    warehouse = warehouse_copy(generated_builds[1], tmp_path)
+    copy = (
+        "INSERT INTO raw.{table} BY NAME SELECT * REPLACE (observed_at {shift} INTERVAL 1 HOUR AS observed_at, "
+        "json_merge_patch(body, json_object('{field}', '{value}')) AS body) "
+        "FROM raw.{table} WHERE snapshot_date = ? AND key = ?"
+    )
+    with duckdb.connect(str(warehouse)) as con:
+        account, model = (
+            con.execute(f"SELECT min(key) FROM raw.{table} WHERE snapshot_date = ?", [SECOND]).fetchone()[0]
+            for table in ("principals", "models")
+        )
+        later = copy.format(table="principals", shift="+", field="fullname", value="the later copy")
+        con.execute(later, [SECOND, account])
+        con.execute(copy.format(table="models", shift="-", field="sha", value="the earlier copy"), [SECOND, model])
+    run_dbt("run", warehouse, tmp_path, "stg_principals stg_models", {"snapshot_date": SECOND})
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        fullnames = con.execute("SELECT fullname FROM staging.stg_principals WHERE name = ?", [account]).fetchall()
+        shas = con.execute("SELECT sha FROM staging.stg_models WHERE object_id = ?", [model]).fetchall()
+        original = con.execute(
+            "SELECT body->>'$.sha' FROM raw.models WHERE snapshot_date = ? AND key = ? "
+            "ORDER BY observed_at DESC LIMIT 1",
+            [SECOND, model],
+        ).fetchall()
+    assert fullnames == [("the later copy",)]  # the newer row of the account won, and it is the only one
+    assert shas == original and shas != [("the earlier copy",)]  # the older copy of the model lost
+
+
 def test_mart_tests_check_the_snapshot_being_built(generated_builds, tmp_path) -> None:
     """A duplicate model in the older snapshot fails a build of that snapshot, not of the newer one."""
     warehouse = warehouse_copy(generated_builds[1], tmp_path)
