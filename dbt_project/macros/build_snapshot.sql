@@ -36,8 +36,8 @@
 
 {#-
   The rowid of the latest row (by `latest_by`) of each key among the rows of `relation` that match `where`. The
-  dedup reads narrow columns only: a window over whole rows carries every body through its sort (2-3x the CPU
-  of staging principals, collections and READMEs at HuggingKG size).
+  dedup reads narrow columns only: a window over whole rows carries every body through its sort (1.7-2.6x the CPU
+  of staging READMEs, principals and collections at HuggingKG size).
 -#}
 {% macro latest_row_ids(relation, where, latest_by) -%}
     select arg_max(rowid, {{ latest_by }}) from {{ relation }} where {{ where }} group by key
