@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import secrets
 import socket
+import sys
 import threading
 import time
 from collections import Counter
@@ -86,8 +87,7 @@ class HubEmulator:
     def start(self) -> str:
         """Bind (port 0 = any free port), serve in a daemon thread, return the base URL."""
         handler = type("BoundHandler", (_Handler,), {"emulator": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", self._port), handler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="hub-emulator", daemon=True)
         self._thread.start()
         return self.url
@@ -171,6 +171,19 @@ class HubEmulator:
                 with self.log_path.open("a") as log:
                     log.write(json.dumps(record) + "\n")
         return response
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-request (a crawl killed or paused) gets one line, not a traceback."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            super().handle_error(request, client_address)
+            return
+        host, port = client_address[:2]
+        print(f"hub emulator: client {host}:{port} hung up ({type(error).__name__})", file=sys.stderr, flush=True)
 
 
 class _Handler(BaseHTTPRequestHandler):

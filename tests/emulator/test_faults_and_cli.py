@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
+import socket
+import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx2
@@ -32,6 +36,25 @@ def test_scripted_faults_then_recovery(make_hub: MakeHub, tmp_path: Path) -> Non
     log = [json.loads(line) for line in (tmp_path / "requests.jsonl").read_text().splitlines()]
     assert [r["status"] for r in log if r["path"] == "/api/models"][:3] == [503, 200, 200]
     assert {"method", "path", "query", "status", "bucket", "ts"} <= set(log[0])
+
+
+def test_a_client_hanging_up_is_one_line_not_a_traceback(make_hub: MakeHub, capfd: pytest.CaptureFixture[str]) -> None:
+    hub = make_hub()
+    host, port = hub.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as conn:
+        conn.sendall(f"GET /api/models HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+        # Linger 0: close sends a reset, so the emulator's reply meets a connection the client already dropped.
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    err = ""
+    for _ in range(50):
+        err += capfd.readouterr().err
+        if "hung up" in err:
+            break
+        time.sleep(0.1)
+    assert re.search(r"hub emulator: client 127\.0\.0\.1:\d+ hung up \((BrokenPipe|ConnectionReset)Error\)", err), err
+    assert "Traceback" not in err
+    # The emulator serves on.
+    assert [m.id for m in HfApi(endpoint=hub.url, token=TOKEN).list_models()] == [m["id"] for m in MODELS]
 
 
 def test_random_faults_are_reproducible_per_seed() -> None:
