@@ -28,7 +28,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from orchestration.emulator_process import emulator_environment, running_emulator  # noqa: E402
+from orchestration.emulator_process import pipeline_environment, running_emulator  # noqa: E402
 from orchestration.serving import SERVED_SCHEMAS  # noqa: E402
 
 STAGES = {
@@ -156,14 +156,7 @@ def main() -> int:
         snapshot_file.write_text(datetime.now(UTC).date().isoformat())
     snapshot = snapshot_file.read_text().strip()
     with running_emulator(world, run_dir / "hub", log=log) as url:
-        env = {
-            **os.environ,
-            **emulator_environment(url),
-            "HUBKG_DATA_DIR": str(run_dir),
-            "DAGSTER_HOME": str(run_dir / "dagster_home"),
-            "GX_ANALYTICS_ENABLED": "false",
-        }
-        Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+        env = {**pipeline_environment(url, run_dir / "dagster_home"), "HUBKG_DATA_DIR": str(run_dir)}
         for stage, selection in STAGES.items():
             if done.get(stage, {}).get("finished"):
                 continue

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 from crawl_requests import FAMILIES, minimum, requests_by_family
 from pipeline_stages import ROOT, ensure_world, materialize
 
-from orchestration.emulator_process import emulator_environment, running_emulator
+from orchestration.emulator_process import pipeline_environment, running_emulator
 
 SNAPSHOTS = ("2026-11-22", "2026-11-23")
 
@@ -29,13 +28,7 @@ def crawl(world: Path, run_dir: Path, snapshot: str) -> tuple[Path, float, float
     """Snapshot `world` as `snapshot` into `run_dir`: (request log, wall seconds, peak RSS MiB)."""
     log = run_dir / f"requests-{snapshot}.jsonl"
     with running_emulator(world, run_dir / f"hub-{snapshot}", log=log) as url:
-        env = {
-            **os.environ,
-            **emulator_environment(url),
-            "HUBKG_DATA_DIR": str(run_dir),
-            "DAGSTER_HOME": str(run_dir / "dagster_home"),
-            "GX_ANALYTICS_ENABLED": "false",
-        }
+        env = {**pipeline_environment(url, run_dir / "dagster_home"), "HUBKG_DATA_DIR": str(run_dir)}
         wall, rss = materialize("group:raw", snapshot, env)
     return log, wall, rss
 
@@ -56,7 +49,7 @@ def main() -> int:
             cwd=ROOT,
         )
     run_dir = args.work / f"refresh-{args.nodes}-{args.seed}-{int(time.time())}"
-    (run_dir / "dagster_home").mkdir(parents=True)
+    run_dir.mkdir(parents=True)
     full_log, full_wall, full_rss = crawl(world, run_dir, SNAPSHOTS[0])
     refresh_log, refresh_wall, refresh_rss = crawl(day, run_dir, SNAPSHOTS[1])
     full, refresh = requests_by_family(full_log), requests_by_family(refresh_log)

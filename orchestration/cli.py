@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -14,21 +12,10 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.emulator_process import SAMPLE_WORLD, emulator_environment, running_emulator
+from orchestration.emulator_process import SAMPLE_WORLD, pipeline_environment, running_emulator
 from orchestration.settings import PROJECT_ROOT, Settings
 
 DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
-
-
-def _pipeline_env(url: str) -> dict[str, str]:
-    DAGSTER_HOME.mkdir(exist_ok=True)
-    shutil.copyfile(PROJECT_ROOT / "orchestration" / "dagster.yaml", DAGSTER_HOME / "dagster.yaml")
-    return {
-        **os.environ,
-        **emulator_environment(url),
-        "DAGSTER_HOME": str(DAGSTER_HOME),
-        "GX_ANALYTICS_ENABLED": "false",
-    }
 
 
 def _bin(name: str) -> str:
@@ -65,7 +52,7 @@ def demo(world: Path) -> int:
         today = {"dagster/partition": datetime.now(UTC).date().isoformat()}
         command = [_bin("dagster"), "job", "execute", "-m", "orchestration.definitions", "-j", "hubkg_refresh"]
         command += ["--tags", json.dumps(today)]
-        result = subprocess.run(command, env=_pipeline_env(url), cwd=PROJECT_ROOT)
+        result = subprocess.run(command, env=pipeline_environment(url, DAGSTER_HOME), cwd=PROJECT_ROOT)
         if result.returncode != 0:
             print(f"the pipeline run failed (exit {result.returncode}); see the log above", file=sys.stderr)
             return result.returncode
@@ -82,7 +69,7 @@ def ui(world: Path, port: int) -> int:
         print(f"Hub emulator serving {world} at {url}; Dagster UI on http://127.0.0.1:{port}")
         command = [_bin("dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)]
         try:
-            return subprocess.run(command, env=_pipeline_env(url), cwd=PROJECT_ROOT).returncode
+            return subprocess.run(command, env=pipeline_environment(url, DAGSTER_HOME), cwd=PROJECT_ROOT).returncode
         except KeyboardInterrupt:
             return 0
 

@@ -5,6 +5,8 @@ Used by the demo, the UI launcher, tests and benchmarks: one way to run the pipe
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,6 +24,19 @@ def emulator_environment(url: str) -> dict[str, str]:
     """Variables that make the pipeline (and its dbt/Dagster children) talk to the emulator.
     Xet uploads need a CAS service the emulator does not run, so the client takes the LFS path."""
     return {"HF_ENDPOINT": url, "HF_HUB_DISABLE_XET": "1", "HF_TOKEN": EMULATOR_TOKEN}
+
+
+def pipeline_environment(url: str, dagster_home: Path) -> dict[str, str]:
+    """The environment of a pipeline process against the emulator at `url`: its Dagster instance lives in
+    `dagster_home`, set up with HubKG's instance settings (one warehouse writer at a time, no telemetry)."""
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PROJECT_ROOT / "orchestration" / "dagster.yaml", dagster_home / "dagster.yaml")
+    return {
+        **os.environ,
+        **emulator_environment(url),
+        "DAGSTER_HOME": str(dagster_home),
+        "GX_ANALYTICS_ENABLED": "false",
+    }
 
 
 @contextmanager
