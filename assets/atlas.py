@@ -20,8 +20,7 @@ import numpy as np
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
-from orchestration.automation import SNAPSHOT_DAYS, built_snapshot
-from orchestration.resources import DataDirResource
+from assets.partitions import SNAPSHOT_DAYS, built_snapshot
 
 MAX_COMPONENTS = 12
 MAX_NODES = 3000
@@ -178,13 +177,13 @@ def render_html(nodes: pd.DataFrame, edges: pd.DataFrame, position: np.ndarray, 
     partitions_def=SNAPSHOT_DAYS,
 )
 def atlas_picture(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDirResource
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: dg.ResourceParam[Path]
 ) -> dg.MaterializeResult:
     """The largest lineage components of the partition's snapshot drawn as a PNG and an interactive HTML page."""
     with warehouse.get_connection() as con:
         snapshot = built_snapshot(context, con, "atlas.atlas_nodes")
         nodes, edges = select_nodes(con, snapshot)
-    folder = Path(data_dir.path) / "atlas" / snapshot.isoformat()
+    folder = data_dir / "atlas" / snapshot.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     position = layout(nodes, edges)
     png = render_png(nodes, edges, position)

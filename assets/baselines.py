@@ -16,13 +16,12 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.benchmark_exports import snapshot_to_export
+from assets.benchmarks import snapshot_to_export
+from assets.partitions import FOLLOW_INPUTS, SNAPSHOT_DAYS
 from baselines import classification, recommendation, tracing
 from baselines.chart import render_svg
 from baselines.data import load_labelled_nodes, load_likes, load_lineage, split_has_test
 from baselines.leaderboard import Run, Score, history, markdown, record
-from orchestration.automation import FOLLOW_INPUTS, SNAPSHOT_DAYS
-from orchestration.resources import DataDirResource
 
 # benchmark → [(variant, benchmark table, split column)]
 VARIANTS = {
@@ -85,7 +84,7 @@ def _evaluations(con, snapshot: date, benchmark: str, variant: str, column: str)
 def leaderboard(
     context: dg.AssetExecutionContext,
     warehouse: DuckDBResource,
-    data_dir: DataDirResource,
+    data_dir: dg.ResourceParam[Path],
 ) -> dg.MaterializeResult:
     """Baseline scores of the snapshot's three benchmarks (`benchmarks.leaderboard`) and their history chart."""
     scores: list[Score] = []
@@ -112,7 +111,7 @@ def leaderboard(
         record(con, snapshot, scores, runs)
         table = markdown(con, snapshot)
         chart = render_svg(history(con))
-    target = Path(data_dir.path) / "benchmarks" / "leaderboard.svg"
+    target = data_dir / "benchmarks" / "leaderboard.svg"
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".svg.tmp")
     partial.write_text(chart, encoding="utf-8")

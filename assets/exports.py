@@ -15,8 +15,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.automation import SNAPSHOT_DAYS, built_snapshot
-from orchestration.resources import DataDirResource
+from assets.partitions import SNAPSHOT_DAYS, built_snapshot
 
 NODE_TABLES = ("tasks", "models", "datasets", "spaces", "papers", "collections", "users", "organizations")
 # HuggingKG's 30 relations, as in dbt_project/macros/kg_relations.sql (tests/kg checks both lists agree).
@@ -70,10 +69,10 @@ def _copy(con, query: str, target: Path, options: str = "format parquet, compres
     partitions_def=SNAPSHOT_DAYS,
 )
 def graph_files(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDirResource
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: dg.ResourceParam[Path]
 ) -> dg.MaterializeResult:
     """The partition's snapshot of the graph as `triples.txt` plus one parquet file per node type and relation."""
-    root = Path(data_dir.path) / "exports"
+    root = data_dir / "exports"
     with warehouse.get_connection() as con:
         snapshot = built_snapshot(context, con, "kg.kg_nodes")
         final = root / snapshot.isoformat()

@@ -9,13 +9,13 @@ from dagster_duckdb import DuckDBResource
 from huggingface_hub import HfApi
 from huggingface_hub.utils import disable_progress_bars
 
+from assets.dbt import layer_models
+from assets.partitions import FOLLOW_INPUTS, PUBLISHED_FRESHNESS, SNAPSHOT_DAYS, built_snapshot
 from baselines.chart import render_svg
 from baselines.leaderboard import history, markdown
-from orchestration.automation import FOLLOW_INPUTS, PUBLISHED_FRESHNESS, SNAPSHOT_DAYS, built_snapshot
-from orchestration.dbt import layer_models
-from orchestration.publishing import previous_manifest, publish
-from orchestration.release import ReleaseSpec, ReleaseTable, build_release
-from orchestration.resources import PublishResource
+from release.folder import build_release
+from release.publisher import PublishTarget, previous_manifest, publish
+from release.spec import ReleaseSpec, ReleaseTable
 
 # Upload progress bars would flood the Dagster run log; the asset logs the commit instead.
 disable_progress_bars()
@@ -91,7 +91,7 @@ BENCHMARKS = ReleaseSpec(
 )
 
 
-def build_publish_asset(spec: ReleaseSpec, repo_setting: str, gated_by: list[dg.AssetKey]) -> dg.AssetsDefinition:
+def build_publish_asset(spec: ReleaseSpec, gated_by: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
         key=["publish", f"{spec.repo}_dataset"],
         group_name="publish",
@@ -108,15 +108,14 @@ def build_publish_asset(spec: ReleaseSpec, repo_setting: str, gated_by: list[dg.
         ),
     )
     def _publish(
-        context: dg.AssetExecutionContext, warehouse: DuckDBResource, publisher: PublishResource
+        context: dg.AssetExecutionContext, warehouse: DuckDBResource, publisher: dg.ResourceParam[PublishTarget]
     ) -> dg.MaterializeResult:
         with warehouse.get_connection() as con:
             snapshot = built_snapshot(context, con, "kg.kg_nodes")
-        repo_name = getattr(publisher, repo_setting)
-        repo_id = f"{publisher.namespace}/{repo_name}"
-        folder = Path(publisher.releases_dir) / repo_name / snapshot.isoformat()
+        repo_id = publisher.repo_id(spec.repo)
+        folder = publisher.folder(spec.repo, snapshot.isoformat())
         api = HfApi(endpoint=publisher.endpoint)
-        cache = Path(publisher.releases_dir) / ".cache"
+        cache = publisher.releases_dir / ".cache"
         previous = None if publisher.dry_run else previous_manifest(api, repo_id, cache)
         with warehouse.get_connection() as con:
             release = build_release(con, folder, spec, snapshot, previous)
@@ -160,6 +159,6 @@ SNAPSHOT_TABLES = sorted(
     {dg.AssetKey(t.table.split(".")) for t in (*GRAPH.tables, *BENCHMARKS.tables)}, key=lambda k: k.path
 )
 publish_assets = [
-    build_publish_asset(GRAPH, "graph_repo", SNAPSHOT_TABLES),
-    build_publish_asset(BENCHMARKS, "bench_repo", SNAPSHOT_TABLES),
+    build_publish_asset(GRAPH, SNAPSHOT_TABLES),
+    build_publish_asset(BENCHMARKS, SNAPSHOT_TABLES),
 ]

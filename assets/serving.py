@@ -5,10 +5,9 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.partitions import FOLLOW_INPUTS, SNAPSHOT_DAYS, snapshot_of
 from assets.publish import SNAPSHOT_TABLES
-from orchestration.automation import FOLLOW_INPUTS, SNAPSHOT_DAYS, snapshot_of
-from orchestration.resources import DataDirResource
-from orchestration.serving import refresh_serving_copy
+from release.serving import refresh_serving_copy
 
 
 @dg.asset(
@@ -22,12 +21,12 @@ from orchestration.serving import refresh_serving_copy
     automation_condition=FOLLOW_INPUTS,
 )
 def serving_warehouse(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDirResource
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: dg.ResourceParam[Path]
 ) -> dg.MaterializeResult:
     """A read-only copy of the published layers (`kg`, …) of the last build that passed its blocking gates,
     swapped in atomically. `hubkg query` reads it, so queries never block a run or see a half-built state."""
     with warehouse.get_connection() as con:
-        counts = refresh_serving_copy(con, Path(data_dir.path), context.run.run_id)
+        counts = refresh_serving_copy(con, data_dir, context.run.run_id)
         previews = {
             name: con.execute(f"SELECT * FROM {name} LIMIT 5").df().to_markdown(index=False)
             for name in list(counts)[:3]

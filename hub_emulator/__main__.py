@@ -51,11 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "serve":
         return serve(argv[1:])
     if argv and argv[0] == "generate":
-        from .generate import main as generate_main  # written separately; imported only when asked for
+        from .worldgen.generate import main as generate_main  # written separately; imported only when asked for
 
         return generate_main(argv[1:]) or 0
     if argv and argv[0] == "mutate":
-        from .mutate import main as mutate_main
+        from .worldgen.mutate import main as mutate_main
 
         return mutate_main(argv[1:])
     print("usage: python -m hub_emulator {serve,generate,mutate} ...", file=sys.stderr)

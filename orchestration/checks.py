@@ -9,6 +9,8 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.dbt import layer_models
+from assets.partitions import SNAPSHOT_DAYS, snapshot_of
 from expectations.bridge import read_frame, to_check_result, validate
 from expectations.suites import (
     BENCHMARK_SUITES,
@@ -19,9 +21,6 @@ from expectations.suites import (
     drift_suite,
     edges_suite,
 )
-from orchestration.automation import SNAPSHOT_DAYS, snapshot_of
-from orchestration.dbt import layer_models
-from orchestration.resources import DataDirResource
 
 SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warn": dg.AssetCheckSeverity.WARN}
 
@@ -38,11 +37,11 @@ def build_gate(spec: SuiteSpec) -> dg.AssetChecksDefinition:
         + (" (blocks publishing on failure)." if blocking else " (warning only)."),
     )
     def _gate(
-        context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource, data_dir: DataDirResource
+        context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource, data_dir: dg.ResourceParam[Path]
     ) -> dg.AssetCheckResult:
         with warehouse.get_connection() as con:
             frame = read_frame(con, spec, snapshot_of(context))
-        outcome = validate(spec, frame, Path(data_dir.path) / "gx")
+        outcome = validate(spec, frame, data_dir / "gx")
         return to_check_result(outcome, SEVERITY[spec.severity])
 
     return _gate

@@ -76,7 +76,7 @@ def ui(world: Path, port: int) -> int:
 
 def query(sql: str, output: str) -> int:
     """Run SQL on the serving copy and print it as a table, CSV or JSON."""
-    from orchestration.serving import query as run_query
+    from release.serving import query as run_query
 
     try:
         relation = run_query(sql, Settings.from_env().data_dir)

@@ -1,99 +1,187 @@
-"""One settings object, read from the environment.
+"""The one settings declaration: every variable HubKG reads, its default, its check and its meaning.
 
 Everything a run needs to know about *where* (Hub endpoint, data directory) and *how much* (page size, scope,
-request budget) lives here, so the same code path serves the real Hub and the emulator: only `HF_ENDPOINT`
-differs. The token is read by `huggingface_hub` itself and never stored here, so it cannot leak into logs or
-run metadata.
+request budget) is declared here once, so the same code path serves the real Hub and the emulator: only
+`HF_ENDPOINT` differs. The resources (orchestration/resources.py) are built from it. The token is read by
+`huggingface_hub` itself and never declared, stored or logged here.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, BeforeValidator, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from crawler.config import FAMILIES, CrawlConfig
+from release.publisher import PublishTarget
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ENDPOINT = "https://huggingface.co"
-REFRESH_MODES = ("incremental", "full")
-FAMILIES = ("models", "datasets", "spaces", "collections")
 
 
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+def _comma_list(value: object) -> object:
+    """`a, b,,c` → ("a", "b", "c"): the variables take comma-separated lists."""
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Run settings. Build with `Settings.from_env()`; every field has a documented variable."""
+CommaList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_comma_list)]
 
-    endpoint: str = DEFAULT_ENDPOINT  # HF_ENDPOINT
-    data_dir: Path = PROJECT_ROOT / "data"  # HUBKG_DATA_DIR
-    page_size: int = 1000  # HUBKG_PAGE_SIZE: entities per listing page
-    scope_limit: int = 0  # HUBKG_SCOPE_LIMIT: top-N repos by downloads per family (0 = all)
-    scope_families: tuple[str, ...] = FAMILIES  # HUBKG_SCOPE_FAMILIES: comma-separated listings to read
-    scope_authors: tuple[str, ...] = ()  # HUBKG_SCOPE_AUTHORS: comma-separated namespaces (empty = everyone)
-    request_share: float = 0.8  # HUBKG_REQUEST_SHARE: share of the rate-limit quota the crawler may use
-    workers: int = 4  # HUBKG_WORKERS: concurrent per-entity requests
-    refresh: str = "incremental"  # HUBKG_REFRESH: `incremental` (reuse the previous snapshot's answers) or `full`
-    revalidate_share: float = 0.02  # HUBKG_REVALIDATE_SHARE: share of overviews and likers lists re-read
-    request_budget: int = 0  # HUBKG_REQUEST_BUDGET: requests one snapshot may spend in all (0 = no limit)
-    readme_max_bytes: int = 65536  # HUBKG_README_MAX_BYTES: bytes of each README.md kept (a ranged request)
-    # HUBKG_DUCKDB_MEMORY_LIMIT: for every warehouse connection, dbt's and the assets' (DuckDB's own default is 80%
-    # of RAM per process, which let the crawl's account discovery take 19 GiB at HuggingKG size beside other work)
-    duckdb_memory_limit: str = "8GB"
-    publish_namespace: str = "hubkg"  # HUBKG_PUBLISH_NAMESPACE
-    graph_repo: str = "hubkg-graph"  # HUBKG_GRAPH_REPO
-    bench_repo: str = "hubkg-benchmarks"  # HUBKG_BENCH_REPO
-    publish_dry_run: bool = False  # HUBKG_PUBLISH_DRY_RUN=1: write the repo folder locally, upload nothing
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    """Run settings from the environment; each field's description is its row in the README's settings table."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", validate_by_name=True, validate_by_alias=True)
+
+    endpoint: str = Field(
+        DEFAULT_ENDPOINT,
+        validation_alias=_env("HF_ENDPOINT"),
+        description="Hub API base URL (the emulator's URL in the demo and tests)",
+    )
+    data_dir: Path = Field(
+        PROJECT_ROOT / "data", validation_alias=_env("HUBKG_DATA_DIR"), description="warehouse, releases, Data Docs"
+    )
+    page_size: int = Field(
+        1000, ge=1, validation_alias=_env("HUBKG_PAGE_SIZE"), description="entities per listing page"
+    )
+    scope_limit: int = Field(
+        0,
+        ge=0,
+        validation_alias=_env("HUBKG_SCOPE_LIMIT"),
+        description="only the top-N repos by downloads (Spaces: likes) per family; 0: all",
+    )
+    scope_families: CommaList = Field(
+        FAMILIES,
+        validation_alias=_env("HUBKG_SCOPE_FAMILIES"),
+        description="the listings to read; the others are recorded as complete and empty",
+    )
+    scope_authors: CommaList = Field(
+        (),
+        validation_alias=_env("HUBKG_SCOPE_AUTHORS"),
+        description="comma-separated namespaces: only their repos and collections are listed; empty: everyone",
+    )
+    request_share: float = Field(
+        0.8,
+        gt=0,
+        le=1,
+        validation_alias=_env("HUBKG_REQUEST_SHARE"),
+        description="share of the rate-limit window the crawler may spend",
+    )
+    workers: int = Field(
+        4,
+        ge=1,
+        validation_alias=_env("HUBKG_WORKERS"),
+        description="concurrent per-entity requests (one pacing budget)",
+    )
+    refresh: Literal["incremental", "full"] = Field(
+        "incremental",
+        validation_alias=_env("HUBKG_REFRESH"),
+        description="`incremental`: reuse the previous snapshot's answers where nothing says they changed; "
+        "`full`: ask everything again",
+    )
+    request_budget: int = Field(
+        0,
+        ge=0,
+        validation_alias=_env("HUBKG_REQUEST_BUDGET"),
+        description="requests one snapshot may spend in all (0: no limit)",
+    )
+    revalidate_share: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        validation_alias=_env("HUBKG_REVALIDATE_SHARE"),
+        description="share of known overviews and likers lists a refresh re-reads although no counter moved",
+    )
+    readme_max_bytes: int = Field(
+        65536,
+        ge=1024,
+        validation_alias=_env("HUBKG_README_MAX_BYTES"),
+        description="bytes of each README.md read (longer cards are cut and flagged `card_truncated`)",
+    )
+    # DuckDB's own default is 80% of RAM per process, which let the crawl's account discovery take 19 GiB at
+    # HuggingKG size beside other work.
+    duckdb_memory_limit: str = Field(
+        "8GB",
+        min_length=1,
+        validation_alias=_env("HUBKG_DUCKDB_MEMORY_LIMIT"),
+        description="DuckDB memory limit of every warehouse connection (dbt's and the assets')",
+    )
+    publish_namespace: str = Field(
+        "hubkg", validation_alias=_env("HUBKG_PUBLISH_NAMESPACE"), description="namespace of the dataset repos"
+    )
+    graph_repo: str = Field("hubkg-graph", validation_alias=_env("HUBKG_GRAPH_REPO"), description="the graph repo")
+    bench_repo: str = Field(
+        "hubkg-benchmarks", validation_alias=_env("HUBKG_BENCH_REPO"), description="the benchmarks repo"
+    )
+    publish_dry_run: bool = Field(
+        False,
+        validation_alias=_env("HUBKG_PUBLISH_DRY_RUN"),
+        description="`1`: write the release folder, upload nothing",
+    )
+
+    @field_validator("endpoint")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.resolve()
+
+    @field_validator("scope_families")
+    @classmethod
+    def _known_families(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or set(value) - set(FAMILIES):
+            raise ValueError(f"takes a comma-separated subset of {', '.join(FAMILIES)}")
+        return value
 
     @classmethod
     def from_env(cls) -> Settings:
-        share = float(os.environ.get("HUBKG_REQUEST_SHARE", "0.8"))
-        if not 0 < share <= 1:
-            raise ValueError(f"HUBKG_REQUEST_SHARE must be in (0, 1], got {share}")
-        refresh = os.environ.get("HUBKG_REFRESH", "incremental").strip() or "incremental"
-        if refresh not in REFRESH_MODES:
-            raise ValueError(f"HUBKG_REFRESH must be one of {', '.join(REFRESH_MODES)}, got {refresh!r}")
-        families = tuple(f.strip() for f in os.environ.get("HUBKG_SCOPE_FAMILIES", ",".join(FAMILIES)).split(","))
-        if not families or set(families) - set(FAMILIES):
-            raise ValueError(f"HUBKG_SCOPE_FAMILIES takes a comma-separated subset of {', '.join(FAMILIES)}")
-        authors = tuple(a.strip() for a in os.environ.get("HUBKG_SCOPE_AUTHORS", "").split(",") if a.strip())
-        revalidate = float(os.environ.get("HUBKG_REVALIDATE_SHARE", "0.02"))
-        if not 0 <= revalidate <= 1:
-            raise ValueError(f"HUBKG_REVALIDATE_SHARE must be in [0, 1], got {revalidate}")
-        budget = _int("HUBKG_REQUEST_BUDGET", 0)
-        if budget < 0:
-            raise ValueError(f"HUBKG_REQUEST_BUDGET must be 0 (no limit) or a number of requests, got {budget}")
-        readme_max_bytes = _int("HUBKG_README_MAX_BYTES", 65536)
-        if readme_max_bytes < 1024:
-            raise ValueError(f"HUBKG_README_MAX_BYTES must be at least 1024, got {readme_max_bytes}")
-        return cls(
-            endpoint=os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).rstrip("/"),
-            data_dir=Path(os.environ.get("HUBKG_DATA_DIR", PROJECT_ROOT / "data")).resolve(),
-            page_size=_int("HUBKG_PAGE_SIZE", 1000),
-            scope_limit=_int("HUBKG_SCOPE_LIMIT", 0),
-            scope_families=families,
-            scope_authors=authors,
-            request_share=share,
-            workers=_int("HUBKG_WORKERS", 4),
-            readme_max_bytes=readme_max_bytes,
-            duckdb_memory_limit=os.environ.get("HUBKG_DUCKDB_MEMORY_LIMIT", "8GB").strip() or "8GB",
-            refresh=refresh,
-            revalidate_share=revalidate,
-            request_budget=budget,
-            publish_namespace=os.environ.get("HUBKG_PUBLISH_NAMESPACE", "hubkg"),
-            graph_repo=os.environ.get("HUBKG_GRAPH_REPO", "hubkg-graph"),
-            bench_repo=os.environ.get("HUBKG_BENCH_REPO", "hubkg-benchmarks"),
-            publish_dry_run=os.environ.get("HUBKG_PUBLISH_DRY_RUN", "") in {"1", "true", "yes"},
-        )
+        return cls()
 
     @property
     def warehouse_path(self) -> Path:
         """The build database: written by runs only."""
         return self.data_dir / "hubkg.duckdb"
+
+    def crawl(self) -> CrawlConfig:
+        return CrawlConfig(
+            endpoint=self.endpoint,
+            page_size=self.page_size,
+            scope_limit=self.scope_limit,
+            scope_families=self.scope_families,
+            scope_authors=self.scope_authors,
+            request_share=self.request_share,
+            workers=self.workers,
+            refresh=self.refresh,
+            revalidate_share=self.revalidate_share,
+            readme_max_bytes=self.readme_max_bytes,
+            request_budget=self.request_budget,
+        )
+
+    def publish_target(self) -> PublishTarget:
+        return PublishTarget(
+            endpoint=self.endpoint,
+            namespace=self.publish_namespace,
+            repos={"graph": self.graph_repo, "benchmarks": self.bench_repo},
+            releases_dir=self.data_dir / "releases",
+            dry_run=self.publish_dry_run,
+        )
+
+
+def env_names() -> dict[str, str]:
+    """Each field's environment variable: the README's settings table is checked against this."""
+    names = {}
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        assert isinstance(alias, AliasChoices)
+        names[name] = str(alias.choices[0])
+    return names

@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from orchestration.dbt import DBT_EXECUTABLE, DBT_PROJECT
+from assets.dbt import DBT_EXECUTABLE, DBT_PROJECT
 
 
 def run_dbt(

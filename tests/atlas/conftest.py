@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hub_emulator.generate import generate_world
+from hub_emulator.worldgen.generate import generate_world
 from tests.pipeline.conftest import PipelineRun, refresh_world
 
 SNAPSHOT = "2026-11-15"

@@ -16,9 +16,8 @@ import duckdb
 import pytest
 from dagster_duckdb import DuckDBResource
 
-from assets.benchmark_exports import benchmark_export_assets
-from hub_emulator.generate import generate_world
-from orchestration.resources import DataDirResource
+from assets.benchmarks import benchmark_export_assets
+from hub_emulator.worldgen.generate import generate_world
 from tests.dbt_cli import run_dbt
 from tests.pipeline.conftest import PipelineRun, refresh_world
 
@@ -56,7 +55,7 @@ class BenchBuild:
             assets,
             resources={
                 "warehouse": DuckDBResource(database=str(self.warehouse)),
-                "data_dir": DataDirResource(path=str(self.data_dir)),
+                "data_dir": self.data_dir,
             },
             partition_key=SNAPSHOT,
         )

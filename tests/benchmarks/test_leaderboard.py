@@ -11,7 +11,7 @@ import pytest
 
 from assets.baselines import baseline_assets
 from assets.publish import BENCHMARKS
-from orchestration.release import build_release
+from release.folder import build_release
 from tests.benchmarks.conftest import SNAPSHOT, BenchBuild
 
 

@@ -1,5 +1,5 @@
 """Crawl fixtures: a generated world (size from HUBKG_CRAWL_TEST_NODES, default 3,000; the recorded figure in
-BENCHMARKS.md is for 50,000) and a way to snapshot it through the raw Dagster assets only."""
+PERFORMANCE.md is for 50,000) and a way to snapshot it through the raw Dagster assets only."""
 
 import os
 from pathlib import Path
@@ -7,8 +7,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from assets.snapshot import snapshot_assets
-from hub_emulator.generate import generate_world
+from assets.raw import raw_assets
+from hub_emulator.worldgen.generate import generate_world
 from orchestration.resources import build_resources
 from orchestration.settings import Settings
 
@@ -26,7 +26,7 @@ def snapshot_raw(url: str, data_dir: Path, snapshot: str = SNAPSHOT, **settings)
     """Materialize every raw asset against `url` into `data_dir` as `snapshot`."""
     resources = build_resources(Settings(endpoint=url, data_dir=data_dir, **settings))
     return dg.materialize(
-        snapshot_assets,
+        raw_assets,
         resources=resources,
         instance=dg.DagsterInstance.ephemeral(),
         partition_key=snapshot,

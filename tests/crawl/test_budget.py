@@ -12,8 +12,8 @@ import pytest
 
 from expectations.bridge import read_frame, validate
 from expectations.suites import CRAWL_COVERAGE
-from hub_emulator.mutate import mutate_world
 from hub_emulator.server import HubEmulator
+from hub_emulator.worldgen.mutate import mutate_world
 from tests.crawl.conftest import snapshot_raw
 from tests.crawl.test_snapshot_complete import assert_snapshot_matches_world
 from tests.dbt_cli import run_dbt

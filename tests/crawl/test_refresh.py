@@ -12,11 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hub_emulator.mutate import mutate_world
+from crawler import entities, store
+from crawler.queue import ensure_tables
 from hub_emulator.server import HubEmulator
-from orchestration import warehouse
-from orchestration.hub import entities
-from orchestration.hub.queue import ensure_tables
+from hub_emulator.worldgen.mutate import mutate_world
 from tests.crawl.conftest import snapshot_raw
 from tests.crawl.test_snapshot_complete import assert_snapshot_matches_world
 from tests.crawl.world_truth import expected_edges
@@ -114,7 +113,7 @@ def test_a_collection_whose_hidden_item_was_renamed_or_deleted_is_read_again() -
     with duckdb.connect() as con:
         ensure_tables(con, entities.ALL_KINDS)
         for source in (*entities.REPO_SOURCES, "collection_index"):
-            warehouse.ensure_raw(con, source)
+            store.ensure_raw(con, source)
         listed = {
             day1: [("m1", "org/old"), ("m2", "org/kept"), ("m3", "org/gone")],
             day2: [("m1", "org/new"), ("m2", "org/kept")],

@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from crawler.client import HubClient
+from crawler.listing import LISTINGS, crawl_listing
 from hub_emulator.server import HubEmulator
-from orchestration.hub.client import HubClient
-from orchestration.hub.listing import LISTINGS, crawl_listing
 from tests.crawl.conftest import SNAPSHOT, snapshot_raw
 from tests.crawl.world_truth import listed_bodies
 

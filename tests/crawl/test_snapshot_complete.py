@@ -13,9 +13,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from assets.snapshot import listing_assets
-from hub_emulator.faults import FaultPlan
+from assets.raw import listing_assets
 from hub_emulator.server import HubEmulator
+from hub_emulator.server.faults import FaultPlan
 from orchestration.emulator_process import emulator_environment
 from orchestration.resources import build_resources
 from orchestration.settings import PROJECT_ROOT, Settings

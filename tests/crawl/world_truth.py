@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from hub_emulator.world.readme import readme
-from orchestration.hub.listing import LISTINGS
+from crawler.listing import LISTINGS
+from hub_emulator.server.readme import readme
 
 
 def lines(world: Path, name: str) -> Iterator[dict[str, Any]]:

@@ -16,7 +16,7 @@ import httpx2
 import pytest
 from huggingface_hub import HfApi
 
-from hub_emulator.faults import FaultPlan
+from hub_emulator.server.faults import FaultPlan
 
 from .conftest import MODELS, TOKEN, MakeHub
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from hub_emulator.generate import WORLD_FILES, generate_world, main
-from hub_emulator.world import calibration as cal
-from hub_emulator.world import hostile
-from hub_emulator.world.recorded import RECORDS_FILE
-from hub_emulator.world.timeline import parse_iso
+from hub_emulator.worldgen import calibration as cal
+from hub_emulator.worldgen import hostile
+from hub_emulator.worldgen.generate import WORLD_FILES, generate_world, main
+from hub_emulator.worldgen.recorded import RECORDS_FILE
+from hub_emulator.worldgen.timeline import parse_iso
 
 from .world_reader import World, lineage_of, read_jsonl
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hub_emulator.generate import generate_world
+from hub_emulator.worldgen.generate import generate_world
 from tests.pipeline.conftest import PipelineRun, refresh_world
 
 SAMPLE_WORLD = Path(__file__).resolve().parents[2] / "hub_emulator" / "worlds" / "sample"

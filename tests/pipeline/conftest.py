@@ -8,8 +8,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from hub_emulator.generate import generate_world
 from hub_emulator.server import HubEmulator
+from hub_emulator.worldgen.generate import generate_world
 from orchestration.definitions import build_defs
 from orchestration.settings import Settings
 

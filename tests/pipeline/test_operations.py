@@ -13,10 +13,10 @@ import dagster as dg
 import duckdb
 from huggingface_hub import HfApi
 
-from hub_emulator.mutate import mutate_world
-from orchestration.automation import WAREHOUSE_TAG
+from assets.partitions import WAREHOUSE_TAG
+from hub_emulator.worldgen.mutate import mutate_world
 from orchestration.definitions import build_defs, defs
-from orchestration.serving import serving_path
+from release.serving import serving_path
 
 EVERY_LAYER = {
     "raw/models",

@@ -9,11 +9,11 @@ import pytest
 from huggingface_hub import HfApi, hf_hub_download
 from huggingface_hub.errors import HfHubHTTPError
 
-from hub_emulator.faults import FaultPlan
 from hub_emulator.server import HubEmulator
+from hub_emulator.server.faults import FaultPlan
 from orchestration.emulator_process import SAMPLE_WORLD
-from orchestration.publishing import publish
-from orchestration.release import ReleaseSpec, ReleaseTable, build_release
+from release.folder import ReleaseSpec, ReleaseTable, build_release
+from release.publisher import publish
 
 SNAPSHOT = date(2026, 11, 22)
 SPEC = ReleaseSpec(

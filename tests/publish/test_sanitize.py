@@ -2,8 +2,8 @@
 
 import pytest
 
-from hub_emulator.world.hostile import KINDS, payload
-from orchestration.sanitize import MAX_CARD_TEXT, card_text
+from hub_emulator.worldgen.hostile import KINDS, payload
+from release.sanitize import MAX_CARD_TEXT, card_text
 
 
 def _strings(value):

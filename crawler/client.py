@@ -1,0 +1,151 @@
+"""Hub API access through `huggingface_hub`'s own HTTP session, headers, retries and error types.
+
+`HfApi.list_*(limit=N)` caps the *total* number of results, so paged listings call the REST endpoint with
+`limit=<page size>` and follow the `Link: <…>; rel="next"` header themselves, still through
+`huggingface_hub.utils.http_backoff` (which retries 429/5xx and honours `Retry-After`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import itertools
+import json
+import re
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2
+from huggingface_hub.errors import HfHubHTTPError
+from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_backoff
+
+from crawler.pacing import Pacer
+
+# Malformed bodies are usually truncated transfers; a few re-reads fix them before we quarantine.
+MALFORMED_RETRIES = 3
+
+
+class MalformedPage(ValueError):
+    """A body that is not the JSON the endpoint promises (kept with the next page link, if any)."""
+
+    def __init__(self, url: str, reason: str, body: str, next_url: str | None) -> None:
+        super().__init__(f"{reason} at {url}")
+        self.url, self.reason, self.body, self.next_url = url, reason, body, next_url
+
+
+def _text_file(text: str, size: int, truncated: bool, headers: Mapping[str, str]) -> dict[str, Any]:
+    return {"text": text, "bytes": size, "truncated": truncated, "commit": headers.get("X-Repo-Commit")}
+
+
+@dataclass
+class Page:
+    url: str
+    items: list[dict[str, Any]]
+    next_url: str | None
+
+
+@dataclass
+class HubClient:
+    """A paced Hub API client. One instance per run: it counts the requests it spends."""
+
+    endpoint: str
+    pacer: Pacer = field(default_factory=Pacer)
+    timeout: float = 60.0
+    max_file_bytes: int = 65536  # text files (README.md) are read up to this many bytes
+    requests: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _thread: threading.local = field(default_factory=threading.local, repr=False)
+
+    def url(self, path: str) -> str:
+        return f"{self.endpoint}{path}"
+
+    def get(
+        self, url: str, params: Sequence[tuple[str, Any]] | None = None, headers: dict[str, str] | None = None
+    ) -> httpx2.Response:
+        """One GET with retries on 429/5xx/network errors, paced by the RateLimit headers."""
+        # No `params` at all for a Link URL: an empty list would replace the cursor the URL carries.
+        query = list(params) if params else None
+        response = http_backoff(
+            "GET", url, params=query, headers={**build_hf_headers(), **(headers or {})}, timeout=self.timeout
+        )
+        with self._lock:  # per-entity crawls call from several threads
+            self.requests += 1
+        self._thread.requests = self.requests_of_this_thread() + 1
+        self.pacer.observe(response.headers)
+        hf_raise_for_status(response)
+        return response
+
+    def requests_of_this_thread(self) -> int:
+        """Requests made by the calling thread: what one key of a per-entity crawl cost."""
+        return getattr(self._thread, "requests", 0)
+
+    def get_json(self, url: str, params: Sequence[tuple[str, Any]] | None = None, expect: type = dict) -> Any:
+        """GET a JSON body of type `expect`; re-read malformed bodies, then raise `MalformedPage`."""
+        return self._parsed(url, params, expect)[0]
+
+    def get_page(self, url: str, params: Sequence[tuple[str, Any]] | None = None) -> Page:
+        """Fetch one listing page (a JSON array and its `Link: rel="next"`)."""
+        items, response = self._parsed(url, params, list)
+        return Page(str(response.url), items, response.links.get("next", {}).get("url"))
+
+    def _parsed(self, url: str, params: Sequence[tuple[str, Any]] | None, expect: type) -> tuple[Any, httpx2.Response]:
+        # Truncated transfers are the usual cause of a malformed body: re-read a few times before giving up.
+        for attempt in range(MALFORMED_RETRIES + 1):
+            response = self.get(url, params)
+            try:
+                body = json.loads(response.text)
+            except json.JSONDecodeError as exc:
+                reason = f"malformed JSON: {exc.msg} (line {exc.lineno} col {exc.colno})"
+            else:
+                if isinstance(body, expect):
+                    return body, response
+                reason = f"expected a JSON {expect.__name__}, got {type(body).__name__}"
+            if attempt == MALFORMED_RETRIES:
+                next_url = response.links.get("next", {}).get("url")
+                raise MalformedPage(str(response.url), reason, response.text, next_url)
+        raise AssertionError("unreachable")
+
+    def get_text_file(self, url: str) -> dict[str, Any]:
+        """A text file's first `max_file_bytes` (one ranged GET on `/resolve/`): its text, full size in bytes,
+        whether it was cut, and the commit it was read at. A body shorter than its `Content-Range` (a broken
+        transfer) is re-read, then raised as `MalformedPage`."""
+        for attempt in range(MALFORMED_RETRIES + 1):
+            try:
+                response = self.get(url, headers={"Range": f"bytes=0-{self.max_file_bytes - 1}"})
+            except HfHubHTTPError as exc:
+                if exc.response is not None and exc.response.status_code == 416:  # an empty file has no byte 0
+                    return _text_file("", 0, False, exc.response.headers)
+                raise
+            content_range = re.fullmatch(r"bytes (\d+)-(\d+)/(\d+)", response.headers.get("Content-Range", ""))
+            if content_range is None:  # a server that ignores Range sends the whole file
+                data, size = response.content[: self.max_file_bytes], len(response.content)
+            else:
+                first, last, size = (int(g) for g in content_range.groups())
+                data = response.content
+                if len(data) != last - first + 1:
+                    if attempt == MALFORMED_RETRIES:
+                        raise MalformedPage(url, f"{len(data)} bytes for range {first}-{last}", "", None)
+                    continue
+            truncated = size > len(data)
+            # Not final when cut: a character split by the cut is held back instead of becoming U+FFFD.
+            text = codecs.getincrementaldecoder("utf-8")("replace").decode(data, final=not truncated)
+            return _text_file(text, size, truncated, response.headers)
+        raise AssertionError("unreachable")
+
+    def iter_numbered_pages(self, url: str, page_size: int) -> Iterator[list[Any]]:
+        """Walk a page-numbered listing (`&p=0, 1, …`; e.g. daily papers, whose `url` carries the date) until a
+        page shorter than `page_size`."""
+        for number in itertools.count():
+            items = self.get_json(f"{url}&p={number}&limit={page_size}", expect=list)
+            yield items
+            if len(items) < page_size:
+                return
+
+    def iter_pages(self, start_url: str, params: Sequence[tuple[str, Any]] | None = None) -> Iterator[Page]:
+        """Walk a Link-paged listing from `start_url` (a resume point already carries its cursor)."""
+        page = self.get_page(start_url, params)
+        yield page
+        while page.next_url:
+            page = self.get_page(page.next_url)
+            yield page

@@ -1,0 +1,260 @@
+"""Full listings of models, datasets and Spaces, streamed page by page into the raw layer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import duckdb
+
+from crawler import store
+from crawler.client import HubClient, MalformedPage
+
+# Explicit expand lists: the Hub's default fields differ per endpoint and omit lastModified/author/sha.
+# Models ask for `config` because its quantization_config is lineage evidence (quantized children).
+MODEL_EXPAND = (
+    "author",
+    "baseModels",
+    "cardData",
+    "config",
+    "createdAt",
+    "disabled",
+    "downloads",
+    "downloadsAllTime",
+    "gated",
+    "gguf",
+    "lastModified",
+    "library_name",
+    "likes",
+    "pipeline_tag",
+    "private",
+    "safetensors",
+    "sha",
+    "tags",
+    "trendingScore",
+)
+DATASET_EXPAND = (
+    "author",
+    "cardData",
+    "citation",
+    "createdAt",
+    "description",
+    "disabled",
+    "downloads",
+    "downloadsAllTime",
+    "gated",
+    "lastModified",
+    "likes",
+    "paperswithcode_id",
+    "private",
+    "sha",
+    "tags",
+    "trendingScore",
+)
+SPACE_EXPAND = (
+    "author",
+    "cardData",
+    "createdAt",
+    "datasets",
+    "disabled",
+    "lastModified",
+    "likes",
+    "models",
+    "private",
+    "runtime",
+    "sdk",
+    "sha",
+    "tags",
+    "trendingScore",
+)
+
+
+@dataclass(frozen=True)
+class ListingSpec:
+    """One repo family's listing endpoint and the fields we ask it for."""
+
+    source: str  # raw table name
+    path: str
+    expand: tuple[str, ...]
+    rank_by: str  # the sort used when the scope is limited to the top-N entities
+    full_sort: str | None = "createdAt"  # the sort of a full walk (None: the endpoint's default order)
+    key_field: str = "_id"  # stable identity, survives renames
+    id_field: str = "id"
+    author_param: str = "author"  # the query parameter that narrows the listing to one namespace
+
+    def params(self, page_size: int, limited: bool) -> list[tuple[str, Any]]:
+        # An immutable sort key (createdAt) keeps keyset cursors stable while the Hub changes mid-walk.
+        sort = self.rank_by if limited else self.full_sort
+        return [("limit", page_size), *([("sort", sort)] if sort else []), *(("expand", e) for e in self.expand)]
+
+    def start_urls(self, base: str, page_size: int, limited: bool, authors: Sequence[str]) -> list[str]:
+        """The first page of each walk: the whole listing, or one walk per author (namespace) in scope."""
+        params = self.params(page_size, limited)
+        walks = [[*params, (self.author_param, a)] for a in authors] if authors else [params]
+        return [f"{base}?{urlencode(w)}" for w in walks]
+
+    def walk_index(self, url: str, authors: Sequence[str]) -> int:
+        """Which author's walk `url` (a first page or a Link to a later page) belongs to."""
+        author = parse_qs(urlsplit(url).query).get(self.author_param, [None])[0]
+        return authors.index(author) if author in authors else 0
+
+
+LISTINGS = {
+    "models": ListingSpec("models", "/api/models", MODEL_EXPAND, "downloads"),
+    "datasets": ListingSpec("datasets", "/api/datasets", DATASET_EXPAND, "downloads"),
+    "spaces": ListingSpec("spaces", "/api/spaces", SPACE_EXPAND, "likes"),
+    # Collections have no creation sort; listings cut items to 4, so `raw/collections` fetches each in full.
+    "collection_index": ListingSpec(
+        "collection_index",
+        "/api/collections",
+        (),
+        "upvotes",
+        full_sort=None,
+        key_field="slug",
+        id_field="slug",
+        author_param="owner",
+    ),
+}
+
+
+@dataclass
+class ListingReport:
+    source: str
+    pages: int
+    entities: int
+    quarantined: int
+    requests: int
+    resumed: bool
+    seconds: float
+
+
+# Types the staging layer relies on. A value of another type is schema drift: the entity is kept (its raw JSON
+# is intact and staging reads the field as null) and the drift is recorded, so nothing changes silently.
+FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "author": (str,),
+    "createdAt": (str,),
+    "lastModified": (str,),
+    "downloads": (int,),
+    "downloadsAllTime": (int,),
+    "likes": (int,),
+    "trendingScore": (int, float),
+    "tags": (list,),
+    "private": (bool,),
+    "gated": (bool, str),
+    "pipeline_tag": (str,),
+    "library_name": (str,),
+    "cardData": (dict,),
+    "models": (list,),
+    "datasets": (list,),
+}
+# Keys every listing returns besides the requested `expand` fields.
+ALWAYS_RETURNED = {"_id", "id", "modelId", "slug"}
+
+
+def _drift(item: dict[str, Any]) -> list[str]:
+    return [
+        f"{name} is {type(item[name]).__name__}"
+        for name, types in FIELD_TYPES.items()
+        if item.get(name) is not None
+        and (not isinstance(item[name], types) or (isinstance(item[name], bool) and bool not in types))
+    ]
+
+
+def _split_valid(spec: ListingSpec, url: str, items: list[Any]) -> tuple[list[tuple], list[dict]]:
+    """Keep entities that carry their keys as `(key, id, body)`; the rest become quarantine rows with the reason.
+    Kept entities with drifted field types, and fields nobody asked for, are recorded too."""
+    good, bad = [], []
+    unknown: set[str] = set()
+    for index, item in enumerate(items):
+        locator = f"{url}#{index}"
+        if not isinstance(item, dict):
+            bad.append(store.quarantine_row(spec.source, locator, "entity is not a JSON object", item))
+        elif not isinstance(item.get(spec.key_field), str) or not isinstance(item.get(spec.id_field), str):
+            reason = f"missing or non-string {spec.key_field}/{spec.id_field}"
+            bad.append(store.quarantine_row(spec.source, locator, reason, item))
+        else:
+            good.append((item[spec.key_field], item[spec.id_field], item))
+            if drift := _drift(item):
+                reason = f"schema drift (entity kept): {', '.join(drift)}"
+                bad.append(store.quarantine_row(spec.source, locator, reason, item))
+            if spec.expand:
+                unknown |= item.keys() - set(spec.expand) - ALWAYS_RETURNED
+    if unknown:
+        reason = f"unknown fields (kept in raw JSON): {', '.join(sorted(unknown))}"
+        bad.append(store.quarantine_row(spec.source, url, reason, sorted(unknown)))
+    return good, bad
+
+
+def crawl_listing(
+    con: duckdb.DuckDBPyConnection,
+    client: HubClient,
+    spec: ListingSpec,
+    snapshot: date,
+    page_size: int,
+    limit: int = 0,
+    log: Callable[[str], None] = print,
+    in_scope: bool = True,
+    authors: Sequence[str] = (),
+) -> ListingReport:
+    """Stream one listing into `raw.<source>` for `snapshot`; resume an unfinished crawl, never redo a finished one.
+    A listing out of scope is recorded as complete and empty (the snapshot is whole, just narrower); with
+    `authors`, the listing is walked once per author, one walk after the other, resumable in the middle of any."""
+    store.ensure_raw(con, spec.source)
+    state = store.load_state(con, snapshot, spec.source)
+    resumed = state is not None
+    if state is not None and state.done:
+        log(f"{spec.source}: snapshot {snapshot} is complete already ({state.entities} entities)")
+        return ListingReport(spec.source, state.pages, state.entities, 0, 0, True, 0.0)
+    if not in_scope:
+        state = store.CrawlState(next_url=None, pages=0, entities=0, requests=0, done=True)
+        store.commit_page(con, snapshot, spec.source, 0, [], [], state)
+        log(f"{spec.source}: out of scope (HUBKG_SCOPE_FAMILIES): nothing listed")
+        return ListingReport(spec.source, 0, 0, 0, 0, False, 0.0)
+    starts = spec.start_urls(client.url(spec.path), page_size, limit > 0, authors)
+    if state is None:
+        state = store.CrawlState(next_url=None, pages=0, entities=0, requests=0, done=False)
+        url: str | None = starts[0]
+    else:
+        url = state.next_url
+        log(f"{spec.source}: resuming at page {state.pages + 1} ({state.entities} entities committed)")
+    later_walks = starts[spec.walk_index(url, authors) + 1 :] if url else []
+    started, quarantined, requests_before = time.monotonic(), 0, client.requests
+    while url is not None:
+        try:
+            page = client.get_page(url)
+            good, bad = _split_valid(spec, page.url, page.items)
+            next_url = page.next_url
+        except MalformedPage as exc:
+            good, next_url = [], exc.next_url
+            bad = [store.quarantine_row(spec.source, exc.url, exc.reason, exc.body)]
+        if next_url is None and later_walks:
+            next_url = later_walks.pop(0)
+        if limit and state.entities + len(good) >= limit:
+            good, next_url = good[: limit - state.entities], None
+        state.pages += 1
+        state.entities += len(good)
+        state.requests += client.requests - requests_before
+        requests_before = client.requests
+        state.next_url, state.done = next_url, next_url is None
+        store.commit_page(con, snapshot, spec.source, state.pages, good, bad, state)
+        quarantined += len(bad)
+        url = next_url
+        if state.pages % 10 == 0 or state.done:
+            rate = state.entities / max(time.monotonic() - started, 1e-9)
+            log(
+                f"{spec.source}: {state.pages} pages, {state.entities} entities ({rate:,.0f}/s), "
+                f"{quarantined} quarantined, rate budget left {client.pacer.remaining}"
+            )
+    return ListingReport(
+        spec.source,
+        state.pages,
+        state.entities,
+        quarantined,
+        state.requests,
+        resumed,
+        time.monotonic() - started,
+    )

@@ -1,0 +1,394 @@
+"""Per-entity crawls (details, likers, followers, members…) driven by a resumable work queue in DuckDB.
+
+Keys to fetch are derived in SQL from what the snapshot already holds (e.g. every `arxiv:` tag → a paper), put
+in `raw.fetch_queue`, and fetched in batches by a few threads within the pacing budget. Each batch's rows and its
+queue updates commit together, so a killed crawl resumes with the keys still pending: no duplicates, no gaps.
+A key the Hub answers 404 for (deleted between listing and detail, misspelled, private) is marked `missing` and
+recorded in the quarantine with the reason. An incremental refresh first carries forward the previous snapshot's
+answers for the keys its rules vouch for (`_carry_forward`), so only the rest is fetched.
+
+Under a request budget (`HUBKG_REQUEST_BUDGET`) keys are fetched most valuable first (`priority`: likes, upvotes,
+mentions…). When the budget is spent, each key left keeps its previous answer marked `stale` (never vouched for
+by a rule, so the next refresh asks again) or, with none, is `deferred`: recorded, counted, never silently lost.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+from urllib.parse import quote
+
+import duckdb
+import pyarrow as pa
+from huggingface_hub.errors import HfHubHTTPError
+
+from crawler import store
+from crawler.client import HubClient, MalformedPage
+
+QUEUE_DDL = """
+CREATE TABLE IF NOT EXISTS raw.fetch_queue (
+    snapshot_date DATE NOT NULL,
+    kind VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,  -- pending | done | missing | failed | deferred
+    PRIMARY KEY (snapshot_date, kind, key)
+);
+-- Added after the first release: ALTER brings older warehouses to the same shape.
+ALTER TABLE raw.fetch_queue ADD COLUMN IF NOT EXISTS priority DOUBLE DEFAULT 0;  -- value: fetched highest first
+ALTER TABLE raw.fetch_queue ADD COLUMN IF NOT EXISTS requests INTEGER DEFAULT 0;  -- spent on it (0 = reused)
+ALTER TABLE raw.fetch_queue ADD COLUMN IF NOT EXISTS stale BOOLEAN DEFAULT false;  -- reused unvouched (budget)
+"""
+
+
+def fetched_table_ddl(kind: str) -> str:
+    return f"""
+    CREATE TABLE IF NOT EXISTS raw.{kind} (
+        snapshot_date DATE NOT NULL,
+        observed_at TIMESTAMPTZ NOT NULL,
+        key VARCHAR NOT NULL,
+        variant VARCHAR NOT NULL,
+        body JSON NOT NULL
+    )"""
+
+
+@dataclass(frozen=True)
+class FetchKind:
+    """What to fetch for one key. `paths` are tried in order until one is not a 404 (a name can be a user or an
+    org); the winning path's `variant` label is stored with the row. `reply` is the answer's shape: one JSON
+    object, a Link-paged or page-numbered list (stored one row per item), or a `/resolve/` text file (stored as
+    {text, bytes, truncated, commit})."""
+
+    name: str
+    paths: tuple[tuple[str, str], ...]  # (variant, path template with {key})
+    reply: Literal["object", "link_pages", "numbered_pages", "text_file"] = "object"
+    page_size: int = 1000
+
+    def url_for(self, template: str, key: str) -> str:
+        return template.format(key=quote(key, safe="/"))
+
+
+READ_AHEAD_BATCHES = 25
+
+
+@dataclass
+class QueueReport:
+    kind: str
+    fetched: int = 0
+    missing: int = 0
+    failed: int = 0
+    rows: int = 0
+    requests: int = 0
+    stale: int = 0  # the budget was spent: reused an older answer
+    deferred: int = 0  # the budget was spent and no older answer exists
+    seconds: float = 0.0
+
+
+@dataclass
+class _Outcome:
+    key: str
+    status: str
+    variant: str = ""
+    items: list[Any] | None = None
+    reason: str = ""
+    requests: int = 0
+
+
+def _fetch_one(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
+    before = client.requests_of_this_thread()
+    outcome = _ask(client, kind, key)
+    outcome.requests = client.requests_of_this_thread() - before
+    return outcome
+
+
+def _ask(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
+    for variant, template in kind.paths:
+        url = client.url(kind.url_for(template, key))
+        try:
+            items: list[Any]
+            if kind.reply == "text_file":
+                items = [client.get_text_file(url)]
+            elif kind.reply == "link_pages":
+                items = [item for page in client.iter_pages(url, [("limit", kind.page_size)]) for item in page.items]
+            elif kind.reply == "numbered_pages":
+                items = [item for page in client.iter_numbered_pages(url, kind.page_size) for item in page]
+            else:
+                items = [client.get_json(url)]
+            return _Outcome(key, "done", variant, items)
+        except HfHubHTTPError as exc:
+            status = exc.response.status_code if exc.response is not None else None
+            if status == 404:
+                continue
+            return _Outcome(key, "failed", reason=f"HTTP {status}: {str(exc).splitlines()[0]}")
+        except MalformedPage as exc:
+            return _Outcome(key, "failed", reason=f"malformed response: {exc}")
+    return _Outcome(key, "missing", reason="404: not found on the Hub (deleted, private or misspelled)")
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, kinds: tuple[FetchKind, ...]) -> None:
+    """Create the queue and every kind's table, so key discovery can read tables not crawled yet."""
+    con.execute(store.DDL)
+    con.execute(QUEUE_DDL)
+    for kind in kinds:
+        con.execute(fetched_table_ddl(kind.name))
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What `enqueue` did with the keys it was given."""
+
+    carried: int  # answered by the previous snapshot and reused (incremental refresh)
+    to_fetch: int  # queued for a request
+
+    @property
+    def total(self) -> int:
+        return self.carried + self.to_fetch
+
+
+def enqueue(
+    con: duckdb.DuckDBPyConnection,
+    snapshot: date,
+    kind: str,
+    keys_sql: str,
+    previous: date | None = None,
+    unchanged_sql: str | None = None,
+) -> Planned:
+    """Queue every key `keys_sql` yields (columns `key`, `priority`; `?` = the snapshot date) not queued yet, with
+    the sum of its priorities (a key may come from several rows: a paper cited by many repos). With a `previous`
+    snapshot, the keys `unchanged_sql` vouches for are carried forward instead of fetched."""
+    params = [snapshot] * keys_sql.count("?")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE wanted_keys AS SELECT key, coalesce(sum(priority), 0) AS priority "
+        f"FROM ({keys_sql}) WHERE key IS NOT NULL AND key <> '' GROUP BY key",
+        params,
+    )
+    carried = _carry_forward(con, snapshot, previous, kind, unchanged_sql) if previous and unchanged_sql else 0
+    count = "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ?"
+    before = con.execute(count, [snapshot, kind]).fetchone()[0]
+    con.execute(
+        "INSERT OR IGNORE INTO raw.fetch_queue (snapshot_date, kind, key, status, priority) "
+        "SELECT ?, ?, key, 'pending', priority FROM wanted_keys",
+        [snapshot, kind],
+    )
+    after = con.execute(count, [snapshot, kind]).fetchone()[0]
+    con.execute("DROP TABLE wanted_keys")
+    return Planned(carried, after - before)
+
+
+def previous_snapshot(con: duckdb.DuckDBPyConnection, snapshot: date, listings: int) -> date | None:
+    """The latest earlier snapshot whose `listings` listings all finished: what an incremental refresh reuses."""
+    con.execute(store.DDL)
+    return con.execute(
+        "SELECT max(snapshot_date) FROM (SELECT snapshot_date FROM raw.crawl_state WHERE snapshot_date < ? "
+        "GROUP BY snapshot_date HAVING bool_and(done) AND count(*) = ?)",
+        [snapshot, listings],
+    ).fetchone()[0]
+
+
+def _carry_forward(
+    con: duckdb.DuckDBPyConnection, snapshot: date, previous: date, kind: str, unchanged_sql: str
+) -> int:
+    """Reuse the previous snapshot's answer for every wanted key (temp table `wanted_keys`) that `unchanged_sql`
+    vouches for (`$1` = snapshot, `$2` = previous), that was answered then (done or 404, not itself stale) and is
+    not queued for this snapshot yet: its rows are copied with their original `observed_at` (staleness stays
+    visible) and its outcome is queued as settled. Returns the number of keys carried."""
+    with store.transaction(con):
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE carried AS
+            SELECT p.key, p.status, w.priority FROM raw.fetch_queue AS p JOIN wanted_keys AS w USING (key)
+            WHERE p.snapshot_date = $2 AND p.kind = $3 AND p.status IN ('done', 'missing') AND NOT p.stale
+                AND p.key IN (SELECT key FROM ({unchanged_sql}))
+                AND p.key NOT IN (SELECT key FROM raw.fetch_queue WHERE snapshot_date = $1 AND kind = $3)
+            """,
+            [snapshot, previous, kind],
+        )
+        _copy_rows(con, kind, snapshot, previous, "carried")
+        con.execute(
+            "INSERT INTO raw.fetch_queue (snapshot_date, kind, key, status, priority) "
+            "SELECT $1, $2, key, status, priority FROM carried",
+            [snapshot, kind],
+        )
+        carried = con.execute("SELECT count(*) FROM carried").fetchone()[0]
+        con.execute("DROP TABLE carried")
+    return carried
+
+
+def _copy_rows(con: duckdb.DuckDBPyConnection, kind: str, snapshot: date, previous: date, keys_table: str) -> None:
+    """Copy the previous snapshot's rows of the keys in `keys_table` into `snapshot`, keeping `observed_at`."""
+    con.execute(
+        f"INSERT INTO raw.{kind} SELECT $1, r.observed_at, r.key, r.variant, r.body FROM raw.{kind} AS r "
+        f"WHERE r.snapshot_date = $2 AND r.key IN (SELECT key FROM {keys_table})",
+        [snapshot, previous],
+    )
+
+
+def _commit(con: duckdb.DuckDBPyConnection, snapshot: date, kind: FetchKind, outcomes: list[_Outcome]) -> int:
+    observed_at = datetime.now(UTC)
+    rows = [(o.key, o.variant, json.dumps(item, ensure_ascii=False)) for o in outcomes for item in o.items or []]
+    table = pa.table(
+        {"key": [r[0] for r in rows], "variant": [r[1] for r in rows], "body": [r[2] for r in rows]},
+        schema=pa.schema([("key", pa.string()), ("variant", pa.string()), ("body", pa.string())]),
+    )
+    statuses = pa.table(
+        {
+            "key": [o.key for o in outcomes],
+            "status": [o.status for o in outcomes],
+            "requests": pa.array([o.requests for o in outcomes], pa.int32()),
+        }
+    )
+    try:
+        with store.transaction(con):
+            con.register("fetched_rows", table)
+            con.execute(
+                f"INSERT INTO raw.{kind.name} SELECT ?, ?, key, variant, body::JSON FROM fetched_rows",
+                [snapshot, observed_at],
+            )
+            con.register("fetched_status", statuses)
+            con.execute(
+                "UPDATE raw.fetch_queue q SET status = s.status, requests = q.requests + s.requests "
+                "FROM fetched_status s WHERE q.snapshot_date = ? AND q.kind = ? AND q.key = s.key",
+                [snapshot, kind.name],
+            )
+            for o in outcomes:
+                if o.status != "done":
+                    con.execute(
+                        "INSERT INTO raw.quarantine VALUES (?, ?, ?, ?, ?, NULL)",
+                        [snapshot, observed_at, kind.name, o.key, o.reason],
+                    )
+    finally:
+        con.unregister("fetched_rows")
+        con.unregister("fetched_status")
+    return len(rows)
+
+
+def requests_spent(con: duckdb.DuckDBPyConnection, snapshot: date) -> int:
+    """Requests the snapshot has cost so far: its listing pages and every per-entity fetch, over all attempts."""
+    con.execute(QUEUE_DDL)
+    return con.execute(
+        "SELECT (SELECT coalesce(sum(requests), 0) FROM raw.crawl_state WHERE snapshot_date = $1) "
+        "+ (SELECT coalesce(sum(requests), 0) FROM raw.fetch_queue WHERE snapshot_date = $1)",
+        [snapshot],
+    ).fetchone()[0]
+
+
+def _reopen(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str) -> None:
+    """Put back in the queue the keys an earlier attempt could not settle: failed ones, and those a spent budget
+    left deferred or stale (whose reused rows are dropped here, so a fetch never adds to them)."""
+    with store.transaction(con):
+        con.execute(
+            f"DELETE FROM raw.{kind} WHERE snapshot_date = $1 AND key IN "
+            "(SELECT key FROM raw.fetch_queue WHERE snapshot_date = $1 AND kind = $2 AND stale)",
+            [snapshot, kind],
+        )
+        con.execute(
+            "UPDATE raw.fetch_queue SET status = 'pending', stale = false "
+            "WHERE snapshot_date = ? AND kind = ? AND (stale OR status IN ('failed', 'deferred'))",
+            [snapshot, kind],
+        )
+
+
+def _settle_unfetched(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str, previous: date | None) -> int:
+    """The budget is spent: each pending key reuses the previous snapshot's answer, marked stale, or becomes
+    `deferred` when there is none. Returns the number of stale keys."""
+    with store.transaction(con):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE stale_keys AS SELECT p.key, p.status FROM raw.fetch_queue AS p "
+            "JOIN raw.fetch_queue AS q ON q.key = p.key AND q.kind = p.kind AND q.snapshot_date = $1 "
+            "WHERE p.snapshot_date = $2 AND p.kind = $3 AND q.status = 'pending' AND p.status IN ('done', 'missing')",
+            [snapshot, previous, kind],
+        )
+        if previous is not None:
+            _copy_rows(con, kind, snapshot, previous, "stale_keys")
+        con.execute(
+            "UPDATE raw.fetch_queue AS q SET status = s.status, stale = true FROM stale_keys AS s "
+            "WHERE q.snapshot_date = ? AND q.kind = ? AND q.key = s.key",
+            [snapshot, kind],
+        )
+        con.execute(
+            "UPDATE raw.fetch_queue SET status = 'deferred' "
+            "WHERE snapshot_date = ? AND kind = ? AND status = 'pending'",
+            [snapshot, kind],
+        )
+        stale = con.execute("SELECT count(*) FROM stale_keys").fetchone()[0]
+        con.execute("DROP TABLE stale_keys")
+    return stale
+
+
+def drain(
+    con: duckdb.DuckDBPyConnection,
+    client: HubClient,
+    kind: FetchKind,
+    snapshot: date,
+    workers: int = 4,
+    batch: int = 200,
+    budget: int | None = None,
+    previous: date | None = None,
+    log: Callable[[str], None] = print,
+    log_every_seconds: float = 10.0,
+) -> QueueReport:
+    """Fetch every pending key of `kind` for `snapshot`, most valuable first, committing batch by batch. Keys
+    that failed in an earlier attempt (after all retries) are tried again; 404s stay `missing`. With a `budget`
+    (requests this drain may still spend), the keys left when it is spent reuse the `previous` snapshot's answers
+    as stale, or are deferred. A list's pages are never cut, so the last batch can overshoot by its extra pages.
+    Progress is logged at most every `log_every_seconds` (and at the end): at Hub scale a line per batch would
+    flood the run's event log."""
+    if budget is None or budget > 0:
+        _reopen(con, snapshot, kind.name)
+    started = last_log = time.monotonic()
+    report = QueueReport(kind.name)
+    pending_total = con.execute(
+        "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = 'pending'",
+        [snapshot, kind.name],
+    ).fetchone()[0]
+
+    def room() -> int | None:
+        return None if budget is None else budget - report.requests
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"fetch-{kind.name}") as pool:
+        while room() is None or room() > 0:
+            # Read ahead many batches: each read scans the queue, which holds millions of keys at Hub scale.
+            keys = [
+                k
+                for (k,) in con.execute(
+                    "SELECT key FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = 'pending' "
+                    "ORDER BY priority DESC, key LIMIT ?",
+                    [snapshot, kind.name, batch * READ_AHEAD_BATCHES],
+                ).fetchall()
+            ]
+            if not keys:
+                break
+            for start in range(0, len(keys), batch):
+                left = room()
+                if left is not None and left <= 0:
+                    break
+                chunk = keys[start : start + batch][:left]  # every key costs at least one request
+                outcomes = list(pool.map(lambda k: _fetch_one(client, kind, k), chunk))
+                report.rows += _commit(con, snapshot, kind, outcomes)
+                report.requests += sum(o.requests for o in outcomes)
+                report.fetched += sum(o.status == "done" for o in outcomes)
+                report.missing += sum(o.status == "missing" for o in outcomes)
+                report.failed += sum(o.status == "failed" for o in outcomes)
+                done = report.fetched + report.missing + report.failed
+                now = time.monotonic()
+                if now - last_log >= log_every_seconds or done == pending_total:
+                    last_log = now
+                    eta = (now - started) / done * (pending_total - done)
+                    log(
+                        f"{kind.name}: {done}/{pending_total} keys, {report.rows} rows, {report.missing} missing, "
+                        f"{report.failed} failed, rate budget left {client.pacer.remaining}, ETA {eta:,.0f} s"
+                    )
+    if budget is not None:
+        report.stale = _settle_unfetched(con, snapshot, kind.name, previous)
+        report.deferred = con.execute(
+            "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = 'deferred'",
+            [snapshot, kind.name],
+        ).fetchone()[0]
+        if report.stale or report.deferred:
+            log(f"{kind.name}: budget spent; {report.stale} keys reuse older answers, {report.deferred} deferred")
+    report.seconds = time.monotonic() - started
+    return report

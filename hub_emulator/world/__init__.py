@@ -1,1 +1,0 @@
-"""Synthetic Hub world generation (see ``hub_emulator/WORLD_FORMAT.md``)."""

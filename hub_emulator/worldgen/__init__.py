@@ -1,0 +1,1 @@
+"""Synthetic Hub world generation (see ``hub_emulator/worldgen/WORLD_FORMAT.md``)."""
