@@ -4,7 +4,7 @@ VENV := .venv
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: demo test ui lint env
+.PHONY: demo test test-fast ui lint env browser
 env: $(VENV)/.synced
 
 $(VENV)/.synced: pyproject.toml uv.lock
@@ -12,14 +12,25 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	python3 -m uv sync --frozen --compile-bytecode
 	@touch $@
 
+# Debian's Chromium for the browser checks (Playwright drives it; it never downloads a browser of its own).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver; }
+
 demo: env
 	$(VENV)/bin/hubkg demo
 
 ui: env
 	$(VENV)/bin/hubkg ui
 
-test: env
+# Everything: the fast tier, the integration tier (emulator, dbt, Dagster runs) and the browser checks.
+test: env browser
 	$(VENV)/bin/pytest -q
+
+# Seconds, while editing: no server, no Dagster run, no dbt build.
+test-fast: env
+	$(VENV)/bin/pytest -q -m fast
 
 lint: env
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	HUBKG_DUCKDB_PATH=parse-only.duckdb $(VENV)/bin/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
