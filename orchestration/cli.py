@@ -75,19 +75,16 @@ def ui(world: Path, port: int) -> int:
 
 
 def query(sql: str, output: str) -> int:
-    """Run SQL on the serving copy and print it as a table, CSV or JSON."""
+    """Run SQL on the serving copy (sandboxed: read-only, no file or network access) and print it escaped."""
+    from release.serving import QueryRefused, render
     from release.serving import query as run_query
 
     try:
-        relation = run_query(sql, Settings.from_env().data_dir)
-    except (FileNotFoundError, duckdb.Error) as exc:
+        result = run_query(sql, Settings.from_env().data_dir)
+    except QueryRefused as exc:
         print(f"hubkg query: {exc}", file=sys.stderr)
         return 2
-    if output == "table":
-        relation.show(max_rows=1000, max_width=250)
-    else:
-        frame = relation.df()
-        print(frame.to_csv(index=False) if output == "csv" else frame.to_json(orient="records", date_format="iso"))
+    print(render(result, output))
     return 0
 
 
