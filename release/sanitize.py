@@ -21,7 +21,7 @@ CONTROL_CLASS = r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 _CONTROL = re.compile(CONTROL_CLASS)
 # Whole terminal escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL|ST`, two-byte `ESC x`): removed with
 # their parameters, so no `[31m` residue is left behind once ESC itself is gone.
-TERMINAL_ESCAPE = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]"
+TERMINAL_ESCAPE = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-~]"
 _TERMINAL = re.compile(TERMINAL_ESCAPE)
 # Strings that make a data loader fetch something: other repos, local or remote files.
 _LOADER_URL = re.compile(r"\b(?:hf|reference|file|s3|gs|https?)://\S*", re.IGNORECASE)
