@@ -32,9 +32,13 @@ PROVENANCE = (
 )
 
 
-def _schema_changes(manifest: dict[str, Any], previous: dict[str, Any] | None) -> list[str]:
+def schema_changes(manifest: dict[str, Any], previous: dict[str, Any] | None) -> list[str]:
+    """What changed in the schema since the release on `main` before this one. Re-publishing the same snapshot (a
+    rerun after a crash) keeps the changelog it was first published with, so the card's bytes do not change."""
     if previous is None:
         return ["First release."]
+    if previous.get("snapshot_date") == manifest["snapshot_date"] and "changes" in previous:
+        return list(previous["changes"])
     changes = []
     old_tables, new_tables = previous.get("tables", {}), manifest["tables"]
     for config in sorted(new_tables.keys() - old_tables.keys()):
@@ -91,6 +95,7 @@ def render_card(
         lines.append(f"- `{t.config}`: {columns}")
     lines += ["## Provenance", PROVENANCE, *spec.notes, *sections]
     lines += ["## Licence", "Metadata of public Hub repositories; each repository keeps its own licence."]
-    lines += ["## Changelog", *(f"- {change}" for change in _schema_changes(manifest, previous))]
+    changes = manifest.get("changes") or schema_changes(manifest, previous)
+    lines += ["## Changelog", *(f"- {change}" for change in changes)]
     lines += ["## Citation", "HubKG follows the schema of HuggingKG / HuggingBench:", CITATION]
     return "\n\n".join(lines) + "\n"

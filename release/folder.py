@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from release.card import render_card
+from release.card import render_card, schema_changes
 from release.spec import Release, ReleaseSpec
 
 # Row groups sized for the Hub's dataset viewer (it reads one row group at a time); shards keep a commit of a
@@ -94,6 +94,7 @@ def build_release(
         tables[t.config] = {"rows": counts, "columns": _columns(con, t.table)}
     manifest = {"repo": spec.repo, "snapshot_date": snapshot.isoformat(), "observed": _observed(con, snapshot)}
     manifest["tables"] = tables
+    manifest["changes"] = schema_changes(manifest, previous)
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     sections = spec.generated(con, snapshot, folder) if spec.generated else []
     (folder / "README.md").write_text(render_card(spec, manifest, previous, sections), encoding="utf-8")

@@ -14,8 +14,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
+import duckdb
 import pytest
+
+from hub_emulator.server import HubEmulator
+from tests.hostile import world
+from tests.pipeline.conftest import SNAPSHOT, PipelineRun, run_refresh
 
 OUTCOMES = ("quarantined", "blocked", "recovered")
 _cases: list[tuple[str, str, str]] = []  # (case, where it enters, outcome)
@@ -57,3 +64,26 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.write_line("by where they enter: " + ", ".join(f"{w} {n}" for w, n in sorted(places.items())))
     for nodeid in _crashed:
         terminalreporter.write_line(f"crashed: {nodeid}")
+
+
+@dataclass
+class HostileRun:
+    """The one pipeline run over the hostile world that many cases share."""
+
+    world: Path
+    facts: dict
+    run: PipelineRun
+
+    def sql(self, query: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.run.settings.warehouse_path), read_only=True) as con:
+            return con.execute(query, params or []).fetchall()
+
+
+@pytest.fixture(scope="session")
+def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> HostileRun:
+    """Serve the hostile world and run the whole `hubkg_refresh` job (crawl, dbt, gates, publish) once."""
+    work = tmp_path_factory.mktemp("hostile")
+    facts = world.build(work / "world")
+    with HubEmulator(work / "world", work / "storage", log_path=work / "requests.jsonl") as emulator:
+        run = run_refresh(emulator, work / "data", page_size=200, snapshot=SNAPSHOT)
+    return HostileRun(work / "world", facts, run)
