@@ -71,6 +71,7 @@ class HostileRun:
     """The one pipeline run over the hostile world that many cases share."""
 
     world: Path
+    storage: Path  # the emulator's repos: what the run published
     facts: dict
     run: PipelineRun
 
@@ -86,4 +87,4 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> HostileRun:
     facts = world.build(work / "world")
     with HubEmulator(work / "world", work / "storage", log_path=work / "requests.jsonl") as emulator:
         run = run_refresh(emulator, work / "data", page_size=200, snapshot=SNAPSHOT)
-    return HostileRun(work / "world", facts, run)
+    return HostileRun(work / "world", work / "storage", facts, run)

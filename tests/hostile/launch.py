@@ -1,6 +1,9 @@
-"""A pipeline launch in a process of its own, for the one-writer tests: `hold` materializes an asset that keeps the
-warehouse for a few seconds; `crawl` materializes the real `raw/tasks` asset. Prints the run's failure message."""
+"""A pipeline launch in a process of its own: `hold <data> <seconds>` materializes an asset that keeps the warehouse
+for a while; `crawl <data>` materializes the real `raw/tasks` asset; `raw <data> <endpoint> <max file bytes>` the
+whole raw layer with every file it writes capped at that size (a full disk). Prints the run's failure message."""
 
+import resource
+import signal
 import sys
 import time
 from pathlib import Path
@@ -24,10 +27,18 @@ def holds_the_warehouse(warehouse: DuckDBResource) -> None:
 
 def main() -> int:
     mode, data_dir = sys.argv[1], Path(sys.argv[2])
-    resources = build_resources(Settings(endpoint="http://127.0.0.1:9", data_dir=data_dir))
-    assets = (
-        [holds_the_warehouse] if mode == "hold" else [a for a in raw_assets if dg.AssetKey(["raw", "tasks"]) in a.keys]
-    )
+    endpoint = sys.argv[3] if mode == "raw" else "http://127.0.0.1:9"
+    resources = build_resources(Settings(endpoint=endpoint, data_dir=data_dir, page_size=20))
+    if mode == "raw":
+        # A write past the cap fails with EFBIG, as on a full disk (instead of the default SIGXFSZ kill).
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        limit = int(sys.argv[4])
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        assets = raw_assets
+    elif mode == "hold":
+        assets = [holds_the_warehouse]
+    else:
+        assets = [a for a in raw_assets if dg.AssetKey(["raw", "tasks"]) in a.keys]
     result = dg.materialize(
         assets,
         resources=resources,
