@@ -14,6 +14,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +143,8 @@ def _cell(value: Any) -> Any:
     """JSON-ready cell; text escaped for the terminal (control and bidi characters shown, never acted on)."""
     if value is None or isinstance(value, bool | int | float):
         return value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
     return terminal_text(value if isinstance(value, str) else str(value))
 
 
