@@ -45,7 +45,7 @@ def test_a_full_disk_fails_the_run_and_the_rerun_completes(small_world: Path, tm
     data = tmp_path / "data"
     with HubEmulator(small_world, tmp_path / "hub") as hub:
         full = subprocess.run(
-            [sys.executable, "-m", "tests.hostile.launch", "raw", str(data), hub.url, str(1_500_000)],
+            [sys.executable, "-m", "tests.hostile.launch", "raw", str(data), hub.url, str(600_000)],
             capture_output=True,
             text=True,
             cwd=PROJECT_ROOT,
