@@ -35,7 +35,10 @@ def acquire_writer_lock(lock_path: Path, run_id: str, partition: str) -> IO[str]
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.seek(0)
-        holder = json.loads(handle.read() or "{}")
+        try:
+            holder = json.loads(handle.read() or "{}")
+        except ValueError:  # written by the holder at this very moment: the lock itself is what counts
+            holder = {}
         handle.close()
         raise RunInProgress(
             f"a run for {holder.get('partition') or 'the warehouse'} is already in progress "
