@@ -126,7 +126,7 @@ def _how_to_load(repo_id: str, revision: str, config: str, empty: list[str]) -> 
         "directly):",
         f'```python\nimport duckdb\nfrom huggingface_hub import snapshot_download\n\nfolder = snapshot_download("'
         f'{repo_id}", repo_type="dataset", revision="{revision}")\nprint(duckdb.sql(f"SELECT count(*) FROM '
-        f"'{{folder}}/data/{config}/*.parquet'\").fetchone())\n```",
+        f"'{{folder}}/data/{config}/*.parquet'\").fetchall())\n```",
     ]
     if empty:
         blocks += [
@@ -176,7 +176,10 @@ def _schema_changes(manifest: dict[str, Any], previous: dict[str, Any]) -> list[
 def _changes(manifest: dict[str, Any], previous: dict[str, Any] | None) -> list[str]:
     """What changed since the release on the repo before this one: schema, then row counts per config."""
     if previous is None:
-        return ["## Changes since the previous snapshot", "First release. There is no previous snapshot to compare with."]
+        return [
+            "## Changes since the previous snapshot",
+            "First release. There is no previous snapshot to compare with.",
+        ]
     old_tables = previous.get("tables", {})
     rows = [f"| config | {previous.get('snapshot_date')} | {manifest['snapshot_date']} | change |", "|---|---|---|---|"]
     for config, table in sorted(manifest["tables"].items()):
