@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -91,7 +92,9 @@ LISTING_SCHEMA = pa.schema(
 def _stage_listing(con: duckdb.DuckDBPyConnection, path: Path, spec: ListingSpec) -> list[dict[str, Any]]:
     """Stream one listing's world file into temp table `listing_rows` (line, sort value, key, id, served body);
     returns the quarantine rows the crawl's checks give its entities."""
-    con.execute("CREATE OR REPLACE TEMP TABLE listing_rows AS SELECT * FROM LISTING_SCHEMA_EMPTY")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE listing_rows (pos BIGINT, v DOUBLE, key VARCHAR, id VARCHAR, body VARCHAR)"
+    )
     quarantined: list[dict[str, Any]] = []
     for chunk in _chunks(_lines(path), BATCH) if path.exists() else iter(()):
         served = [(number, _listing_body(spec, body)) for number, body in chunk]
@@ -118,9 +121,7 @@ def load_listing(con: duckdb.DuckDBPyConnection, world: Path, spec: ListingSpec,
     """Every entity of one listing on the page the full walk serves it on (sort `full_sort` as the keyset orders
     it: value descending, missing last, ties by key; else file order), then its finished checkpoint."""
     store.ensure_raw(con, spec.source)
-    con.register("LISTING_SCHEMA_EMPTY", LISTING_SCHEMA.empty_table())
     quarantined = _stage_listing(con, world / f"{spec.path.removeprefix('/api/')}.jsonl", spec)
-    con.unregister("LISTING_SCHEMA_EMPTY")
     order = "isnan(v) OR v IS NULL, v DESC, key" if spec.full_sort else "pos"
     con.execute(
         f"INSERT INTO {store.RAW_SCHEMA}.{spec.source} SELECT ?, now(), "
@@ -354,17 +355,14 @@ def _readmes(max_bytes: int) -> Answer:
         )
         out = []
         for key in keys:
-            raw, repo_type = bodies[key][0] if key in bodies else (None, None)
-            body = json.loads(raw) if raw else None
-            data = readme(repo_type, body) if body and repo_type else None
+            raw, repo_type = bodies[key][0] if key in bodies else ("{}", "")
+            body = json.loads(raw)
+            data = readme(repo_type, body) if body else None
             if data is None:
                 out.append(_missing(key))
             else:
-                out.append(
-                    _Outcome(
-                        key, "done", "card", [text_file_body(data[:max_bytes], len(data), body["sha"])], requests=1
-                    )
-                )  # type: ignore[index]
+                card = text_file_body(data[:max_bytes], len(data), body["sha"])
+                out.append(_Outcome(key, "done", "card", [card], requests=1))
         return out
 
     return answer
@@ -427,6 +425,9 @@ def load_raw(
         started = time.monotonic()
 
     ensure_tables(con, entities.ALL_KINDS)
+    # Not resumable (a listing's rows are written before its checkpoint): a warehouse is loaded once, from empty.
+    if con.execute("SELECT count(*) FROM raw.crawl_state WHERE snapshot_date = ?", [snapshot]).fetchone()[0]:
+        raise ValueError(f"the warehouse already holds raw rows of snapshot {snapshot}: load into a fresh one")
     for spec in LISTINGS.values():
         load_listing(con, world, spec, snapshot, page_size)
     lap("listings")
@@ -462,6 +463,8 @@ def main() -> int:
     args = parser.parse_args()
     args.warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(args.warehouse)) as con:
+        if limit := os.environ.get("HUBKG_DUCKDB_MEMORY_LIMIT"):  # as the pipeline's connections are capped
+            con.execute(f"SET memory_limit = '{limit}'")
         load_raw(con, args.world, args.snapshot, args.page_size, args.readme_max_bytes)
     return 0
 
