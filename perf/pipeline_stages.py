@@ -9,7 +9,8 @@ directory, recreated from `--nodes/--seed` alone), the world is generated, its r
 benchmark exports, baselines, atlas, publish (to an emulator serving an empty world), serving, and the gates (every
 GE suite once, `perf/gates.py`; last, as one suite checks the leaderboard) — with `HUBKG_DUCKDB_MEMORY_LIMIT=8GB`
 unless set. The snapshot is the world's `now` date, so the run is deterministic. It ends with one table: wall and
-peak RSS per stage and size, and each size's ratio to the previous one.
+peak RSS per stage and size, and each size's ratio to the previous one. Each size's run directory is deleted once
+measured unless `--keep`.
 
 A run killed mid-stage (e.g. a HuggingKG-size crawl longer than a working session) continues with `--resume`: the
 finished stages are kept (`stages.json` in the run directory), the interrupted one runs again — the crawl resumes
@@ -204,6 +205,17 @@ def loaded_run(work: Path, nodes: int, seed: int) -> tuple[Figures, float]:
     return figures, floor
 
 
+def loaded_runs(work: Path, sizes: list[int], seed: int, keep: bool) -> int:
+    """`loaded_run` for each size in turn, then the scaling table."""
+    runs = {}
+    for nodes in sizes:
+        runs[nodes] = loaded_run(work, nodes, seed)
+        if not keep:  # a 2x world and warehouse take tens of GB; each size is recreated from --nodes/--seed
+            shutil.rmtree(work / f"loaded-{nodes}-{seed}")
+    print_scaling(runs)
+    return 0
+
+
 def print_scaling(runs: dict[int, tuple[Figures, float]]) -> None:
     """One table: wall and peak RSS per stage and size, and each size's ratio to the previous size."""
     sizes = list(runs)
@@ -228,10 +240,10 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/hubkg-bench"))
     parser.add_argument("--resume", type=Path, default=None, help="continue an interrupted run in this run directory")
     parser.add_argument("--raw-loader", action="store_true", help="load the raw layer instead of crawling")
+    parser.add_argument("--keep", action="store_true", help="--raw-loader: keep each size's run directory")
     args = parser.parse_args()
     if args.raw_loader:
-        print_scaling({nodes: loaded_run(args.work, nodes, args.seed) for nodes in args.nodes})
-        return 0
+        return loaded_runs(args.work, args.nodes, args.seed, args.keep)
     if len(args.nodes) > 1:
         parser.error("several --nodes need --raw-loader")
     args.nodes = args.nodes[0]
