@@ -169,12 +169,12 @@ def evaluate(
 
 @dataclass(frozen=True)
 class Ranked:
-    """Scores of one recommender on the test users, full or sampled."""
+    """Scores of one baseline on its test set: all of it, or (recommendation beyond SAMPLE_USERS) a sample."""
 
     metrics: dict[str, float]
-    evaluated: int  # test users ranked
-    population: int  # test users in all
-    intervals: dict[str, tuple[float, float]]  # 95% confidence interval per metric; empty when every user was ranked
+    evaluated: int  # test users (nodes, triples) scored
+    population: int  # in the whole test set
+    intervals: dict[str, tuple[float, float]]  # 95% confidence interval per metric; empty when all were scored
 
     @property
     def sampled(self) -> bool:
