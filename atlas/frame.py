@@ -81,9 +81,7 @@ def load_forest(con: duckdb.DuckDBPyConnection, snapshot: date) -> LineageForest
 
 def store_positions(con: duckdb.DuckDBPyConnection, forest: LineageForest) -> None:
     """Replace this snapshot's rows of `atlas.atlas_layout` (model_id, x, y, snapshot_date)."""
-    con.execute(
-        f"CREATE TABLE IF NOT EXISTS {LAYOUT_TABLE} (model_id VARCHAR, x DOUBLE, y DOUBLE, snapshot_date DATE)"
-    )
+    con.execute(f"CREATE TABLE IF NOT EXISTS {LAYOUT_TABLE} (model_id VARCHAR, x DOUBLE, y DOUBLE, snapshot_date DATE)")
     frame = pd.DataFrame(
         {
             "model_id": forest.nodes["model_id"],
@@ -94,6 +92,8 @@ def store_positions(con: duckdb.DuckDBPyConnection, forest: LineageForest) -> No
     con.execute(f"DELETE FROM {LAYOUT_TABLE} WHERE snapshot_date = ?", [forest.snapshot])
     con.register("atlas_layout_rows", frame)
     try:
-        con.execute(f"INSERT INTO {LAYOUT_TABLE} SELECT model_id, x, y, ?::DATE FROM atlas_layout_rows", [forest.snapshot])
+        con.execute(
+            f"INSERT INTO {LAYOUT_TABLE} SELECT model_id, x, y, ?::DATE FROM atlas_layout_rows", [forest.snapshot]
+        )
     finally:
         con.unregister("atlas_layout_rows")

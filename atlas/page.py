@@ -57,7 +57,9 @@ def page_data(forest: LineageForest, hub_url: str) -> dict[str, object]:
         "downloads": nodes["downloads"].fillna(0).astype(np.int64).tolist(),
         "subtree": nodes["sub_tree_downloads"].fillna(0).astype(np.int64).tolist(),
         "component": component_codes.tolist(),
-        "families": [str(r) if isinstance(r, str) else str(c) for r, c in zip(per_component["root"], component_ids)],
+        "families": [
+            r if isinstance(r, str) else str(c) for r, c in zip(per_component["root"], component_ids, strict=True)
+        ],
         "familySize": per_component["size"].astype(int).tolist(),
         "month": month_codes.tolist(),
         "months": [str(m) for m in months],
@@ -76,7 +78,7 @@ def page_data(forest: LineageForest, hub_url: str) -> dict[str, object]:
     return data
 
 
-def space_card(forest: LineageForest, datasets: list[str]) -> str:
+def space_card(forest: LineageForest, datasets: list[str], hub_url: str) -> str:
     """README.md of the Space: the static-Space header, what the page shows, where the data comes from."""
     header = {
         "title": "HubKG model atlas",
@@ -98,7 +100,7 @@ def space_card(forest: LineageForest, datasets: list[str]) -> str:
         "licence or stated-vs-imputed metadata, filter a family, slide through creation months, click a model "
         "for its parent chain and children.",
         "![The atlas](atlas.png)",
-        "Data: " + ", ".join(f"[{d}](https://huggingface.co/datasets/{d})" for d in datasets) + ". "
+        "Data: " + ", ".join(f"[{d}]({hub_url.rstrip('/')}/datasets/{d})" for d in datasets) + ". "
         "Built by HubKG; sigma.js and graphology are MIT-licensed (THIRD_PARTY_LICENSES.txt).",
     ]
     return "\n\n".join(lines) + "\n"
@@ -119,5 +121,5 @@ def write_page(
     (folder / DATA_FILE).write_bytes(gzip.compress(payload.encode("utf-8"), compresslevel=9, mtime=0))
     (folder / "atlas.png").write_bytes(pictures[0])
     (folder / "atlas.svg").write_bytes(pictures[1])
-    (folder / "README.md").write_text(space_card(forest, datasets), encoding="utf-8")
+    (folder / "README.md").write_text(space_card(forest, datasets, hub_url), encoding="utf-8")
     return folder
