@@ -118,10 +118,12 @@ def draw(forest: LineageForest) -> tuple[bytes, bytes]:
         fontsize=13,
     )
     pictures = []
-    for kind in ("png", "svg"):
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format=kind, facecolor=BACKGROUND, bbox_inches="tight", metadata=_metadata(kind))
-        pictures.append(buffer.getvalue())
+    # A fixed salt for the SVG's element ids: the same forest gives the same bytes (no needless re-publish).
+    with plt.rc_context({"svg.hashsalt": "hubkg-atlas"}):
+        for kind in ("png", "svg"):
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format=kind, facecolor=BACKGROUND, bbox_inches="tight", metadata=_metadata(kind))
+            pictures.append(buffer.getvalue())
     plt.close(figure)
     return pictures[0], pictures[1]
 
