@@ -108,6 +108,7 @@ def synthetic_forest(n: int) -> LineageForest:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--nodes", type=int, action="append", required=True)
+    parser.add_argument("--no-browser", action="store_true", help="only write the page and the pictures")
     args = parser.parse_args()
     for n in args.nodes:
         forest = synthetic_forest(n)
@@ -116,12 +117,13 @@ def main() -> None:
             folder = write_page(Path(work) / "space", forest, draw(forest), "https://huggingface.co", [])
             written = time.perf_counter() - start
             size = (folder / "data.json.gz").stat().st_size
-            with serve(folder) as url, chromium() as browser:
-                _, first_render = open_atlas(browser, f"{url}/index.html")
+            rendered = "not opened"
+            if not args.no_browser:
+                with serve(folder) as url, chromium() as browser:
+                    rendered = f"first render {open_atlas(browser, f'{url}/index.html')[1] / 1000:.1f} s"
         print(
             f"lineage of {n:,} models ({len(forest.nodes):,} in the forest, {len(forest.edges):,} edges): "
-            f"page + pictures written in {written:.1f} s, data.json.gz {size / 1e6:.1f} MB, "
-            f"first render {first_render / 1000:.1f} s"
+            f"page + pictures written in {written:.1f} s, data.json.gz {size / 1e6:.1f} MB, {rendered}"
         )
 
 
