@@ -9,6 +9,7 @@ time, so memory stays bounded at Hub scale.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -152,3 +153,48 @@ def evaluate(predictions: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out)
+
+
+SCORES_SQL = """
+SELECT model_id, card_data FROM staging.stg_models
+WHERE snapshot_date = ? AND json_exists(card_data, '$."model-index"')
+"""
+RESULT_COLUMNS = ["benchmark", "metric", "labelled_models", "method", "evaluated_models", "mse", "mae", "correlation",
+                  "paper_mse", "paper_mae", "paper_correlation"]  # fmt: skip
+RESULT_TYPES = {
+    "benchmark": str,
+    "metric": str,
+    "method": str,
+    "labelled_models": "int64",
+    "evaluated_models": "int64",
+} | {c: "float64" for c in ("mse", "mae", "correlation", "paper_mse", "paper_mae", "paper_correlation")}
+MIN_LABELLED = 10  # a benchmark reported by fewer models is not evaluated
+BENCHMARKS_EVALUATED = 3  # the most reported (benchmark, metric) pairs
+
+
+def scores(con: Any, snapshot: object) -> pd.DataFrame:
+    """Every stated score of the snapshot: model_id, benchmark, metric, value (from the cards' model-index)."""
+    rows = [
+        (model_id, r.benchmark, r.metric, r.value)
+        for model_id, card in con.execute(SCORES_SQL, [snapshot]).fetchall()
+        for r in eval_results(json.loads(card) if isinstance(card, str) else card)
+    ]
+    frame = pd.DataFrame(rows, columns=["model_id", "benchmark", "metric", "value"])
+    return frame.astype({"model_id": str, "benchmark": str, "metric": str, "value": "float64"})
+
+
+def evaluate_snapshot(stated: pd.DataFrame, nodes: pd.Index, edges: pd.DataFrame) -> pd.DataFrame:
+    """Table 1a for the most reported benchmarks of the snapshot: one row per (benchmark, metric, method)."""
+    counts = stated.groupby(["benchmark", "metric"]).size().sort_values(ascending=False, kind="stable")
+    tables = []
+    for (benchmark, metric), labelled in counts.head(BENCHMARKS_EVALUATED).items():
+        if labelled < MIN_LABELLED:
+            continue
+        chosen = stated[(stated["benchmark"] == benchmark) & (stated["metric"] == metric)]
+        table = evaluate(knn_predictions(chosen.set_index("model_id")["value"], edges, nodes))
+        table.insert(0, "labelled_models", int(labelled))
+        table.insert(0, "metric", metric)
+        table.insert(0, "benchmark", benchmark)
+        tables.append(table)
+    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=RESULT_COLUMNS)
+    return table.astype(RESULT_TYPES)

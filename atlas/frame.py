@@ -79,21 +79,27 @@ def load_forest(con: duckdb.DuckDBPyConnection, snapshot: date) -> LineageForest
     return LineageForest(snapshot, nodes, edges, seeded)
 
 
+def replace_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, snapshot: date) -> None:
+    """Replace `snapshot`'s rows of a Python-written atlas table (created from the frame's columns if absent)."""
+    con.register("atlas_rows", frame)
+    try:
+        con.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} AS SELECT *, ?::DATE AS snapshot_date FROM atlas_rows LIMIT 0",
+            [snapshot],
+        )
+        con.execute(f"DELETE FROM {table} WHERE snapshot_date = ?", [snapshot])
+        con.execute(f"INSERT INTO {table} SELECT *, ?::DATE FROM atlas_rows", [snapshot])
+    finally:
+        con.unregister("atlas_rows")
+
+
 def store_positions(con: duckdb.DuckDBPyConnection, forest: LineageForest) -> None:
     """Replace this snapshot's rows of `atlas.atlas_layout` (model_id, x, y, snapshot_date)."""
-    con.execute(f"CREATE TABLE IF NOT EXISTS {LAYOUT_TABLE} (model_id VARCHAR, x DOUBLE, y DOUBLE, snapshot_date DATE)")
     frame = pd.DataFrame(
         {
-            "model_id": forest.nodes["model_id"],
+            "model_id": forest.nodes["model_id"].astype(str),
             "x": forest.nodes["x"].astype(np.float64),
             "y": forest.nodes["y"].astype(np.float64),
         }
     )
-    con.execute(f"DELETE FROM {LAYOUT_TABLE} WHERE snapshot_date = ?", [forest.snapshot])
-    con.register("atlas_layout_rows", frame)
-    try:
-        con.execute(
-            f"INSERT INTO {LAYOUT_TABLE} SELECT model_id, x, y, ?::DATE FROM atlas_layout_rows", [forest.snapshot]
-        )
-    finally:
-        con.unregister("atlas_layout_rows")
+    replace_rows(con, LAYOUT_TABLE, frame, forest.snapshot)

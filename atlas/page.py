@@ -16,15 +16,19 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from string import Template
 
+import duckdb
 import numpy as np
 import pandas as pd
 import yaml
 
 from atlas.frame import ATTRIBUTES, LineageForest
 from atlas.still import RELATION_COLOURS
+from release.sanitize import card_text
 
 WEB = Path(__file__).parent / "web"
 BUNDLE = WEB / "dist" / "atlas.js"
@@ -78,7 +82,59 @@ def page_data(forest: LineageForest, hub_url: str) -> dict[str, object]:
     return data
 
 
-def space_card(forest: LineageForest, datasets: list[str], hub_url: str) -> str:
+def imputation_sections(con: duckdb.DuckDBPyConnection, snapshot: date) -> list[str]:
+    """The card's imputation tables, this snapshot's figures beside Model Atlas's (Table 1b, Table 1a)."""
+    votes = con.execute(
+        "SELECT attribute, evaluated_models, global_accuracy, hub_accuracy, paper_global_accuracy, "
+        "paper_hub_accuracy FROM atlas.imputation WHERE snapshot_date = ? ORDER BY attribute",
+        [snapshot],
+    ).fetchall()
+    lines = [
+        "## Metadata imputation by hub majority vote (Model Atlas Table 1b)",
+        "Leave-one-out on documented values: each model's attribute hidden and predicted by its siblings' "
+        "majority (hub) or the most common value (global).",
+        "| attribute | evaluated | global | hub | paper global | paper hub |",
+        "|---|---|---|---|---|---|",
+        *(f"| {a} | {n:,} | {g:.2f} | {h:.2f} | {pg or '–'} | {ph or '–'} |" for a, n, g, h, pg, ph in votes),
+    ]
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'atlas' "
+        "AND table_name = 'accuracy_imputation'"
+    ).fetchone()
+    knn = (
+        con.execute(
+            "SELECT benchmark, metric, labelled_models, method, evaluated_models, mse, mae, correlation, paper_mse, "
+            "paper_mae, paper_correlation FROM atlas.accuracy_imputation WHERE snapshot_date = ? "
+            "ORDER BY labelled_models DESC, benchmark, metric, method = 'global_mean' DESC, method",
+            [snapshot],
+        ).fetchall()
+        if exists and exists[0]
+        else []
+    )
+    lines += [
+        "## Accuracy imputation by graph k-NN (Model Atlas Table 1a)",
+        "Scores from the cards' `model-index`; a held-out model's score = mean of its k nearest scored models by "
+        "lineage path length. The paper's column is TruthfulQA (mc2) on the Mistral-7B component.",
+    ]
+    if not knn:
+        return [*lines, "No benchmark is reported by enough models in this snapshot."]
+    lines += [
+        "| benchmark | metric | scored models | method | evaluated | MSE | MAE | corr. "
+        "| paper MSE | paper MAE | paper corr. |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for b, m, n, method, e, mse, mae, corr, pmse, pmae, pcorr in knn:
+        cells = [card_text(b, 80), card_text(m, 40), f"{n:,}", method, f"{e:,}"]
+        cells += [_figure(v) for v in (mse, mae, corr, pmse, pmae, pcorr)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _figure(value: float | None) -> str:
+    return "–" if value is None or value != value else f"{value:.3f}"
+
+
+def space_card(forest: LineageForest, datasets: list[str], hub_url: str, sections: list[str]) -> str:
     """README.md of the Space: the static-Space header, what the page shows, where the data comes from."""
     header = {
         "title": "HubKG model atlas",
@@ -102,12 +158,18 @@ def space_card(forest: LineageForest, datasets: list[str], hub_url: str) -> str:
         "![The atlas](atlas.png)",
         "Data: " + ", ".join(f"[{d}]({hub_url.rstrip('/')}/datasets/{d})" for d in datasets) + ". "
         "Built by HubKG; sigma.js and graphology are MIT-licensed (THIRD_PARTY_LICENSES.txt).",
+        *sections,
     ]
     return "\n\n".join(lines) + "\n"
 
 
 def write_page(
-    folder: Path, forest: LineageForest, pictures: tuple[bytes, bytes], hub_url: str, datasets: list[str]
+    folder: Path,
+    forest: LineageForest,
+    pictures: tuple[bytes, bytes],
+    hub_url: str,
+    datasets: list[str],
+    sections: Sequence[str] = (),
 ) -> Path:
     """Write the Space folder for `forest` (replacing an older one) and return it."""
     if folder.exists():
@@ -121,5 +183,5 @@ def write_page(
     (folder / DATA_FILE).write_bytes(gzip.compress(payload.encode("utf-8"), compresslevel=9, mtime=0))
     (folder / "atlas.png").write_bytes(pictures[0])
     (folder / "atlas.svg").write_bytes(pictures[1])
-    (folder / "README.md").write_text(space_card(forest, datasets, hub_url), encoding="utf-8")
+    (folder / "README.md").write_text(space_card(forest, datasets, hub_url, list(sections)), encoding="utf-8")
     return folder
