@@ -49,12 +49,18 @@ class LineageForest:
     seeded_components: int  # components placed where the previous snapshot had them
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    # fetchall, not fetchone: DuckDB 2 refuses new work on a connection whose result was not read to the end
+    (count,) = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, name]
+    ).fetchall()[0]
+    return bool(count)
+
+
 def previous_positions(con: duckdb.DuckDBPyConnection, snapshot: date) -> pd.DataFrame | None:
     """The positions of the latest earlier snapshot that has a layout, if any."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'atlas' AND table_name = 'atlas_layout'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not table_exists(con, LAYOUT_TABLE):
         return None
     frame = con.execute(
         f"SELECT model_id, x, y FROM {LAYOUT_TABLE} WHERE snapshot_date = "

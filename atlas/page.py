@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from atlas.frame import ATTRIBUTES, LineageForest
+from atlas.frame import ATTRIBUTES, LineageForest, table_exists
 from atlas.still import RELATION_COLOURS
 from release.sanitize import card_text
 
@@ -97,10 +97,6 @@ def imputation_sections(con: duckdb.DuckDBPyConnection, snapshot: date) -> list[
         "|---|---|---|---|---|---|",
         *(f"| {a} | {n:,} | {g:.2f} | {h:.2f} | {pg or '–'} | {ph or '–'} |" for a, n, g, h, pg, ph in votes),
     ]
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'atlas' "
-        "AND table_name = 'accuracy_imputation'"
-    ).fetchone()
     knn = (
         con.execute(
             "SELECT benchmark, metric, labelled_models, method, evaluated_models, mse, mae, correlation, paper_mse, "
@@ -108,7 +104,7 @@ def imputation_sections(con: duckdb.DuckDBPyConnection, snapshot: date) -> list[
             "ORDER BY labelled_models DESC, benchmark, metric, method = 'global_mean' DESC, method",
             [snapshot],
         ).fetchall()
-        if exists and exists[0]
+        if table_exists(con, "atlas.accuracy_imputation")
         else []
     )
     lines += [

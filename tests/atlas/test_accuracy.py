@@ -59,7 +59,11 @@ def test_real_model_index_shapes_are_parsed() -> None:
         ({"model-index": [{"name": "x", "results": None}]}, []),
         # a single entry as a dict, numbers as strings, a missing metric type falls back to its name
         (
-            {"model-index": {"results": [{"dataset": {"name": "MMLU"}, "metrics": [{"name": "acc", "value": "61.5%"}]}]}},
+            {
+                "model-index": {
+                    "results": [{"dataset": {"name": "MMLU"}, "metrics": [{"name": "acc", "value": "61.5%"}]}]
+                }
+            },  # noqa: E501
             [EvalResult("MMLU", "acc", 61.5)],
         ),
         # not numbers, NaN, booleans and nameless datasets are not scores
@@ -109,3 +113,22 @@ def test_a_model_without_a_labelled_neighbour_is_not_scored_by_knn() -> None:
     by = predictions.set_index("model_id")
     assert by.loc["a/y", "1-NN"] == 1.0 and np.isnan(by.loc["b/z", "1-NN"])
     assert evaluate(predictions).set_index("method").loc["1-NN", "evaluated_models"] == 2
+
+
+def test_generated_worlds_state_scores_on_few_models_smoothly_along_lineage(tmp_path: Path) -> None:
+    from hub_emulator.worldgen.generate import generate_world
+
+    generate_world(tmp_path, nodes=3000, seed=5)
+    models = [json.loads(line) for line in (tmp_path / "models.jsonl").read_text(encoding="utf-8").splitlines()]
+    stated = {
+        m["id"]: {(r.benchmark, r.metric): r.value for r in eval_results(m.get("cardData"))}
+        for m in models
+        if "model-index" in (m.get("cardData") or {})
+    }
+    assert 0.03 < len(stated) / len(models) < 0.15  # Model Atlas: fewer than 15% of models report accuracy
+    mc2 = pd.Series({m: s[("truthful_qa/multiple_choice", "mc2")] for m, s in stated.items()})
+    truth = [json.loads(line) for line in (tmp_path / "truth" / "lineage.jsonl").read_text().splitlines()]
+    pairs = [(t["base"], t["derived"]) for t in truth if t["base"] in mc2.index and t["derived"] in mc2.index]
+    assert len(pairs) >= 5
+    along_lineage = np.mean([abs(mc2[a] - mc2[b]) for a, b in pairs])
+    assert along_lineage < 0.5 * (mc2 - mc2.mean()).abs().mean()  # parent and child are closer than any two
