@@ -123,10 +123,19 @@ def test_browser_search_info_panel_colour_and_hostile_ids(space: Path) -> None:
         assert "<b>bold</b>" in info.text_content()
         assert page.evaluate("window.pwned") is None
         assert page.locator("#info img, #info script, #info b").count() == 0
-        # a family filter and the month slider hide what they exclude
+        # the month slider shows the atlas growing: back to March 2024, later models are hidden
+        page.eval_on_selector("#month", "(e) => { e.value = '1'; e.dispatchEvent(new Event('input')); }")
+        assert page.text_content("#month-label") == "created up to 2024-03"
+        later = {m for m, (*_, created) in MODELS.items() if created and created[:7] > "2024-03"}
+        assert sorted(hidden_ids(page)) == sorted(later)
+        page.eval_on_selector("#month", "(e) => { e.value = e.max; e.dispatchEvent(new Event('input')); }")
+        # a family filter hides the other families
         page.select_option("#family", label="other/Root (2)")
-        hidden = page.evaluate(
-            "() => window.atlas.data.ids.filter((id, i) => window.atlas.renderer.getNodeDisplayData(String(i)) &&"
-            " window.atlas.renderer.getNodeDisplayData(String(i)).hidden)"
-        )
-        assert sorted(hidden) == sorted(m for m in MODELS if not m.startswith("other/"))
+        assert sorted(hidden_ids(page)) == sorted(m for m in MODELS if not m.startswith("other/"))
+
+
+def hidden_ids(page) -> list[str]:
+    return page.evaluate(
+        "() => window.atlas.data.ids.filter((id, i) => window.atlas.renderer.getNodeDisplayData(String(i)) &&"
+        " window.atlas.renderer.getNodeDisplayData(String(i)).hidden)"
+    )
