@@ -89,13 +89,18 @@ def imputation_sections(con: duckdb.DuckDBPyConnection, snapshot: date) -> list[
         "paper_hub_accuracy FROM atlas.imputation WHERE snapshot_date = ? ORDER BY attribute",
         [snapshot],
     ).fetchall()
+    # Each entry is a paragraph of the card; a table's rows stay together in one.
     lines = [
         "## Metadata imputation by hub majority vote (Model Atlas Table 1b)",
         "Leave-one-out on documented values: each model's attribute hidden and predicted by its siblings' "
         "majority (hub) or the most common value (global).",
-        "| attribute | evaluated | global | hub | paper global | paper hub |",
-        "|---|---|---|---|---|---|",
-        *(f"| {a} | {n:,} | {g:.2f} | {h:.2f} | {pg or '–'} | {ph or '–'} |" for a, n, g, h, pg, ph in votes),
+        "\n".join(
+            [
+                "| attribute | evaluated | global | hub | paper global | paper hub |",
+                "|---|---|---|---|---|---|",
+                *(f"| {a} | {n:,} | {g:.2f} | {h:.2f} | {pg or '–'} | {ph or '–'} |" for a, n, g, h, pg, ph in votes),
+            ]
+        ),
     ]
     knn = (
         con.execute(
@@ -114,7 +119,7 @@ def imputation_sections(con: duckdb.DuckDBPyConnection, snapshot: date) -> list[
     ]
     if not knn:
         return [*lines, "No benchmark is reported by enough models in this snapshot."]
-    lines += [
+    table = [
         "| benchmark | metric | scored models | method | evaluated | MSE | MAE | corr. "
         "| paper MSE | paper MAE | paper corr. |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -122,8 +127,8 @@ def imputation_sections(con: duckdb.DuckDBPyConnection, snapshot: date) -> list[
     for b, m, n, method, e, mse, mae, corr, pmse, pmae, pcorr in knn:
         cells = [card_text(b, 80), card_text(m, 40), f"{n:,}", method, f"{e:,}"]
         cells += [_figure(v) for v in (mse, mae, corr, pmse, pmae, pcorr)]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
+        table.append("| " + " | ".join(cells) + " |")
+    return [*lines, "\n".join(table)]
 
 
 def _figure(value: float | None) -> str:

@@ -139,3 +139,34 @@ def hidden_ids(page) -> list[str]:
         "() => window.atlas.data.ids.filter((id, i) => window.atlas.renderer.getNodeDisplayData(String(i)) &&"
         " window.atlas.renderer.getNodeDisplayData(String(i)).hidden)"
     )
+
+
+@pytest.mark.fast
+def test_card_tables_sit_beside_the_papers_numbers() -> None:
+    import duckdb
+
+    from atlas.accuracy import evaluate
+    from atlas.page import imputation_sections
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA atlas")
+    con.execute(
+        "CREATE TABLE atlas.imputation AS SELECT 'relation_type' AS attribute, 74 AS evaluated_models, "
+        "0.57 AS global_accuracy, 0.72 AS hub_accuracy, 0.61 AS paper_global_accuracy, 0.80 AS paper_hub_accuracy, "
+        "DATE '2026-11-15' AS snapshot_date"
+    )
+    predictions = pd.DataFrame(
+        {"model_id": list("abc"), "truth": [1.0, 2.0, 4.0], "global_mean": [3.0, 2.5, 1.5]}
+        | {f"{k}-NN": [1.5, 2.0, 3.5] for k in (1, 2, 3, 5)}
+    )
+    scores = evaluate(predictions)
+    scores.insert(0, "labelled_models", 3)
+    scores.insert(0, "metric", "mc2")
+    scores.insert(0, "benchmark", "truthful_qa|<b>")
+    con.execute("CREATE TABLE atlas.accuracy_imputation AS SELECT *, DATE '2026-11-15' AS snapshot_date FROM scores")
+    card = "\n\n".join(imputation_sections(con, date(2026, 11, 15)))
+    assert "| relation_type | 74 | 0.57 | 0.72 | 0.61 | 0.80 |" in card
+    knn_rows = [line for line in card.splitlines() if line.startswith("| truthful_qa")]
+    assert len(knn_rows) == 5 and "\n\n| truthful_qa" not in card  # one table, rows together
+    assert "| 1-NN | 3 | 0.167 | 0.333 |" in knn_rows[1] and knn_rows[1].endswith("| 32.830 | 3.247 | 0.856 |")
+    assert "truthful_qa\\|<b>" in card  # a hostile benchmark name cannot break the table
