@@ -181,7 +181,7 @@ def write_page(
     shutil.copyfile(BUNDLE, folder / "atlas.js")
     shutil.copyfile(LICENCES, folder / "THIRD_PARTY_LICENSES.txt")
     payload = json.dumps(page_data(forest, hub_url), separators=(",", ":"), ensure_ascii=False)
-    (folder / DATA_FILE).write_bytes(gzip.compress(payload.encode("utf-8"), compresslevel=9, mtime=0))
+    (folder / DATA_FILE).write_bytes(gzip.compress(payload.encode("utf-8"), compresslevel=6, mtime=0))
     (folder / "atlas.png").write_bytes(pictures[0])
     (folder / "atlas.svg").write_bytes(pictures[1])
     (folder / "README.md").write_text(space_card(forest, datasets, hub_url, list(sections)), encoding="utf-8")
