@@ -1,5 +1,6 @@
 """Publish layer: releases committed to Hub dataset repos, only after the blocking quality gates passed."""
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -143,8 +144,14 @@ def build_publish_asset(spec: ReleaseSpec, gated_by: list[dg.AssetKey]) -> dg.As
         api = HfApi(endpoint=publisher.endpoint)
         cache = publisher.releases_dir / ".cache"
         previous = None if publisher.dry_run else previous_manifest(api, repo_id, cache)
+        atlas = publisher.repo_id("atlas")
+        atlas_link = (
+            f"**Atlas:** this snapshot's lineage forest, interactive: [{atlas}]({publisher.endpoint}/spaces/{atlas})."
+        )
         with warehouse.get_connection() as con:
-            release = build_release(con, folder, spec, snapshot, previous, repo_id)
+            release = build_release(
+                con, folder, replace(spec, notes=(*spec.notes, atlas_link)), snapshot, previous, repo_id
+            )
         metadata = {
             "snapshot_date": str(snapshot),
             "folder": str(release.folder),

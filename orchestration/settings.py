@@ -120,6 +120,11 @@ class Settings(BaseSettings):
     bench_repo: str = Field(
         "hubkg-benchmarks", validation_alias=_env("HUBKG_BENCH_REPO"), description="the benchmarks repo"
     )
+    atlas_space: str = Field(
+        "hubkg-atlas",
+        validation_alias=_env("HUBKG_ATLAS_SPACE"),
+        description="the static Space (`sdk: static`) the interactive atlas is published to, in the same namespace",
+    )
     publish_dry_run: bool = Field(
         False,
         validation_alias=_env("HUBKG_PUBLISH_DRY_RUN"),
@@ -171,7 +176,7 @@ class Settings(BaseSettings):
         return PublishTarget(
             endpoint=self.endpoint,
             namespace=self.publish_namespace,
-            repos={"graph": self.graph_repo, "benchmarks": self.bench_repo},
+            repos={"graph": self.graph_repo, "benchmarks": self.bench_repo, "atlas": self.atlas_space},
             releases_dir=self.data_dir / "releases",
             dry_run=self.publish_dry_run,
         )

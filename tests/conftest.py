@@ -6,7 +6,8 @@ any test module imports it. Our code passes the endpoint explicitly, so HF_ENDPO
 
 import os
 
-os.environ["HF_HUB_DISABLE_XET"] = "1"  # before the import below, which imports huggingface_hub
+# Before the import below: it reaches huggingface_hub (through the settings and the publisher).
+os.environ["HF_HUB_DISABLE_XET"] = "1"
 
 from orchestration.emulator_process import EMULATOR_TOKEN  # noqa: E402
 

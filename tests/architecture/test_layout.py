@@ -18,6 +18,7 @@ FORBIDDEN = {
     "release": {"dagster", "dagster_dbt", "dagster_duckdb", "orchestration", "assets", "hub_emulator", "crawler"},
     "expectations": {"assets", "crawler", "orchestration", "hub_emulator"},
     "baselines": {"dagster", "orchestration", "assets", "hub_emulator"},
+    "atlas": {"dagster", "dagster_dbt", "dagster_duckdb", "orchestration", "assets", "hub_emulator", "crawler"},
     "assets": {"orchestration", "hub_emulator"},
     "hub_emulator": {"orchestration", "assets", "crawler", "release", "expectations", "baselines", "dagster"},
 }
