@@ -19,7 +19,6 @@ from expectations.suites import (
     LINEAGE_PRIORS,
     SuiteSpec,
     drift_suite,
-    edges_suite,
 )
 
 SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warn": dg.AssetCheckSeverity.WARN}
@@ -48,11 +47,8 @@ def build_gate(spec: SuiteSpec) -> dg.AssetChecksDefinition:
 
 
 KG_TABLES = [name for name, _ in layer_models("kg")]
-ENTITY_TABLES = {spec.asset[-1] for spec in ENTITIES}
-RELATIONS = tuple(name for name in KG_TABLES if name not in ENTITY_TABLES and not name.startswith("kg_"))
 SUITES = (
     *ENTITIES,
-    edges_suite(RELATIONS),
     # one row per change or per kind of call: their row counts are no measure of the graph's size
     drift_suite(tuple(t for t in KG_TABLES if t not in ("kg_changes", "kg_crawl_coverage"))),
     LINEAGE_PRIORS,
