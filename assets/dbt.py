@@ -1,7 +1,6 @@
 """Staging, intermediate, knowledge-graph, benchmark and atlas layers: the dbt project, one Dagster asset per model
 (keyed and grouped by layer: `staging/…`, `kg/…`), dbt tests as checks."""
 
-
 import json
 import os
 import subprocess
