@@ -19,8 +19,8 @@ from orchestration.checks import SUITES
 from orchestration.definitions import build_defs
 from orchestration.emulator_process import SAMPLE_WORLD
 from orchestration.settings import Settings
-from tests.dbt_cli import run_dbt
 from tests.pipeline.conftest import SNAPSHOT, run_refresh
+from tests.support import run_dbt
 
 LATEST = f"snapshot_date = DATE '{SNAPSHOT}'"
 PREVIOUS = "DATE '2026-11-15'"
