@@ -37,8 +37,22 @@ ARXIV_REGEX = r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$"
 COLLECTION_SLUG_REGEX = r"^[^/\s]+/\S*-[0-9a-f]{24}$"
 # Largest share a table may shrink by from one snapshot to the next before the gate fails.
 MAX_SHRINK = 0.15
-# Model Atlas structural priors (warnings): parent older than child, quantized models are leaves.
-MIN_PRIOR_SHARE = 0.99
+# Model Atlas structural priors (warnings): parent older than child, quantized models are leaves. The paper's
+# shares (99.73% / 99.41%, arXiv 2503.10633 App. C) are not what real listings show (≈ 97.5% / ≈ 98.3% measured on
+# real recorded Hub listings, issue 27), so a warning at the paper's value would always fire. The gate warns on
+# what signals a problem in *our* data: a share below a floor 2.5 points under the real-listing measurement, or a
+# drop of more than one point against the previous snapshot. /work/shared/hub-samples holds no recorded pair whose
+# parent and child are both recorded (6 stated pairs, every parent absent) and no quantized model, so it cannot
+# recalibrate the floors; the threshold's source goes into the check metadata.
+PRIOR_FLOORS = {"parent_older": 0.95, "quantized_leaf": 0.958}
+PAPER_PRIOR_SHARES = {"parent_older": 0.9973, "quantized_leaf": 0.9941}
+MAX_PRIOR_DROP = 0.01
+PRIOR_THRESHOLD_SOURCE = (
+    "floors: real recorded Hub listings measured at parent_older ≈ 0.975 and quantized_leaf ≈ 0.983 (issue 27), "
+    "minus 0.025; drop: at most 0.01 against the previous snapshot; paper values for comparison only: "
+    "parent_older 0.9973, quantized_leaf 0.9941 (Model Atlas, arXiv 2503.10633); shared/hub-samples has no "
+    "recorded parent-child pair to calibrate on"
+)
 
 
 def of_snapshot(table: str) -> str:
@@ -54,6 +68,7 @@ class SuiteSpec:
     build: Callable[[datetime], list[gxe.Expectation]]
     index_column: str  # names offending rows in the check metadata
     severity: Literal["error", "warn"] = "error"
+    thresholds: str | None = None  # where the suite's bounds come from, recorded in the check metadata
 
     def suite(self, now: datetime) -> gx.ExpectationSuite:
         return gx.ExpectationSuite(name=self.name, expectations=self.build(now))
@@ -61,7 +76,9 @@ class SuiteSpec:
 
 def _entity(key: str, key_regex: str | None, counts: tuple[str, ...], dated: bool) -> Callable:
     def build(now: datetime) -> list[gxe.Expectation]:
-        expectations: list[gxe.Expectation] = [gxe.ExpectTableRowCountToBeBetween(min_value=1)]
+        # an empty family is legitimate under a scope (HUBKG_SCOPE_FAMILIES, HUBKG_SCOPE_AUTHORS): the row-count
+        # bounds live in the drift suite, against the staged source and the previous snapshot
+        expectations: list[gxe.Expectation] = []
         if key_regex:
             expectations.append(gxe.ExpectColumnValuesToMatchRegex(column=key, regex=key_regex))
         expectations += [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in counts]
@@ -108,53 +125,107 @@ ENTITIES = (
 )
 
 
+# Each entity table's staged source, of the snapshot built: an entity table is empty only when its source is.
+ENTITY_SOURCES = {
+    "models": "staging.stg_models",
+    "datasets": "staging.stg_datasets",
+    "spaces": "staging.stg_spaces",
+    "papers": "staging.stg_papers",
+    "collections": "staging.stg_collections",
+    "users": "staging.stg_principals WHERE account_type = 'user' AND",
+    "organizations": "staging.stg_principals WHERE account_type = 'organization' AND",
+    "tasks": "staging.stg_tasks",
+}
+
+
+def _source_count(table: str, source: str) -> str:
+    where = source if source.endswith(" AND") else f"{source} WHERE"
+    return f"SELECT '{table}' AS table_name, count(*) AS source_rows FROM {where} snapshot_date = $snapshot"
+
+
 def drift_suite(tables: tuple[str, ...]) -> SuiteSpec:
-    """Row counts against the previous snapshot: a table shrinking by more than 15% fails the gate."""
+    """Row-count bounds: a table shrinking by more than 15% against the previous snapshot fails the gate, and so
+    does an entity table left empty while its staged source has rows. A family a scope leaves empty
+    (`HUBKG_SCOPE_FAMILIES=models`, an author without Spaces) has an empty source and passes."""
     per_table = " UNION ALL ".join(
         f"SELECT '{t}' AS table_name, snapshot_date, count(*) AS n FROM kg.{t} GROUP BY snapshot_date" for t in tables
     )
+    sources = " UNION ALL ".join(_source_count(t, src) for t, src in ENTITY_SOURCES.items() if t in tables)
+    names = ", ".join(f"('{t}')" for t in tables)
     frame = f"""
-        WITH counts AS ({per_table}),
+        WITH tables(table_name) AS (VALUES {names}),
+        counts AS ({per_table}),
+        sources AS ({sources}),
         snapshots AS (
             SELECT $snapshot AS cur, max(snapshot_date) FILTER (WHERE snapshot_date < $snapshot) AS prev
             FROM kg.kg_nodes
+        ),
+        totals AS (
+            SELECT t.table_name,
+                   coalesce(sum(c.n) FILTER (WHERE c.snapshot_date = s.cur), 0) AS current_rows,
+                   sum(c.n) FILTER (WHERE c.snapshot_date = s.prev) AS previous_rows
+            FROM tables t CROSS JOIN snapshots s LEFT JOIN counts c USING (table_name)
+            GROUP BY t.table_name
         )
-        SELECT table_name,
-               sum(n) FILTER (WHERE snapshot_date = cur) AS current_rows,
-               sum(n) FILTER (WHERE snapshot_date = prev) AS previous_rows,
-               coalesce(sum(n) FILTER (WHERE snapshot_date = cur), 0)
-                   / nullif(sum(n) FILTER (WHERE snapshot_date = prev), 0) AS ratio
-        FROM counts, snapshots
-        GROUP BY table_name"""
+        SELECT table_name, current_rows, previous_rows, current_rows / nullif(previous_rows, 0) AS ratio,
+               source_rows, current_rows = 0 AND coalesce(source_rows, 0) > 0 AS empty_despite_source
+        FROM totals LEFT JOIN sources USING (table_name)"""
 
     def build(now: datetime) -> list[gxe.Expectation]:
         # No previous snapshot: ratio is null and the row is not judged.
-        return [gxe.ExpectColumnValuesToBeBetween(column="ratio", min_value=1 - MAX_SHRINK)]
+        return [
+            gxe.ExpectColumnValuesToBeBetween(column="ratio", min_value=1 - MAX_SHRINK),
+            gxe.ExpectColumnValuesToBeInSet(column="empty_despite_source", value_set=[False]),
+        ]
 
     return SuiteSpec("kg_row_count_drift", ("kg", "kg_nodes"), frame, build, index_column="table_name")
+
+
+def _prior_shares(snapshot: str) -> str:
+    """Both priors' shares over the lineage edges of `snapshot` (a SQL expression); null without such edges."""
+    return f"""(
+        WITH lineage AS (
+            SELECT head, tail, relation FROM kg.kg_edges WHERE snapshot_date = {snapshot}
+            AND relation IN ('model_adapter_model', 'model_finetune_model', 'model_merge_model',
+                             'model_quantized_model')
+        ),
+        models AS (SELECT id, created_at FROM kg.models WHERE snapshot_date = {snapshot})
+        SELECT avg((p.created_at <= c.created_at)::INTEGER) AS parent_older,
+               avg(CASE WHEN l.relation = 'model_quantized_model'
+                        THEN (NOT EXISTS (SELECT 1 FROM lineage d WHERE d.head = l.tail))::INTEGER END)
+                   AS quantized_leaf
+        FROM lineage l JOIN models p ON p.id = l.head JOIN models c ON c.id = l.tail
+    )"""
 
 
 LINEAGE_PRIORS = SuiteSpec(
     name="lineage_priors",
     asset=("kg", "kg_edges"),
+    # one row per prior: this snapshot's share, the previous snapshot's, the floor and the drop between them
     frame_sql=f"""
-        WITH lineage AS (
-            SELECT head, tail, relation FROM {of_snapshot("kg.kg_edges")}
-            AND relation IN ('model_adapter_model', 'model_finetune_model', 'model_merge_model',
-                               'model_quantized_model')
+        WITH prev AS (SELECT max(snapshot_date) AS d FROM kg.kg_nodes WHERE snapshot_date < $snapshot),
+        cur_shares AS (SELECT * FROM {_prior_shares("$snapshot")}),
+        prev_shares AS (SELECT * FROM {_prior_shares("(SELECT d FROM prev)")}),
+        shares AS (
+            SELECT 'parent_older' AS prior, c.parent_older AS share, p.parent_older AS previous_share
+            FROM cur_shares c, prev_shares p
+            UNION ALL
+            SELECT 'quantized_leaf', c.quantized_leaf, p.quantized_leaf FROM cur_shares c, prev_shares p
         ),
-        models AS (SELECT id, created_at FROM {of_snapshot("kg.models")})
-        SELECT l.head || ' -> ' || l.tail AS edge,
-               (p.created_at <= c.created_at)::INTEGER AS parent_older,
-               CASE WHEN l.relation = 'model_quantized_model'
-                    THEN (NOT EXISTS (SELECT 1 FROM lineage d WHERE d.head = l.tail))::INTEGER END AS quantized_leaf
-        FROM lineage l JOIN models p ON p.id = l.head JOIN models c ON c.id = l.tail""",
+        floors(prior, floor, paper_share) AS (
+            VALUES {", ".join(f"('{k}', {v}, {PAPER_PRIOR_SHARES[k]})" for k, v in PRIOR_FLOORS.items())}
+        )
+        SELECT prior, share, previous_share, floor, paper_share, previous_share - share AS drop_from_previous
+        FROM shares JOIN floors USING (prior)""",
     build=lambda now: [
-        gxe.ExpectColumnMeanToBeBetween(column="parent_older", min_value=MIN_PRIOR_SHARE),
-        gxe.ExpectColumnMeanToBeBetween(column="quantized_leaf", min_value=MIN_PRIOR_SHARE),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="share", column_B="floor", or_equal=True, ignore_row_if="either_value_is_missing"
+        ),
+        gxe.ExpectColumnValuesToBeBetween(column="drop_from_previous", max_value=MAX_PRIOR_DROP),
     ],
-    index_column="edge",
+    index_column="prior",
     severity="warn",
+    thresholds=PRIOR_THRESHOLD_SOURCE,
 )
 
 

@@ -11,7 +11,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.dbt import layer_models
 from assets.partitions import SNAPSHOT_DAYS, snapshot_of
-from expectations.bridge import read_frame, to_check_result, validate
+from expectations.bridge import describe_failures, read_frame, to_check_result, validate
 from expectations.suites import (
     BENCHMARK_SUITES,
     CRAWL_COVERAGE,
@@ -41,7 +41,11 @@ def build_gate(spec: SuiteSpec) -> dg.AssetChecksDefinition:
         with warehouse.get_connection() as con:
             frame = read_frame(con, spec, snapshot_of(context))
         outcome = validate(spec, frame, data_dir / "gx")
-        return to_check_result(outcome, SEVERITY[spec.severity])
+        if not outcome.success:
+            # the run log (and so the terminal of `hubkg demo` or a scheduled run) says why, not only the UI
+            report = describe_failures(outcome.suite, outcome.failures, outcome.docs_url)
+            (context.log.error if blocking else context.log.warning)(report)
+        return to_check_result(outcome, SEVERITY[spec.severity], spec.thresholds)
 
     return _gate
 
