@@ -102,13 +102,16 @@ def describe_failures(suite: str, failures: list[dict[str, Any]], docs_url: str 
     Hub data (ids, names), so they pass through `release.sanitize.card_text` before they are printed."""
     lines = [f"Great Expectations suite `{suite}` failed:"]
     for f in failures:
-        offending = [card_text(v, 120) for v in [*(f.get("rows") or []), *(f.get("sample") or [])][:rows]]
+        # a table-level expectation has an observed value; a per-row one, the unexpected values it saw
+        observed = f.get("observed_value")
+        if observed in (None, "None"):
+            observed = ", ".join(str(v) for v in (f.get("sample") or [])[:rows]) or "n/a"
         unexpected = f.get("unexpected_count")
+        offending = ", ".join(card_text(v, 120) for v in (f.get("rows") or [])[:rows])
         lines.append(
-            f"  - {f['expectation']} {card_text(f.get('kwargs', {}), 200)}: "
-            f"observed {card_text(f.get('observed_value'), 120)}"
-            + (f", {unexpected} unexpected" if unexpected is not None else "")
-            + (f"; offending rows: {', '.join(offending)}" if offending else "")
+            f"  - {f['expectation']} {card_text(f.get('kwargs', {}), 200)}: observed {card_text(observed, 200)}"
+            + (f" ({unexpected} unexpected)" if unexpected is not None else "")
+            + (f"; offending rows: {offending}" if offending else "")
         )
     lines.append(f"  Data Docs: {docs_url or 'not rendered'}")
     return "\n".join(lines)
