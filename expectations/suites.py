@@ -8,8 +8,10 @@ Who checks what — no check in both places:
   built or published.
 - **Great Expectations** (this module) owns what needs values rather than keys: formats (id, arXiv and slug
   regexes), value ranges (counts ≥ 0, dates not in the future, `created_at ≤ last_modified`, scores in [0, 1]),
-  distributions (the classification time split's train share), drift against the previous snapshot (row counts),
-  the Model Atlas priors, crawl coverage, with a Data Docs page per validation. `benchmarks.leaderboard` is
+  distributions (the classification time split's train share), row-count bounds (no table shrinks by more than
+  15% against the previous snapshot; an entity table is empty only when its staged source is, so a scope may
+  empty a family), the Model Atlas priors (against calibrated floors and the previous snapshot), crawl coverage,
+  with a Data Docs page per validation. `benchmarks.leaderboard` is
   written by Python, not dbt, so its keys and accepted values are checked here too.
 
 Each suite reads a *narrow frame* of one snapshot (a Dagster partition) computed in DuckDB — the columns it
