@@ -168,13 +168,13 @@ def enqueue(
     )
     carried = _carry_forward(con, snapshot, previous, kind, unchanged_sql) if previous and unchanged_sql else 0
     count = "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ?"
-    before = con.execute(count, [snapshot, kind]).fetchone()[0]
+    before = con.execute(count, [snapshot, kind]).fetchall()[0][0]
     con.execute(
         "INSERT OR IGNORE INTO raw.fetch_queue (snapshot_date, kind, key, status, priority) "
         "SELECT ?, ?, key, 'pending', priority FROM wanted_keys",
         [snapshot, kind],
     )
-    after = con.execute(count, [snapshot, kind]).fetchone()[0]
+    after = con.execute(count, [snapshot, kind]).fetchall()[0][0]
     con.execute("DROP TABLE wanted_keys")
     return Planned(carried, after - before)
 
@@ -182,11 +182,12 @@ def enqueue(
 def previous_snapshot(con: duckdb.DuckDBPyConnection, snapshot: date, listings: int) -> date | None:
     """The latest earlier snapshot whose `listings` listings all finished: what an incremental refresh reuses."""
     con.execute(store.DDL)
-    return con.execute(
+    latest: date | None = con.execute(
         "SELECT max(snapshot_date) FROM (SELECT snapshot_date FROM raw.crawl_state WHERE snapshot_date < ? "
         "GROUP BY snapshot_date HAVING bool_and(done) AND count(*) = ?)",
         [snapshot, listings],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
+    return latest
 
 
 def _carry_forward(
@@ -213,7 +214,7 @@ def _carry_forward(
             "SELECT $1, $2, key, status, priority FROM carried",
             [snapshot, kind],
         )
-        carried = con.execute("SELECT count(*) FROM carried").fetchone()[0]
+        carried = int(con.execute("SELECT count(*) FROM carried").fetchall()[0][0])
         con.execute("DROP TABLE carried")
     return carried
 
@@ -269,11 +270,12 @@ def _commit(con: duckdb.DuckDBPyConnection, snapshot: date, kind: FetchKind, out
 def requests_spent(con: duckdb.DuckDBPyConnection, snapshot: date) -> int:
     """Requests the snapshot has cost so far: its listing pages and every per-entity fetch, over all attempts."""
     con.execute(QUEUE_DDL)
-    return con.execute(
+    spent = con.execute(
         "SELECT (SELECT coalesce(sum(requests), 0) FROM raw.crawl_state WHERE snapshot_date = $1) "
         "+ (SELECT coalesce(sum(requests), 0) FROM raw.fetch_queue WHERE snapshot_date = $1)",
         [snapshot],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
+    return int(spent)
 
 
 def _reopen(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str) -> None:
@@ -314,7 +316,7 @@ def _settle_unfetched(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str,
             "WHERE snapshot_date = ? AND kind = ? AND status = 'pending'",
             [snapshot, kind],
         )
-        stale = con.execute("SELECT count(*) FROM stale_keys").fetchone()[0]
+        stale = int(con.execute("SELECT count(*) FROM stale_keys").fetchall()[0][0])
         con.execute("DROP TABLE stale_keys")
     return stale
 
@@ -412,11 +414,13 @@ def drain(
     def room() -> int | None:
         return None if budget is None else budget - report.requests
 
+    def has_room() -> bool:
+        left = room()
+        return left is None or left > 0
+
     with ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix=f"fetch-{kind.name}") as pool:
         # Read ahead many batches: each read scans the queue, which holds millions of keys at Hub scale.
-        while (room() is None or room() > 0) and (
-            keys := _pending(con, snapshot, kind.name, limits.batch * READ_AHEAD_BATCHES)
-        ):
+        while has_room() and (keys := _pending(con, snapshot, kind.name, limits.batch * READ_AHEAD_BATCHES)):
             for start in range(0, len(keys), limits.batch):
                 left = room()
                 if left is not None and left <= 0:

@@ -27,8 +27,8 @@ def _summary(settings: Settings, url: str) -> None:
     from huggingface_hub import HfApi
 
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        models = con.execute("SELECT count(*), max(snapshot_date) FROM kg.models").fetchone()
-        quarantined = con.execute("SELECT count(*) FROM raw.quarantine").fetchone()[0]
+        models = con.execute("SELECT count(*), max(snapshot_date) FROM kg.models").fetchall()[0]
+        quarantined = con.execute("SELECT count(*) FROM raw.quarantine").fetchall()[0][0]
     repo_id = f"{settings.publish_namespace}/{settings.graph_repo}"
     files = HfApi(endpoint=url).list_repo_files(repo_id, repo_type="dataset")
     print(

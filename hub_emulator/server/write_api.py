@@ -1,4 +1,4 @@
-"""Publishing and file endpoints for repos created on the emulator (hub-api.md §9).
+"""Publishing and file endpoints for repos created on the emulator.
 
 Covers what `huggingface_hub` 2.4.0 sends for create_repo / create_commit / upload_folder with
 `HF_HUB_DISABLE_XET=1` (whoami, repos/create, validate-yaml, preupload, LFS batch + PUT + verify,

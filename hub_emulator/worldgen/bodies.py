@@ -1,4 +1,4 @@
-"""Hub-shaped JSON bodies (hub-api.md §5) built from the plan, one entity at a time.
+"""Hub-shaped JSON bodies built from the plan, one entity at a time.
 
 Numbers shown in several places (a model's downloads in its body, in collection items and in paper
 ``linkedModels``) come from per-index arrays computed once, so every view of an entity agrees.
@@ -122,7 +122,7 @@ class Bodies:
         return f"https://cdn-avatars.huggingface.co/v1/production/uploads/{hashlib.md5(name.encode()).hexdigest()}.png"
 
     def author(self, is_org: bool, index: int) -> dict[str, Any]:
-        """The Author object of collections (§5.4)."""
+        """The Author object of collections."""
         p = self.plan
         name = p.orgs[index] if is_org else p.users[index]
         out: dict[str, Any] = {
