@@ -40,7 +40,7 @@ FAULTS = {
     "time split off balance": (
         f"UPDATE benchmarks.cls_nodes SET split = 'test' WHERE {LATEST}",
         "benchmark_classification",
-        "expect_column_mean_to_be_between",
+        "expect_column_values_to_be_between",
     ),
     "impossible baseline score": (
         f"UPDATE benchmarks.leaderboard SET value = 1.7 WHERE {LATEST} AND metric = "

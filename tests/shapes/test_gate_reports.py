@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from expectations.bridge import describe_failures, read_frame, to_check_result, validate
-from expectations.suites import LINEAGE_PRIORS, PRIOR_FLOORS, drift_suite
+from expectations.suites import CLASSIFICATION_SPLIT, LINEAGE_PRIORS, PRIOR_FLOORS, drift_suite
 from orchestration.cli import format_failed_check
 
 pytestmark = pytest.mark.fast
@@ -107,3 +107,18 @@ def test_hub_text_in_a_report_is_made_inert() -> None:
     failures = [{"expectation": "e", "kwargs": {}, "observed_value": "x", "rows": ["evil\x1b[31m{{ x }}"]}]
     report = describe_failures("s", failures, None)
     assert "\x1b" not in report and "{{" not in report and "Data Docs: not rendered" in report
+
+
+@pytest.mark.parametrize(("nodes", "train", "passes"), [(6, 3, True), (60, 18, False), (60, 42, True)])
+def test_the_time_split_share_is_judged_from_a_meaningful_size(tmp_path: Path, nodes, train, passes) -> None:
+    """A one-author scope has a handful of classification nodes: their train share is not judged."""
+    with duckdb.connect() as con:
+        con.execute("CREATE SCHEMA benchmarks")
+        con.execute("CREATE TABLE benchmarks.cls_nodes (node_id VARCHAR, split VARCHAR, snapshot_date DATE)")
+        con.execute(
+            "INSERT INTO benchmarks.cls_nodes SELECT 'n' || i, CASE WHEN i < ? THEN 'train' ELSE 'test' END, ? "
+            "FROM range(?) t(i)",
+            [train, CUR, nodes],
+        )
+        frame = read_frame(con, CLASSIFICATION_SPLIT, CUR)
+    assert validate(CLASSIFICATION_SPLIT, frame, tmp_path / "gx", now=NOW).success == passes
