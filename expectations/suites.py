@@ -129,20 +129,20 @@ ENTITIES = (
 
 # Each entity table's staged source, of the snapshot built: an entity table is empty only when its source is.
 ENTITY_SOURCES = {
-    "models": "staging.stg_models",
-    "datasets": "staging.stg_datasets",
-    "spaces": "staging.stg_spaces",
-    "papers": "staging.stg_papers",
-    "collections": "staging.stg_collections",
-    "users": "staging.stg_principals WHERE account_type = 'user' AND",
-    "organizations": "staging.stg_principals WHERE account_type = 'organization' AND",
-    "tasks": "staging.stg_tasks",
+    "models": ("staging.stg_models", ""),
+    "datasets": ("staging.stg_datasets", ""),
+    "spaces": ("staging.stg_spaces", ""),
+    "papers": ("staging.stg_papers", ""),
+    "collections": ("staging.stg_collections", ""),
+    "users": ("staging.stg_principals", "account_type = 'user' AND "),
+    "organizations": ("staging.stg_principals", "account_type = 'organization' AND "),
+    "tasks": ("staging.stg_tasks", ""),
 }
 
 
-def _source_count(table: str, source: str) -> str:
-    where = source if source.endswith(" AND") else f"{source} WHERE"
-    return f"SELECT '{table}' AS table_name, count(*) AS source_rows FROM {where} snapshot_date = $snapshot"
+def _source_count(table: str, source: str, condition: str) -> str:
+    where = f"{condition}snapshot_date = $snapshot"
+    return f"SELECT '{table}' AS table_name, count(*) AS source_rows FROM {source} WHERE {where}"
 
 
 def drift_suite(tables: tuple[str, ...]) -> SuiteSpec:
@@ -152,7 +152,7 @@ def drift_suite(tables: tuple[str, ...]) -> SuiteSpec:
     per_table = " UNION ALL ".join(
         f"SELECT '{t}' AS table_name, snapshot_date, count(*) AS n FROM kg.{t} GROUP BY snapshot_date" for t in tables
     )
-    sources = " UNION ALL ".join(_source_count(t, src) for t, src in ENTITY_SOURCES.items() if t in tables)
+    sources = " UNION ALL ".join(_source_count(t, *src) for t, src in ENTITY_SOURCES.items() if t in tables)
     names = ", ".join(f"('{t}')" for t in tables)
     frame = f"""
         WITH tables(table_name) AS (VALUES {names}),
