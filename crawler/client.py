@@ -12,7 +12,7 @@ import itertools
 import json
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,8 +34,12 @@ class MalformedPage(ValueError):
         self.url, self.reason, self.body, self.next_url = url, reason, body, next_url
 
 
-def _text_file(text: str, size: int, truncated: bool, headers: Mapping[str, str]) -> dict[str, Any]:
-    return {"text": text, "bytes": size, "truncated": truncated, "commit": headers.get("X-Repo-Commit")}
+def text_file_body(data: bytes, size: int, commit: str | None) -> dict[str, Any]:
+    """How a text file's first bytes `data` (of `size` in all) are stored: text, size, whether cut, commit."""
+    truncated = size > len(data)
+    # Not final when cut: a character split by the cut is held back instead of becoming U+FFFD.
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(data, final=not truncated)
+    return {"text": text, "bytes": size, "truncated": truncated, "commit": commit}
 
 
 @dataclass
@@ -115,7 +119,7 @@ class HubClient:
                 response = self.get(url, headers={"Range": f"bytes=0-{self.max_file_bytes - 1}"})
             except HfHubHTTPError as exc:
                 if exc.response is not None and exc.response.status_code == 416:  # an empty file has no byte 0
-                    return _text_file("", 0, False, exc.response.headers)
+                    return text_file_body(b"", 0, exc.response.headers.get("X-Repo-Commit"))
                 raise
             content_range = re.fullmatch(r"bytes (\d+)-(\d+)/(\d+)", response.headers.get("Content-Range", ""))
             if content_range is None:  # a server that ignores Range sends the whole file
@@ -127,10 +131,7 @@ class HubClient:
                     if attempt == MALFORMED_RETRIES:
                         raise MalformedPage(url, f"{len(data)} bytes for range {first}-{last}", "", None)
                     continue
-            truncated = size > len(data)
-            # Not final when cut: a character split by the cut is held back instead of becoming U+FFFD.
-            text = codecs.getincrementaldecoder("utf-8")("replace").decode(data, final=not truncated)
-            return _text_file(text, size, truncated, response.headers)
+            return text_file_body(data, size, response.headers.get("X-Repo-Commit"))
         raise AssertionError("unreachable")
 
     def iter_numbered_pages(self, url: str, page_size: int) -> Iterator[list[Any]]:

@@ -73,6 +73,7 @@ class FetchKind:
 
 
 READ_AHEAD_BATCHES = 25
+MISSING_REASON = "404: not found on the Hub (deleted, private or misspelled)"
 
 
 @dataclass
@@ -126,7 +127,7 @@ def _ask(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
             return _Outcome(key, "failed", reason=f"HTTP {status}: {str(exc).splitlines()[0]}")
         except MalformedPage as exc:
             return _Outcome(key, "failed", reason=f"malformed response: {exc}")
-    return _Outcome(key, "missing", reason="404: not found on the Hub (deleted, private or misspelled)")
+    return _Outcome(key, "missing", reason=MISSING_REASON)
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, kinds: tuple[FetchKind, ...]) -> None:
