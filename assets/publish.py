@@ -62,7 +62,8 @@ GRAPH = ReleaseSpec(
     summary=(
         "A snapshot of the Hugging Face Hub as a knowledge graph in the schema of HuggingKG: one config per "
         "entity table (8) and relation table (30, base → derived for lineage), plus `triples` (every edge), "
-        "`nodes`, `dangling_edges` (edges whose endpoint is not in the snapshot, with the reason), `changes` "
+        "`nodes`, `dangling_edges` (stated edges not in the graph, with the reason: an endpoint not in the "
+        "snapshot, a model naming itself as its base, or a lineage relation superseded by another), `changes` "
         "(what was added, removed or changed since the previous snapshot) and `crawl_coverage` (how complete and "
         "current the crawl's answers are)."
     ),

@@ -9,6 +9,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -41,6 +42,33 @@ def _summary(settings: Settings, url: str) -> None:
     )
 
 
+def format_failed_check(evaluation: Any) -> str:
+    """One failed asset check (a Dagster `AssetCheckEvaluation`) as terminal text: a GE gate names its suite, the
+    failed expectations with observed values and offending rows, and its Data Docs page; a dbt test its metadata."""
+    from expectations.bridge import describe_failures
+
+    metadata = {k: getattr(v, "value", v) for k, v in evaluation.metadata.items()}
+    target = f"{evaluation.asset_check_key.name} on {evaluation.asset_key.to_user_string()}"
+    if "failures_json" in metadata:
+        report = describe_failures(metadata["suite"], metadata["failures_json"], metadata.get("data_docs"))
+        return f"check {target}\n{report}"
+    details = ", ".join(f"{k}: {v}" for k, v in metadata.items() if not isinstance(v, (dict, list)))
+    return f"check {target} failed" + (f" ({details})" if details else "")
+
+
+def _failed_checks(dagster_home: Path) -> list[str]:
+    """The failed checks of the latest run recorded in `dagster_home`, formatted for a terminal."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        runs = instance.get_runs(limit=1)
+        if not runs:
+            return []
+        entries = instance.all_logs(runs[0].run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    evaluations = [e.dagster_event.event_specific_data for e in entries if e.dagster_event is not None]
+    return [format_failed_check(ev) for ev in evaluations if isinstance(ev, dg.AssetCheckEvaluation) and not ev.passed]
+
+
 def demo(world: Path) -> int:
     """Serve `world` from the emulator, materialize every asset through Dagster, print where to look."""
     settings = Settings.from_env()
@@ -55,6 +83,8 @@ def demo(world: Path) -> int:
         result = subprocess.run(command, env=pipeline_environment(url, DAGSTER_HOME), cwd=PROJECT_ROOT)
         if result.returncode != 0:
             print(f"the pipeline run failed (exit {result.returncode}); see the log above", file=sys.stderr)
+            for report in _failed_checks(DAGSTER_HOME):
+                print(report, file=sys.stderr)
             return result.returncode
         _summary(settings, url)
     print(f"  wall time      {time.monotonic() - started:.1f} s")

@@ -43,6 +43,10 @@ def test_an_overflowed_counter_fails_the_ge_gate(small_world, emulator_for, run_
     assert corrupted["id"] in failures["expect_column_values_to_be_between"]["rows"]
     assert "kg/models" in run.materialized()  # the table was built …
     _assert_nothing_published(run)  # … but the blocking gate stopped publishing
+    # the run log says why: suite, expectation, observed value, offending rows, Data Docs path
+    report = next(m for m in run.log_messages() if "suite `kg_models` failed" in m)
+    assert "expect_column_values_to_be_between" in report and "-2147483648" in report
+    assert corrupted["id"] in report and f"Data Docs: {gate.metadata['data_docs'].value}" in report
 
 
 def test_a_duplicate_id_fails_the_build_contract(small_world, emulator_for, run_pipeline, tmp_path) -> None:
