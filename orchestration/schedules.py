@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets.partitions import SNAPSHOT_DAYS, SNAPSHOT_HOUR, WAREHOUSE_TAG
+from assets.partitions import SNAPSHOT_HOUR, WAREHOUSE_TAG
 
 # One warehouse file, one writer: a run executes its steps in one process, one after the other, and the
 # `hubkg/warehouse` tag lets the run queue (dagster.yaml) admit one such run at a time.
@@ -11,10 +11,9 @@ refresh_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
     tags=WAREHOUSE_TAG,
-    partitions_def=SNAPSHOT_DAYS,
     description="Snapshot the Hub, build the graph, run the gates, publish, refresh the serving copy.",
 )
-# Every day a run of that day's partition; the run key is the date, so one run per snapshot date.
+# Every asset is partitioned by SNAPSHOT_DAYS, so the job is too. Every day a run of that day's partition; the run key is the date, so one run per snapshot date.
 daily_snapshot = dg.build_schedule_from_partitioned_job(
     refresh_job,
     name="daily_snapshot",

@@ -1,0 +1,51 @@
+"""Run the `hubkg_refresh` job for one snapshot date in this process, recorded in the Dagster instance of
+DAGSTER_HOME, so the run, its materializations and its checks show in the UI like a scheduled run's.
+
+`hubkg demo` starts this module as a child process (its output goes to the demo's log file) and follows the run
+through the instance's event log. Deprecated, superseded and preview Dagster, dbt, Great Expectations and
+huggingface_hub entry points called by HubKG's own code are errors here, as they are in the tests.
+
+    python -m orchestration.launch --partition 2026-12-06 --run-id <uuid>
+"""
+
+import argparse
+import sys
+import warnings
+
+import dagster as dg
+import pandas as pd
+
+JOB = "hubkg_refresh"
+# HubKG's packages: a warning attributed to a call from one of them is ours to fix.
+OWN_CODE = r"(orchestration|assets|crawler|release|expectations|baselines)(\.|$)"
+
+
+def strict_warnings() -> None:
+    """Deprecation and supersession warnings of the libraries we call, raised by our calls, become errors."""
+    for category in (DeprecationWarning, dg.SupersessionWarning, dg.PreviewWarning, dg.BetaWarning):
+        warnings.filterwarnings("error", category=category, module=OWN_CODE)
+    # pandas 3.1 deprecations raised inside duckdb's and GE's own pandas calls (as pyproject.toml's pytest filter)
+    warnings.filterwarnings("ignore", category=pd.errors.Pandas4Warning)
+
+
+def run(partition: str, run_id: str) -> bool:
+    """Execute the refresh job for `partition` under `run_id`; True when the run succeeded."""
+    from orchestration.definitions import defs  # after the warning filters: definitions run library code
+
+    result = defs.resolve_job_def(JOB).execute_in_process(
+        instance=dg.DagsterInstance.get(), partition_key=partition, run_id=run_id, raise_on_error=False
+    )
+    return result.success
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m orchestration.launch", description=__doc__)
+    parser.add_argument("--partition", required=True, help="snapshot date, YYYY-MM-DD")
+    parser.add_argument("--run-id", required=True)
+    args = parser.parse_args(argv)
+    strict_warnings()
+    return 0 if run(args.partition, args.run_id) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
