@@ -18,6 +18,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.benchmarks import snapshot_to_export
 from assets.partitions import FOLLOW_INPUTS, SNAPSHOT_DAYS
+from assets.pictures import picture_metadata
 from baselines import classification, recommendation, tracing
 from baselines.chart import render_svg
 from baselines.data import load_labelled_nodes, load_likes, load_lineage, split_has_test
@@ -124,7 +125,7 @@ def leaderboard(
                 {f"{r.benchmark}/{r.variant}/{r.method}": round(r.seconds, 2) for r in runs}
             ),
             "skipped": dg.MetadataValue.json(skipped),
-            "chart": dg.MetadataValue.path(str(target)),
+            **picture_metadata(target, "chart", "Baseline scores across snapshots"),
         }
     )
 
