@@ -255,7 +255,9 @@ def run_report(watcher: RunWatcher, summary: snapshot_summary.SnapshotSummary | 
         table.add_row(repo, text)
     for picture in _pictures(watcher):
         table.add_row("picture", picture)
-    table.add_row("Data Docs", str(where.data_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"))
+    table.add_row(
+        "Data Docs", str(where.data_dir / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html")
+    )
     table.add_row("full log", str(where.log))
     table.add_row("Dagster UI", f"make ui (run {watcher.run_id}; DAGSTER_HOME={where.dagster_home})")
     return table
