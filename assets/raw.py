@@ -24,6 +24,7 @@ from crawler import entities
 from crawler.config import CrawlConfig
 from crawler.listing import LISTINGS, ListingSpec, crawl_listing
 from crawler.queue import (
+    DrainLimits,
     FetchKind,
     QueueReport,
     drain,
@@ -36,8 +37,6 @@ from crawler.queue import (
 RAW = dict(
     group_name="raw", kinds={"python", "duckdb"}, owners=["team:hubkg"], code_version="1", partitions_def=SNAPSHOT_DAYS
 )
-# The scope family (HUBKG_SCOPE_FAMILIES) of a listing whose table is named otherwise.
-FAMILY_OF = {"collection_index": "collections"}
 
 
 def previous_for(con, hub: dg.ResourceParam[CrawlConfig], snapshot: date) -> date | None:
@@ -64,7 +63,7 @@ def _drain(
 ) -> QueueReport:
     """Fetch the queued keys of `kind` within what is left of the snapshot's request budget."""
     budget = budget_left(con, hub, snapshot)
-    return drain(con, client, kind, snapshot, hub.workers, budget=budget, previous=previous, log=log)
+    return drain(con, client, kind, snapshot, DrainLimits(hub.workers, budget=budget, previous=previous), log=log)
 
 
 def _queue_metadata(report: QueueReport, requests: int, budget: int) -> dict:
@@ -94,17 +93,7 @@ def build_listing_asset(spec: ListingSpec) -> dg.AssetsDefinition:
         snapshot = snapshot_of(context)
         client = hub.client()
         with warehouse.get_connection() as con:
-            report = crawl_listing(
-                con,
-                client,
-                spec,
-                snapshot,
-                hub.page_size,
-                hub.scope_limit,
-                log=context.log.info,
-                in_scope=FAMILY_OF.get(spec.source, spec.source) in hub.scope_families,
-                authors=hub.scope_authors,
-            )
+            report = crawl_listing(con, client, spec, snapshot, hub, log=context.log.info)
             rows = con.execute(f"SELECT count(*) FROM raw.{spec.source} WHERE snapshot_date = ?", [snapshot])
             total = rows.fetchone()[0]
         return dg.MaterializeResult(

@@ -13,6 +13,7 @@ import duckdb
 
 from crawler import store
 from crawler.client import HubClient, MalformedPage
+from crawler.config import CrawlConfig
 
 # Explicit expand lists: the Hub's default fields differ per endpoint and omit lastModified/author/sha.
 # Models ask for `config` because its quantization_config is lineage evidence (quantized children).
@@ -85,6 +86,10 @@ class ListingSpec:
     key_field: str = "_id"  # stable identity, survives renames
     id_field: str = "id"
     author_param: str = "author"  # the query parameter that narrows the listing to one namespace
+    family: str = ""  # the scope family (HUBKG_SCOPE_FAMILIES) it belongs to; default: its source
+
+    def in_scope(self, config: CrawlConfig) -> bool:
+        return (self.family or self.source) in config.scope_families
 
     def params(self, page_size: int, limited: bool) -> list[tuple[str, Any]]:
         # An immutable sort key (createdAt) keeps keyset cursors stable while the Hub changes mid-walk.
@@ -117,6 +122,7 @@ LISTINGS = {
         key_field="slug",
         id_field="slug",
         author_param="owner",
+        family="collections",
     ),
 }
 
@@ -164,7 +170,10 @@ def _drift(item: dict[str, Any]) -> list[str]:
     ]
 
 
-def _split_valid(spec: ListingSpec, url: str, items: list[Any]) -> tuple[list[tuple], list[dict]]:
+Row = tuple[str, str, dict[str, Any]]  # (key, id, body)
+
+
+def _split_valid(spec: ListingSpec, url: str, items: list[Any]) -> tuple[list[Row], list[dict[str, Any]]]:
     """Keep entities that carry their keys as `(key, id, body)`; the rest become quarantine rows with the reason.
     Kept entities with drifted field types, and fields nobody asked for, are recorded too."""
     good, bad = [], []
@@ -189,48 +198,56 @@ def _split_valid(spec: ListingSpec, url: str, items: list[Any]) -> tuple[list[tu
     return good, bad
 
 
+def _first_url(
+    con: duckdb.DuckDBPyConnection, spec: ListingSpec, snapshot: date, starts: list[str], log: Callable[[str], None]
+) -> tuple[store.CrawlState, str | None]:
+    """Where the walk starts: its first page, or the page after the last committed one of an unfinished crawl."""
+    state = store.load_state(con, snapshot, spec.source)
+    if state is None:
+        return store.CrawlState(next_url=None, pages=0, entities=0, requests=0, done=False), starts[0]
+    log(f"{spec.source}: resuming at page {state.pages + 1} ({state.entities} entities committed)")
+    return state, state.next_url
+
+
+def _read_page(client: HubClient, spec: ListingSpec, url: str) -> tuple[list[Row], list[dict[str, Any]], str | None]:
+    """One page's kept entities, quarantine rows and next URL; a page that cannot be read is quarantined whole."""
+    try:
+        page = client.get_page(url)
+    except MalformedPage as exc:
+        return [], [store.quarantine_row(spec.source, exc.url, exc.reason, exc.body)], exc.next_url
+    good, bad = _split_valid(spec, page.url, page.items)
+    return good, bad, page.next_url
+
+
 def crawl_listing(
     con: duckdb.DuckDBPyConnection,
     client: HubClient,
     spec: ListingSpec,
     snapshot: date,
-    page_size: int,
-    limit: int = 0,
+    config: CrawlConfig,
     log: Callable[[str], None] = print,
-    in_scope: bool = True,
-    authors: Sequence[str] = (),
 ) -> ListingReport:
     """Stream one listing into `raw.<source>` for `snapshot`; resume an unfinished crawl, never redo a finished one.
     A listing out of scope is recorded as complete and empty (the snapshot is whole, just narrower); with
-    `authors`, the listing is walked once per author, one walk after the other, resumable in the middle of any."""
+    `scope_authors`, the listing is walked once per author, one walk after the other, resumable in the middle of any.
+    With `scope_limit`, only the top entities by the family's rank are kept."""
     store.ensure_raw(con, spec.source)
-    state = store.load_state(con, snapshot, spec.source)
-    resumed = state is not None
-    if state is not None and state.done:
-        log(f"{spec.source}: snapshot {snapshot} is complete already ({state.entities} entities)")
-        return ListingReport(spec.source, state.pages, state.entities, 0, 0, True, 0.0)
-    if not in_scope:
+    previous = store.load_state(con, snapshot, spec.source)
+    if previous is not None and previous.done:
+        log(f"{spec.source}: snapshot {snapshot} is complete already ({previous.entities} entities)")
+        return ListingReport(spec.source, previous.pages, previous.entities, 0, 0, True, 0.0)
+    if not spec.in_scope(config):
         state = store.CrawlState(next_url=None, pages=0, entities=0, requests=0, done=True)
         store.commit_page(con, snapshot, spec.source, 0, [], [], state)
         log(f"{spec.source}: out of scope (HUBKG_SCOPE_FAMILIES): nothing listed")
         return ListingReport(spec.source, 0, 0, 0, 0, False, 0.0)
-    starts = spec.start_urls(client.url(spec.path), page_size, limit > 0, authors)
-    if state is None:
-        state = store.CrawlState(next_url=None, pages=0, entities=0, requests=0, done=False)
-        url: str | None = starts[0]
-    else:
-        url = state.next_url
-        log(f"{spec.source}: resuming at page {state.pages + 1} ({state.entities} entities committed)")
+    limit, authors = config.scope_limit, config.scope_authors
+    starts = spec.start_urls(client.url(spec.path), config.page_size, limit > 0, authors)
+    state, url = _first_url(con, spec, snapshot, starts, log)
     later_walks = starts[spec.walk_index(url, authors) + 1 :] if url else []
     started, quarantined, requests_before = time.monotonic(), 0, client.requests
     while url is not None:
-        try:
-            page = client.get_page(url)
-            good, bad = _split_valid(spec, page.url, page.items)
-            next_url = page.next_url
-        except MalformedPage as exc:
-            good, next_url = [], exc.next_url
-            bad = [store.quarantine_row(spec.source, exc.url, exc.reason, exc.body)]
+        good, bad, next_url = _read_page(client, spec, url)
         if next_url is None and later_walks:
             next_url = later_walks.pop(0)
         if limit and state.entities + len(good) >= limit:
@@ -249,12 +266,7 @@ def crawl_listing(
                 f"{spec.source}: {state.pages} pages, {state.entities} entities ({rate:,.0f}/s), "
                 f"{quarantined} quarantined, rate budget left {client.pacer.remaining}"
             )
+    elapsed = time.monotonic() - started
     return ListingReport(
-        spec.source,
-        state.pages,
-        state.entities,
-        quarantined,
-        state.requests,
-        resumed,
-        time.monotonic() - started,
+        spec.source, state.pages, state.entities, quarantined, state.requests, previous is not None, elapsed
     )

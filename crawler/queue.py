@@ -18,7 +18,7 @@ import json
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 from urllib.parse import quote
@@ -168,13 +168,13 @@ def enqueue(
     )
     carried = _carry_forward(con, snapshot, previous, kind, unchanged_sql) if previous and unchanged_sql else 0
     count = "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ?"
-    before = con.execute(count, [snapshot, kind]).fetchone()[0]
+    before = con.execute(count, [snapshot, kind]).fetchall()[0][0]
     con.execute(
         "INSERT OR IGNORE INTO raw.fetch_queue (snapshot_date, kind, key, status, priority) "
         "SELECT ?, ?, key, 'pending', priority FROM wanted_keys",
         [snapshot, kind],
     )
-    after = con.execute(count, [snapshot, kind]).fetchone()[0]
+    after = con.execute(count, [snapshot, kind]).fetchall()[0][0]
     con.execute("DROP TABLE wanted_keys")
     return Planned(carried, after - before)
 
@@ -182,11 +182,12 @@ def enqueue(
 def previous_snapshot(con: duckdb.DuckDBPyConnection, snapshot: date, listings: int) -> date | None:
     """The latest earlier snapshot whose `listings` listings all finished: what an incremental refresh reuses."""
     con.execute(store.DDL)
-    return con.execute(
+    latest: date | None = con.execute(
         "SELECT max(snapshot_date) FROM (SELECT snapshot_date FROM raw.crawl_state WHERE snapshot_date < ? "
         "GROUP BY snapshot_date HAVING bool_and(done) AND count(*) = ?)",
         [snapshot, listings],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
+    return latest
 
 
 def _carry_forward(
@@ -213,7 +214,7 @@ def _carry_forward(
             "SELECT $1, $2, key, status, priority FROM carried",
             [snapshot, kind],
         )
-        carried = con.execute("SELECT count(*) FROM carried").fetchone()[0]
+        carried = int(con.execute("SELECT count(*) FROM carried").fetchall()[0][0])
         con.execute("DROP TABLE carried")
     return carried
 
@@ -269,11 +270,12 @@ def _commit(con: duckdb.DuckDBPyConnection, snapshot: date, kind: FetchKind, out
 def requests_spent(con: duckdb.DuckDBPyConnection, snapshot: date) -> int:
     """Requests the snapshot has cost so far: its listing pages and every per-entity fetch, over all attempts."""
     con.execute(QUEUE_DDL)
-    return con.execute(
+    spent = con.execute(
         "SELECT (SELECT coalesce(sum(requests), 0) FROM raw.crawl_state WHERE snapshot_date = $1) "
         "+ (SELECT coalesce(sum(requests), 0) FROM raw.fetch_queue WHERE snapshot_date = $1)",
         [snapshot],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
+    return int(spent)
 
 
 def _reopen(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str) -> None:
@@ -314,9 +316,81 @@ def _settle_unfetched(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str,
             "WHERE snapshot_date = ? AND kind = ? AND status = 'pending'",
             [snapshot, kind],
         )
-        stale = con.execute("SELECT count(*) FROM stale_keys").fetchone()[0]
+        stale = int(con.execute("SELECT count(*) FROM stale_keys").fetchall()[0][0])
         con.execute("DROP TABLE stale_keys")
     return stale
+
+
+@dataclass(frozen=True)
+class DrainLimits:
+    """How a drain may spend: in parallel, in batches, within a request budget."""
+
+    workers: int = 4
+    batch: int = 200
+    budget: int | None = None  # requests this drain may still spend (None: no limit)
+    previous: date | None = None  # the snapshot whose answers the keys left over reuse when the budget is spent
+    log_every_seconds: float = 10.0
+
+
+@dataclass
+class _Progress:
+    """Logs a drain's progress at most every `every` seconds (and at the end): at Hub scale a line per batch
+    would flood the run's event log."""
+
+    kind: str
+    total: int
+    every: float
+    log: Callable[[str], None]
+    started: float = field(default_factory=time.monotonic)
+    last: float = field(default_factory=time.monotonic)
+
+    def update(self, report: QueueReport, client: HubClient) -> None:
+        done = report.fetched + report.missing + report.failed
+        now = time.monotonic()
+        if now - self.last < self.every and done != self.total:
+            return
+        self.last = now
+        eta = (now - self.started) / done * (self.total - done)
+        self.log(
+            f"{self.kind}: {done}/{self.total} keys, {report.rows} rows, {report.missing} missing, "
+            f"{report.failed} failed, rate budget left {client.pacer.remaining}, ETA {eta:,.0f} s"
+        )
+
+
+def _pending(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str, limit: int) -> list[str]:
+    """Up to `limit` pending keys of `kind`, most valuable first."""
+    rows = con.execute(
+        "SELECT key FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = 'pending' "
+        "ORDER BY priority DESC, key LIMIT ?",
+        [snapshot, kind, limit],
+    )
+    return [key for (key,) in rows.fetchall()]
+
+
+def _count_pending(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str, status: str = "pending") -> int:
+    row = con.execute(
+        "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = ?",
+        [snapshot, kind, status],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _fetch_batch(
+    con: duckdb.DuckDBPyConnection,
+    client: HubClient,
+    kind: FetchKind,
+    snapshot: date,
+    pool: ThreadPoolExecutor,
+    chunk: list[str],
+    report: QueueReport,
+) -> None:
+    """Fetch `chunk` in parallel, commit its outcomes in one transaction and count them into `report`."""
+    outcomes = list(pool.map(lambda k: _fetch_one(client, kind, k), chunk))
+    report.rows += _commit(con, snapshot, kind, outcomes)
+    report.requests += sum(o.requests for o in outcomes)
+    report.fetched += sum(o.status == "done" for o in outcomes)
+    report.missing += sum(o.status == "missing" for o in outcomes)
+    report.failed += sum(o.status == "failed" for o in outcomes)
 
 
 def drain(
@@ -324,71 +398,40 @@ def drain(
     client: HubClient,
     kind: FetchKind,
     snapshot: date,
-    workers: int = 4,
-    batch: int = 200,
-    budget: int | None = None,
-    previous: date | None = None,
+    limits: DrainLimits = DrainLimits(),
     log: Callable[[str], None] = print,
-    log_every_seconds: float = 10.0,
 ) -> QueueReport:
     """Fetch every pending key of `kind` for `snapshot`, most valuable first, committing batch by batch. Keys
-    that failed in an earlier attempt (after all retries) are tried again; 404s stay `missing`. With a `budget`
-    (requests this drain may still spend), the keys left when it is spent reuse the `previous` snapshot's answers
-    as stale, or are deferred. A list's pages are never cut, so the last batch can overshoot by its extra pages.
-    Progress is logged at most every `log_every_seconds` (and at the end): at Hub scale a line per batch would
-    flood the run's event log."""
+    that failed in an earlier attempt (after all retries) are tried again; 404s stay `missing`. With a budget
+    (requests this drain may still spend), the keys left when it is spent reuse the previous snapshot's answers
+    as stale, or are deferred. A list's pages are never cut, so the last batch can overshoot by its extra pages."""
+    budget = limits.budget
     if budget is None or budget > 0:
         _reopen(con, snapshot, kind.name)
-    started = last_log = time.monotonic()
     report = QueueReport(kind.name)
-    pending_total = con.execute(
-        "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = 'pending'",
-        [snapshot, kind.name],
-    ).fetchone()[0]
+    progress = _Progress(kind.name, _count_pending(con, snapshot, kind.name), limits.log_every_seconds, log)
 
     def room() -> int | None:
         return None if budget is None else budget - report.requests
 
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"fetch-{kind.name}") as pool:
-        while room() is None or room() > 0:
-            # Read ahead many batches: each read scans the queue, which holds millions of keys at Hub scale.
-            keys = [
-                k
-                for (k,) in con.execute(
-                    "SELECT key FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = 'pending' "
-                    "ORDER BY priority DESC, key LIMIT ?",
-                    [snapshot, kind.name, batch * READ_AHEAD_BATCHES],
-                ).fetchall()
-            ]
-            if not keys:
-                break
-            for start in range(0, len(keys), batch):
+    def has_room() -> bool:
+        left = room()
+        return left is None or left > 0
+
+    with ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix=f"fetch-{kind.name}") as pool:
+        # Read ahead many batches: each read scans the queue, which holds millions of keys at Hub scale.
+        while has_room() and (keys := _pending(con, snapshot, kind.name, limits.batch * READ_AHEAD_BATCHES)):
+            for start in range(0, len(keys), limits.batch):
                 left = room()
                 if left is not None and left <= 0:
                     break
-                chunk = keys[start : start + batch][:left]  # every key costs at least one request
-                outcomes = list(pool.map(lambda k: _fetch_one(client, kind, k), chunk))
-                report.rows += _commit(con, snapshot, kind, outcomes)
-                report.requests += sum(o.requests for o in outcomes)
-                report.fetched += sum(o.status == "done" for o in outcomes)
-                report.missing += sum(o.status == "missing" for o in outcomes)
-                report.failed += sum(o.status == "failed" for o in outcomes)
-                done = report.fetched + report.missing + report.failed
-                now = time.monotonic()
-                if now - last_log >= log_every_seconds or done == pending_total:
-                    last_log = now
-                    eta = (now - started) / done * (pending_total - done)
-                    log(
-                        f"{kind.name}: {done}/{pending_total} keys, {report.rows} rows, {report.missing} missing, "
-                        f"{report.failed} failed, rate budget left {client.pacer.remaining}, ETA {eta:,.0f} s"
-                    )
+                chunk = keys[start : start + limits.batch][:left]  # every key costs at least one request
+                _fetch_batch(con, client, kind, snapshot, pool, chunk, report)
+                progress.update(report, client)
     if budget is not None:
-        report.stale = _settle_unfetched(con, snapshot, kind.name, previous)
-        report.deferred = con.execute(
-            "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = 'deferred'",
-            [snapshot, kind.name],
-        ).fetchone()[0]
+        report.stale = _settle_unfetched(con, snapshot, kind.name, limits.previous)
+        report.deferred = _count_pending(con, snapshot, kind.name, "deferred")
         if report.stale or report.deferred:
             log(f"{kind.name}: budget spent; {report.stale} keys reuse older answers, {report.deferred} deferred")
-    report.seconds = time.monotonic() - started
+    report.seconds = time.monotonic() - progress.started
     return report

@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from crawler.client import HubClient  # noqa: E402
 from crawler.listing import LISTINGS, crawl_listing  # noqa: E402
 from orchestration.emulator_process import running_emulator  # noqa: E402
+from orchestration.settings import Settings  # noqa: E402
 
 PAGE_SIZE = 1000
 SPEC = LISTINGS["models"]
@@ -72,9 +73,8 @@ def stored(base: str, pages: int, work: Path) -> float:
     warehouse = work / f"listing-{time.monotonic_ns()}.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         started = time.monotonic()
-        report = crawl_listing(
-            con, HubClient(base), SPEC, date(2026, 12, 1), PAGE_SIZE, limit=pages * PAGE_SIZE, log=lambda _: None
-        )
+        config = Settings(endpoint=base, page_size=PAGE_SIZE, scope_limit=pages * PAGE_SIZE).crawl()
+        report = crawl_listing(con, HubClient(base), SPEC, date(2026, 12, 1), config, log=lambda _: None)
         seconds = time.monotonic() - started
     warehouse.unlink()
     if report.entities != pages * PAGE_SIZE:

@@ -1,8 +1,9 @@
 """Fingerprint a demo's outputs, to show a refactoring changed no behaviour.
 
-Hashes every data file the demo writes under `<data>/releases/`, `exports/` and `benchmarks/` (parquet by its sorted rows, so the file's row order and
-writer metadata do not count; txt/tsv/csv/npy by their bytes) and counts the rows of every `kg`, `benchmarks` and
-`atlas` table in the build warehouse. Columns that hold wall-clock readings (run times, fetch times) are left out.
+Hashes every data file the demo writes under `<data>/releases/`, `exports/` and `benchmarks/` (parquet by its
+sorted rows, so the file's row order and writer metadata do not count; txt/tsv/csv/npy by their bytes) and counts
+the rows of every `kg`, `benchmarks` and `atlas` table in the build warehouse. Columns that hold wall-clock
+readings (run times, fetch times) are left out.
 
     .venv/bin/python perf/output_fingerprint.py data > /tmp/before.json        # before the change
     .venv/bin/python perf/output_fingerprint.py data --compare /tmp/before.json  # after: prints the differences

@@ -5,6 +5,7 @@ Only HubKG's own constants and sanitised values go into the card; untrusted Hub 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
@@ -55,7 +56,7 @@ def _schema_changes(manifest: dict[str, Any], previous: dict[str, Any] | None) -
 
 
 def render_card(
-    spec: ReleaseSpec, manifest: dict[str, Any], previous: dict[str, Any] | None, sections: list[str] = ()
+    spec: ReleaseSpec, manifest: dict[str, Any], previous: dict[str, Any] | None, sections: Sequence[str] = ()
 ) -> str:
     header = {
         "pretty_name": spec.title,

@@ -34,10 +34,10 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[list[str]]:
     return [[name, str(kind)] for name, kind, *_ in rows]
 
 
-def _write_shards(con: duckdb.DuckDBPyConnection, query: str, params: list, target: Path, stem: str) -> list[str]:
+def _write_shards(con: duckdb.DuckDBPyConnection, query: str, params: list[Any], target: Path, stem: str) -> list[str]:
     """Write `query` sorted, in fixed-size shards named `<stem>-0000i-of-0000n.parquet`."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE release_rows AS SELECT * FROM ({query}) ORDER BY ALL", params)
-    rows = con.execute("SELECT count(*) FROM release_rows").fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM release_rows").fetchall()[0][0]
     shards = max(1, math.ceil(rows / ROWS_PER_SHARD))
     names = []
     for i in range(shards):
@@ -55,7 +55,7 @@ def _write_shards(con: duckdb.DuckDBPyConnection, query: str, params: list, targ
 def _observed(con: duckdb.DuckDBPyConnection, snapshot: date) -> list[str]:
     low, high = con.execute(
         "SELECT min(updated_at), max(updated_at) FROM raw.crawl_state WHERE snapshot_date = ?", [snapshot]
-    ).fetchone()
+    ).fetchall()[0]
     return [low.isoformat() if low else "", high.isoformat() if high else ""]
 
 
@@ -88,12 +88,16 @@ def build_release(
             # An empty benchmark (e.g. nothing survives the k-core on a small world) is still a valid config.
             splits = splits or {"train": _write_shards(con, select, [snapshot], target, "train")}
         counts = {
-            split: con.execute(f"SELECT count(*) FROM read_parquet('{target}/{split}-*.parquet')").fetchone()[0]
+            split: con.execute(f"SELECT count(*) FROM read_parquet('{target}/{split}-*.parquet')").fetchall()[0][0]
             for split in splits
         }
         tables[t.config] = {"rows": counts, "columns": _columns(con, t.table)}
-    manifest = {"repo": spec.repo, "snapshot_date": snapshot.isoformat(), "observed": _observed(con, snapshot)}
-    manifest["tables"] = tables
+    manifest: dict[str, Any] = {
+        "repo": spec.repo,
+        "snapshot_date": snapshot.isoformat(),
+        "observed": _observed(con, snapshot),
+        "tables": tables,
+    }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     sections = spec.generated(con, snapshot, folder) if spec.generated else []
     (folder / "README.md").write_text(render_card(spec, manifest, previous, sections), encoding="utf-8")

@@ -20,7 +20,8 @@ from typing import Any
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi, hf_hub_download
 from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 
-from release.folder import MANIFEST, Release
+from release.folder import MANIFEST
+from release.spec import Release
 
 # Files the Hub manages itself; never deleted as stale.
 HUB_MANAGED = {".gitattributes"}
@@ -66,7 +67,7 @@ def _remote_ids(api: HfApi, repo_id: str) -> tuple[str | None, dict[str, str]]:
         info = api.dataset_info(repo_id, files_metadata=True)
     except (RepositoryNotFoundError, RevisionNotFoundError):
         return None, {}
-    files = {s.rfilename: (s.lfs.sha256 if s.lfs else s.blob_id) for s in info.siblings or []}
+    files = {s.rfilename: (s.lfs.sha256 if s.lfs else s.blob_id) or "" for s in info.siblings or []}
     return info.sha, files
 
 
@@ -78,7 +79,8 @@ def previous_manifest(api: HfApi, repo_id: str, cache_dir: Path) -> dict[str, An
         )
     except (RepositoryNotFoundError, RevisionNotFoundError, EntryNotFoundError):
         return None
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    manifest: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return manifest
 
 
 def publish(api: HfApi, repo_id: str, release: Release) -> PublishOutcome:
@@ -90,7 +92,9 @@ def publish(api: HfApi, repo_id: str, release: Release) -> PublishOutcome:
     tag = f"snapshot-{release.snapshot.isoformat()}"
     commit = None
     if added or deleted:
-        operations = [CommitOperationAdd(path_in_repo=name, path_or_fileobj=local[name]) for name in added]
+        operations: list[CommitOperationAdd | CommitOperationDelete] = [
+            CommitOperationAdd(path_in_repo=name, path_or_fileobj=local[name]) for name in added
+        ]
         operations += [CommitOperationDelete(path_in_repo=name) for name in deleted]
         info = api.create_commit(
             repo_id,

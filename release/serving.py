@@ -39,9 +39,8 @@ def refresh_serving_copy(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id:
             con.execute(f"CREATE SCHEMA serving_copy.{schema}")
         for schema, table in tables:
             con.execute(f"CREATE TABLE serving_copy.{schema}.{table} AS SELECT * FROM {schema}.{table}")
-            counts[f"{schema}.{table}"] = con.execute(f"SELECT count(*) FROM serving_copy.{schema}.{table}").fetchone()[
-                0
-            ]
+            counted = con.execute(f"SELECT count(*) FROM serving_copy.{schema}.{table}").fetchall()
+            counts[f"{schema}.{table}"] = int(counted[0][0])
     finally:
         con.execute("DETACH serving_copy")
     os.replace(staging, target)

@@ -1,4 +1,4 @@
-"""Read endpoints served from the static world (hub-api.md §3): listings, info, social, papers."""
+"""Read endpoints served from the static world: listings, info, social, papers."""
 
 from __future__ import annotations
 

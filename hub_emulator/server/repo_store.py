@@ -61,6 +61,17 @@ class FileEntry:
 
 
 @dataclass(frozen=True)
+class CommitRequest:
+    """One commit as a client asks for it: on top of `parent_commit` (when named), these operations."""
+
+    parent_commit: str | None
+    title: str
+    message: str
+    author: str
+    operations: list[Operation]
+
+
+@dataclass(frozen=True)
 class Operation:
     """One commit line: `file` (regular, with content), `lfsFile`, `deletedFile` or `deletedFolder`."""
 
@@ -209,19 +220,10 @@ class RepoStore:
         _write_atomic(self._repo_dir(repo_type, repo_id) / "commits" / f"{oid}.json", _dumps(manifest))
         return oid
 
-    def commit(
-        self,
-        repo_type: str,
-        repo_id: str,
-        branch: str,
-        *,
-        parent_commit: str | None,
-        title: str,
-        message: str,
-        author: str,
-        operations: list[Operation],
-    ) -> str:
-        """Apply `operations` on top of `branch` and move the branch; raises CommitError like the Hub."""
+    def commit(self, repo_type: str, repo_id: str, branch: str, change: CommitRequest) -> str:
+        """Apply the change's operations on top of `branch` and move the branch; raises CommitError like the Hub."""
+        parent_commit, operations = change.parent_commit, change.operations
+        title, message, author = change.title, change.message, change.author
         with self._lock:
             refs = self.refs(repo_type, repo_id)
             head = refs["branches"].get(branch)

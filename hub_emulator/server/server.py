@@ -20,7 +20,7 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import parse_qsl, urlsplit
 
 from .faults import FaultPlan
@@ -37,6 +37,20 @@ EXPOSE_HEADERS = (
 )
 
 
+class EmulatorOptions(TypedDict, total=False):
+    """How the emulator serves; every option has a default (see `HubEmulator`)."""
+
+    quota: int | None
+    resolver_quota: int | None
+    window_seconds: int
+    max_page_size: int
+    faults: FaultPlan | None
+    log_path: Path | None
+    username: str
+    force_regular_uploads: bool
+    port: int
+
+
 class HubEmulator:
     """Serve `world_dir` read-only and publish into `storage_dir`, on 127.0.0.1 in a daemon thread.
 
@@ -45,21 +59,14 @@ class HubEmulator:
     Every bearer token authenticates as `username`. `force_regular_uploads`: see `WriteApi`.
     """
 
-    def __init__(
-        self,
-        world_dir: Path,
-        storage_dir: Path,
-        *,
-        quota: int | None = None,
-        resolver_quota: int | None = None,
-        window_seconds: int = 300,
-        max_page_size: int = 1000,
-        faults: FaultPlan | None = None,
-        log_path: Path | None = None,
-        username: str = "hubkg-bot",
-        force_regular_uploads: bool = False,
-        port: int = 0,
-    ) -> None:
+    def __init__(self, world_dir: Path, storage_dir: Path, **options: Unpack[EmulatorOptions]) -> None:
+        quota, resolver_quota = options.get("quota"), options.get("resolver_quota")
+        window_seconds, max_page_size = options.get("window_seconds", 300), options.get("max_page_size", 1000)
+        username, force_regular_uploads = (
+            options.get("username", "hubkg-bot"),
+            options.get("force_regular_uploads", False),
+        )
+        faults, log_path, port = options.get("faults"), options.get("log_path"), options.get("port", 0)
         world = WorldStore(Path(world_dir))
         store = RepoStore(Path(storage_dir))
         # Published repos first: their handlers pass unknown repos on to the world's handlers.

@@ -1,4 +1,4 @@
-"""Publishing and file endpoints for repos created on the emulator (hub-api.md §9).
+"""Publishing and file endpoints for repos created on the emulator.
 
 Covers what `huggingface_hub` 2.4.0 sends for create_repo / create_commit / upload_folder with
 `HF_HUB_DISABLE_XET=1` (whoami, repos/create, validate-yaml, preupload, LFS batch + PUT + verify,
@@ -32,7 +32,7 @@ from .http_types import (
     revision_not_found,
 )
 from .read_api import DEFAULT_SOCIAL_PAGE, BadRequest, offset_page, parse_expand, project
-from .repo_store import LFS_PATTERNS, CommitError, FileEntry, Operation, RepoStore
+from .repo_store import LFS_PATTERNS, CommitError, CommitRequest, FileEntry, Operation, RepoStore
 from .routing import NAMESPACED_ID, REPO_TYPE, RESOLVE, Route, group, repo_type_of, route
 
 LFS_SIZE_THRESHOLD = 10 * 1024 * 1024  # the Hub sends files above 10 MB through LFS
@@ -270,16 +270,14 @@ class WriteApi:
             raise BadRequest(f"Malformed commit payload: {exc}") from exc
         if header is None:
             raise BadRequest("Missing commit header")
-        oid = self.store.commit(
-            repo_type,
-            repo_id,
-            group(match, "rev"),
+        change = CommitRequest(
             parent_commit=header.get("parentCommit"),
             title=header.get("summary", ""),
             message=header.get("description", ""),
             author=self.username,
             operations=operations,
         )
+        oid = self.store.commit(repo_type, repo_id, group(match, "rev"), change)
         return json_response(
             {
                 "success": True,

@@ -1,4 +1,4 @@
-"""Hub-shaped JSON bodies (hub-api.md §5) built from the plan, one entity at a time.
+"""Hub-shaped JSON bodies built from the plan, one entity at a time.
 
 Numbers shown in several places (a model's downloads in its body, in collection items and in paper
 ``linkedModels``) come from per-index arrays computed once, so every view of an entity agrees.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,22 @@ def object_id(seed: int, kind: str, index: int, created: int) -> str:
     """A Mongo-style ObjectId: 4-byte creation time, then 8 stable pseudo-random bytes."""
     digest = hashlib.blake2b(f"{seed}:{kind}:{index}".encode(), digest_size=8).hexdigest()
     return f"{int(created) & 0xFFFFFFFF:08x}{digest}"
+
+
+@dataclass(frozen=True)
+class _ModelShape:
+    """One model as the plan draws it, before its body is written."""
+
+    i: int
+    model_id: str
+    family: naming.Family
+    rel: int  # lineage relation to its parents (ROOT: none)
+    quant: str | None
+    pipeline: str | None
+    library: str | None
+    form: int  # how the lineage is stated (tags, card, baseModels)
+    parents: list[int]  # plan indices; negative: a ghost parent outside the world
+    parent_ids: list[str]
 
 
 def _sha(rnd: random.Random) -> str:
@@ -105,7 +122,7 @@ class Bodies:
         return f"https://cdn-avatars.huggingface.co/v1/production/uploads/{hashlib.md5(name.encode()).hexdigest()}.png"
 
     def author(self, is_org: bool, index: int) -> dict[str, Any]:
-        """The Author object of collections (§5.4)."""
+        """The Author object of collections."""
         p = self.plan
         name = p.orgs[index] if is_org else p.users[index]
         out: dict[str, Any] = {
@@ -129,52 +146,14 @@ class Bodies:
     # --- models -----------------------------------------------------------------------------------
     def model(self, i: int, rnd: random.Random) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """A full model body and the lineage truth records it states."""
-        p, m = self.plan, self.plan.models
-        fam = naming.FAMILIES[p.family[i]]
-        rel = int(p.lineage.relation[i])
-        quant = QUANT_KINDS[p.lineage.quant[i]] if p.lineage.quant[i] >= 0 else None
-        model_id = m.ids[i]
-        pipeline = self.tasks[p.pipeline[i]] if p.pipeline[i] >= 0 else None
-        library = fam.library
-        if rel == ADAPTER and library == "transformers":
-            library = "peft"
-        elif quant in ("gguf", "mlx"):
-            library = None if quant == "gguf" else "mlx"
-        elif rnd.random() < 0.08:
-            library = None
-
-        datasets = self.refs("dataset", p.model_datasets, i)
-        papers = self.refs("paper", p.model_papers, i)
-        parents = [int(t) for t in p.lineage.parents.of(i)]
-        parent_ids = [m.ids[t] if t >= 0 else p.lineage_ghosts[-t - 1] for t in parents]
-        form = int(p.form[i])
-        tags: list[str] = [t for t in (library, "gguf" if quant == "gguf" else "safetensors", fam.model_type) if t]
-        if pipeline:
-            tags.append(pipeline)
-        if rel == ADAPTER:
-            tags += ["lora", "template:sd-lora"] if library == "diffusers" else ["lora"]
-        if rel == MERGE:
-            tags += ["mergekit", "merge"]
-        if quant:
-            tags += [t for t in QUANT_TAGS[quant] if t not in tags]
-        split = rnd.random()
-        tag_datasets = datasets if split < 0.8 else []
-        card_datasets = datasets if split >= 0.6 or not tag_datasets else []
-        tags += [f"dataset:{d}" for d in tag_datasets] + [f"arxiv:{a}" for a in papers]
-        if rel != ROOT and form in (0, TAG2):
-            tags += [f"base_model:{b}" for b in parent_ids]
-            if form == 0:
-                tags += [f"base_model:{RELATION_NAMES[rel]}:{b}" for b in parent_ids]
-        card = self._model_card(i, rnd, rel, form, parent_ids, card_datasets, pipeline) if m.has_card[i] else None
-        if card is not None:
-            tags.append(f"license:{card['license']}")
-            tags += as_codes(card["language"])
-        tags += ["endpoints_compatible", "region:us"]
+        m = self.plan.models
+        s = self._model_shape(i, rnd)
+        tags, card = self._model_tags(s, rnd)
         body: dict[str, Any] = {
-            "_id": object_id(p.seed, "model", i, m.created[i]),
-            "id": model_id,
-            "modelId": model_id,
-            "author": model_id.split("/", 1)[0],
+            "_id": object_id(self.plan.seed, "model", i, m.created[i]),
+            "id": s.model_id,
+            "modelId": s.model_id,
+            "author": s.model_id.split("/", 1)[0],
             "sha": _sha(rnd),
             "createdAt": iso(m.created[i]),
             "lastModified": iso(m.modified[i]),
@@ -186,46 +165,108 @@ class Bodies:
             "likes": int(m.likes[i]),
             "trendingScore": float(self.trending["model"][i]),
         }
-        if library:
-            body["library_name"] = library
-        if pipeline:
-            body["pipeline_tag"] = pipeline
+        if s.library:
+            body["library_name"] = s.library
+        if s.pipeline:
+            body["pipeline_tag"] = s.pipeline
         body["tags"] = tags
         if card is not None:
             body["cardData"] = card
-        if form == BASE_MODELS:
-            body["baseModels"] = self._base_models(rel, parents, parent_ids, rnd)
+        if s.form == BASE_MODELS:
+            body["baseModels"] = self._base_models(s.rel, s.parents, s.parent_ids, rnd)
         body["childrenModelCount"] = int(self.children[i])
-        body["siblings"] = [{"rfilename": f} for f in _model_files(model_id, card is not None, rel, quant)]
+        self._add_model_files(body, s, card is not None, rnd)
+        truth = [
+            {
+                "base": base,
+                "derived": s.model_id,
+                "relation": RELATION_NAMES[s.rel],
+                "source": FORMS[s.form],
+                "dangling": t < 0,
+            }
+            for t, base in zip(s.parents, s.parent_ids, strict=True)
+        ]
+        return body, truth
+
+    def _model_shape(self, i: int, rnd: random.Random) -> _ModelShape:
+        """What the plan says of model `i`: family, lineage relation, quantization, task, library, parents."""
+        p = self.plan
+        fam = naming.FAMILIES[p.family[i]]
+        rel = int(p.lineage.relation[i])
+        quant = QUANT_KINDS[p.lineage.quant[i]] if p.lineage.quant[i] >= 0 else None
+        library: str | None = fam.library
+        if rel == ADAPTER and library == "transformers":
+            library = "peft"
+        elif quant in ("gguf", "mlx"):
+            library = None if quant == "gguf" else "mlx"
+        elif rnd.random() < 0.08:
+            library = None
+        parents = [int(t) for t in p.lineage.parents.of(i)]
+        return _ModelShape(
+            i=i,
+            model_id=p.models.ids[i],
+            family=fam,
+            rel=rel,
+            quant=quant,
+            pipeline=self.tasks[p.pipeline[i]] if p.pipeline[i] >= 0 else None,
+            library=library,
+            form=int(p.form[i]),
+            parents=parents,
+            parent_ids=[p.models.ids[t] if t >= 0 else p.lineage_ghosts[-t - 1] for t in parents],
+        )
+
+    def _model_tags(self, s: _ModelShape, rnd: random.Random) -> tuple[list[str], dict[str, Any] | None]:
+        """The model's tags (library, format, task, lineage, datasets, papers, license) and its card data."""
+        p, i, rel, quant = self.plan, s.i, s.rel, s.quant
+        datasets = self.refs("dataset", p.model_datasets, i)
+        papers = self.refs("paper", p.model_papers, i)
+        tags = [t for t in (s.library, "gguf" if quant == "gguf" else "safetensors", s.family.model_type) if t]
+        if s.pipeline:
+            tags.append(s.pipeline)
+        if rel == ADAPTER:
+            tags += ["lora", "template:sd-lora"] if s.library == "diffusers" else ["lora"]
+        if rel == MERGE:
+            tags += ["mergekit", "merge"]
+        if quant:
+            tags += [t for t in QUANT_TAGS[quant] if t not in tags]
+        split = rnd.random()
+        tag_datasets = datasets if split < 0.8 else []
+        card_datasets = datasets if split >= 0.6 or not tag_datasets else []
+        tags += [f"dataset:{d}" for d in tag_datasets] + [f"arxiv:{a}" for a in papers]
+        if rel != ROOT and s.form in (0, TAG2):
+            tags += [f"base_model:{b}" for b in s.parent_ids]
+            if s.form == 0:
+                tags += [f"base_model:{RELATION_NAMES[rel]}:{b}" for b in s.parent_ids]
+        card = None
+        if p.models.has_card[i]:
+            card = self._model_card(i, rnd, rel, s.form, s.parent_ids, card_datasets, s.pipeline)
+            tags.append(f"license:{card['license']}")
+            tags += as_codes(card["language"])
+        tags += ["endpoints_compatible", "region:us"]
+        return tags, card
+
+    def _add_model_files(self, body: dict[str, Any], s: _ModelShape, has_card: bool, rnd: random.Random) -> None:
+        """Files, weights (safetensors or GGUF header), Spaces using it, config and storage of the model."""
+        rel, quant, fam = s.rel, s.quant, s.family
+        body["siblings"] = [{"rfilename": f} for f in _model_files(s.model_id, has_card, rel, quant)]
         params = int(rnd.choice((0.5, 1.5, 3, 7, 8, 13, 70)) * 1e9) + rnd.randrange(1_000_000)
         if quant == "gguf":
             body["gguf"] = {"total": params, "architecture": fam.model_type, "context_length": 8192}
         elif rel != ADAPTER:
             body["safetensors"] = {"parameters": {"BF16" if not quant else "I32": params}, "total": params}
-        body["spaces"] = [p.spaces.ids[s] for s in self.model_spaces.of(i)]
+        body["spaces"] = [self.plan.spaces.ids[x] for x in self.model_spaces.of(s.i)]
         if quant != "gguf" and rel != ADAPTER:
             config: dict[str, Any] = {"architectures": [fam.architecture], "model_type": fam.model_type}
             if quant:
                 config["quantization_config"] = dict(QUANT_CONFIG[quant])
             body["config"] = config
-            if library == "transformers":
+            if s.library == "transformers":
                 body["transformersInfo"] = {
                     "auto_model": "AutoModel",
-                    "pipeline_tag": pipeline,
+                    "pipeline_tag": s.pipeline,
                     "processor": "AutoTokenizer",
                 }
         body["usedStorage"] = params * (1 if quant else 2)
-        truth = [
-            {
-                "base": base,
-                "derived": model_id,
-                "relation": RELATION_NAMES[rel],
-                "source": FORMS[form],
-                "dangling": t < 0,
-            }
-            for t, base in zip(parents, parent_ids, strict=True)
-        ]
-        return body, truth
 
     def _model_card(
         self,

@@ -20,6 +20,7 @@ import json
 import random
 import shutil
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -44,101 +45,152 @@ def _hex(rnd: random.Random, digits: int) -> str:
     return "".join(rnd.choice("0123456789abcdef") for _ in range(digits))
 
 
-def mutate_world(src: Path, out: Path, churn: float = 0.01, seed: int = 0) -> dict[str, int]:
-    """Write the day after ``src`` into ``out``; returns how many of each change were made."""
-    rnd = random.Random(seed)
-    meta = json.loads((src / "world.json").read_text(encoding="utf-8"))
-    day = parse_iso(meta["now"]) + timedelta(days=1)
-    stamp = day.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    recorded = set((meta.get("recorded") or {}).get("models", []))
-    repos = {kind: _read(src / name) for kind, name in REPO_FILES.items()}
-    likes, follows = _read(src / "likes.jsonl"), _read(src / "follows.jsonl")
-    users, orgs, collections = _read(src / "users.jsonl"), _read(src / "orgs.jsonl"), _read(src / "collections.jsonl")
-    renames = _read(src / "renames.jsonl") if (src / "renames.jsonl").exists() else []
-    renamed: dict[tuple[str, str], str] = {}  # (repo type, old id) → new id
-    changes: Counter = Counter()
+@dataclass
+class _Day:
+    """The world being mutated into the day after: every table in memory, the changes counted as they are made."""
 
-    def touchable(kind: str) -> list[dict[str, Any]]:
-        return [b for b in repos[kind] if b["id"] not in recorded]
+    rnd: random.Random
+    churn: float
+    stamp: str  # the new day's timestamp, for everything created or modified
+    recorded: set[str]  # ids of real recorded models: never touched, so their recorded answers stay true
+    repos: dict[str, list[dict[str, Any]]]
+    likes: list[dict[str, Any]]
+    follows: list[dict[str, Any]]
+    users: list[dict[str, Any]]
+    orgs: list[dict[str, Any]]
+    collections: list[dict[str, Any]]
+    renames: list[dict[str, Any]]
+    renamed: dict[tuple[str, str], str] = field(default_factory=dict)  # (repo type, old id) → new id
+    changes: Counter[str] = field(default_factory=Counter)
 
-    for kind in REPO_FILES:
-        gone = {b["id"] for b in rnd.sample(touchable(kind), round(len(repos[kind]) * churn / 10))}
-        repos[kind] = [b for b in repos[kind] if b["id"] not in gone]
-        likes = [like for like in likes if not (like["repo_type"] == kind and like["repo_id"] in gone)]
-        changes[f"{kind}s_deleted"] = len(gone)
-        for body in rnd.sample(touchable(kind), round(len(repos[kind]) * churn)):
+    @classmethod
+    def read(cls, src: Path, churn: float, seed: int, stamp: str, recorded: set[str]) -> _Day:
+        return cls(
+            rnd=random.Random(seed),
+            churn=churn,
+            stamp=stamp,
+            recorded=recorded,
+            repos={kind: _read(src / name) for kind, name in REPO_FILES.items()},
+            likes=_read(src / "likes.jsonl"),
+            follows=_read(src / "follows.jsonl"),
+            users=_read(src / "users.jsonl"),
+            orgs=_read(src / "orgs.jsonl"),
+            collections=_read(src / "collections.jsonl"),
+            renames=_read(src / "renames.jsonl") if (src / "renames.jsonl").exists() else [],
+        )
+
+    def touchable(self, kind: str) -> list[dict[str, Any]]:
+        return [b for b in self.repos[kind] if b["id"] not in self.recorded]
+
+    def churn_repos(self, kind: str) -> None:
+        """Delete, modify, create and rename a share of `kind`'s repos (in that order)."""
+        rnd, churn, stamp = self.rnd, self.churn, self.stamp
+        gone = {b["id"] for b in rnd.sample(self.touchable(kind), round(len(self.repos[kind]) * churn / 10))}
+        self.repos[kind] = [b for b in self.repos[kind] if b["id"] not in gone]
+        self.likes = [like for like in self.likes if not (like["repo_type"] == kind and like["repo_id"] in gone)]
+        self.changes[f"{kind}s_deleted"] = len(gone)
+        for body in rnd.sample(self.touchable(kind), round(len(self.repos[kind]) * churn)):
             body["sha"], body["lastModified"] = _hex(rnd, 40), stamp
             if "downloads" in body:
                 body["downloads"] += rnd.randint(1, 500)
-            changes[f"{kind}s_modified"] += 1
-        for n in range(round(len(repos[kind]) * churn / 2)):
-            body = copy.deepcopy(rnd.choice(touchable(kind)))
-            body["_id"], body["sha"] = _hex(rnd, 24), _hex(rnd, 40)
-            body["id"] = f"{body['id']}-day{n}"
-            body["createdAt"] = body["lastModified"] = stamp
-            for counter in ("likes", "downloads", "downloadsAllTime", "trendingScore", "childrenModelCount"):
-                if counter in body:
-                    body[counter] = 0
-            body.update({"modelId": body["id"]} if "modelId" in body else {})
-            body.update({"spaces": []} if kind == "model" and "spaces" in body else {})
-            repos[kind].append(body)
-            changes[f"{kind}s_created"] += 1
-        for body in rnd.sample(touchable(kind), round(len(repos[kind]) * churn / 10)):
+            self.changes[f"{kind}s_modified"] += 1
+        for n in range(round(len(self.repos[kind]) * churn / 2)):
+            self.repos[kind].append(self._new_repo(kind, n))
+            self.changes[f"{kind}s_created"] += 1
+        for body in rnd.sample(self.touchable(kind), round(len(self.repos[kind]) * churn / 10)):
             new_id = f"{body['id']}-{_hex(rnd, 4)}"
-            renamed[(kind, body["id"])] = new_id
+            self.renamed[(kind, body["id"])] = new_id
             body["id"] = new_id
             body.update({"modelId": new_id} if "modelId" in body else {})
-    _repoint(renamed, renames, likes, collections)
-    changes["renames"] = len(renamed)
 
-    gone = set(rnd.sample(range(len(likes)), round(len(likes) * churn / 4)))
-    likes = [like for i, like in enumerate(likes) if i not in gone]
-    changes["unlikes"] = len(gone)
-    liked = {(like["user"], like["repo_type"], like["repo_id"]) for like in likes}
-    targets = [(kind, b["id"]) for kind in REPO_FILES for b in touchable(kind)]
-    names = [u["user"] for u in users]
-    wanted = round(len(likes) * churn)
-    while changes["likes"] < wanted:
-        user, (kind, repo_id) = rnd.choice(names), rnd.choice(targets)
-        if (user, kind, repo_id) not in liked:
-            liked.add((user, kind, repo_id))
-            likes.append({"user": user, "repo_type": kind, "repo_id": repo_id, "createdAt": stamp})
-            changes["likes"] += 1
+    def _new_repo(self, kind: str, n: int) -> dict[str, Any]:
+        """A repo created today, copied from an existing one: new identity, zero counters."""
+        body = copy.deepcopy(self.rnd.choice(self.touchable(kind)))
+        body["_id"], body["sha"] = _hex(self.rnd, 24), _hex(self.rnd, 40)
+        body["id"] = f"{body['id']}-day{n}"
+        body["createdAt"] = body["lastModified"] = self.stamp
+        for counter in ("likes", "downloads", "downloadsAllTime", "trendingScore", "childrenModelCount"):
+            if counter in body:
+                body[counter] = 0
+        body.update({"modelId": body["id"]} if "modelId" in body else {})
+        body.update({"spaces": []} if kind == "model" and "spaces" in body else {})
+        return body
 
-    followed = {(f["follower"], f["followee"]) for f in follows}
-    followees = [(u["user"], "user") for u in users] + [(o["name"], "org") for o in orgs]
-    wanted = round(len(follows) * churn)
-    while changes["follows"] < wanted:
-        follower, (followee, kind) = rnd.choice(names), rnd.choice(followees)
-        if follower != followee and (follower, followee) not in followed:
-            followed.add((follower, followee))
-            follows.append({"follower": follower, "followee": followee, "followee_type": kind})
-            changes["follows"] += 1
+    def churn_likes(self) -> None:
+        """Unlike a share of likes, then add new likes of unliked repos."""
+        rnd = self.rnd
+        gone = set(rnd.sample(range(len(self.likes)), round(len(self.likes) * self.churn / 4)))
+        self.likes = [like for i, like in enumerate(self.likes) if i not in gone]
+        self.changes["unlikes"] = len(gone)
+        liked = {(like["user"], like["repo_type"], like["repo_id"]) for like in self.likes}
+        targets = [(kind, b["id"]) for kind in REPO_FILES for b in self.touchable(kind)]
+        names = [u["user"] for u in self.users]
+        wanted = round(len(self.likes) * self.churn)
+        while self.changes["likes"] < wanted:
+            user, (kind, repo_id) = rnd.choice(names), rnd.choice(targets)
+            if (user, kind, repo_id) not in liked:
+                liked.add((user, kind, repo_id))
+                self.likes.append({"user": user, "repo_type": kind, "repo_id": repo_id, "createdAt": self.stamp})
+                self.changes["likes"] += 1
 
-    models = [b["id"] for b in repos["model"]]
-    template = next((i for c in collections for i in c["items"] if i["type"] == "model"), None)
-    for collection in rnd.sample(collections, round(len(collections) * churn) if template else 0):
-        item = {**template, "_id": _hex(rnd, 24), "position": len(collection["items"]), "id": rnd.choice(models)}
-        collection["items"].append(item)
-        collection["lastUpdated"] = stamp
-        changes["collections_updated"] += 1
+    def churn_follows(self) -> None:
+        """New follows of users and organisations."""
+        rnd = self.rnd
+        followed = {(f["follower"], f["followee"]) for f in self.follows}
+        followees = [(u["user"], "user") for u in self.users] + [(o["name"], "org") for o in self.orgs]
+        names = [u["user"] for u in self.users]
+        wanted = round(len(self.follows) * self.churn)
+        while self.changes["follows"] < wanted:
+            follower, (followee, kind) = rnd.choice(names), rnd.choice(followees)
+            if follower != followee and (follower, followee) not in followed:
+                followed.add((follower, followee))
+                self.follows.append({"follower": follower, "followee": followee, "followee_type": kind})
+                self.changes["follows"] += 1
 
-    _recount(repos, likes, follows, users, orgs, recorded)
-    out.mkdir(parents=True, exist_ok=True)
-    for kind, name in REPO_FILES.items():
-        _write(out / name, repos[kind])
-    for name, rows in (("likes.jsonl", likes), ("follows.jsonl", follows), ("users.jsonl", users)):
-        _write(out / name, rows)
-    _write(out / "orgs.jsonl", orgs)
-    _write(out / "collections.jsonl", collections)
-    _write(out / "renames.jsonl", renames)
-    for name in UNCHANGED_FILES:
-        if (src / name).exists():
-            shutil.copyfile(src / name, out / name)
+    def churn_collections(self) -> None:
+        """A model added to a share of collections."""
+        models = [b["id"] for b in self.repos["model"]]
+        template = next((i for c in self.collections for i in c["items"] if i["type"] == "model"), None)
+        count = round(len(self.collections) * self.churn) if template else 0
+        for collection in self.rnd.sample(self.collections, count):
+            item = {**template, "_id": _hex(self.rnd, 24), "position": len(collection["items"])}
+            item["id"] = self.rnd.choice(models)
+            collection["items"].append(item)
+            collection["lastUpdated"] = self.stamp
+            self.changes["collections_updated"] += 1
+
+    def write(self, src: Path, out: Path) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        for kind, name in REPO_FILES.items():
+            _write(out / name, self.repos[kind])
+        tables = {"likes": self.likes, "follows": self.follows, "users": self.users, "orgs": self.orgs}
+        tables |= {"collections": self.collections, "renames": self.renames}
+        for name, rows in tables.items():
+            _write(out / f"{name}.jsonl", rows)
+        for name in UNCHANGED_FILES:
+            if (src / name).exists():
+                shutil.copyfile(src / name, out / name)
+
+
+def mutate_world(src: Path, out: Path, churn: float = 0.01, seed: int = 0) -> dict[str, int]:
+    """Write the day after ``src`` into ``out``; returns how many of each change were made."""
+    meta = json.loads((src / "world.json").read_text(encoding="utf-8"))
+    stamp = (parse_iso(meta["now"]) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    recorded = set((meta.get("recorded") or {}).get("models", []))
+    day = _Day.read(src, churn, seed, stamp, recorded)
+    for kind in REPO_FILES:
+        day.churn_repos(kind)
+    _repoint(day.renamed, day.renames, day.likes, day.collections)
+    day.changes["renames"] = len(day.renamed)
+    day.churn_likes()
+    day.churn_follows()
+    day.churn_collections()
+    _recount(day.repos, day.likes, day.follows, day.users, day.orgs, recorded)
+    day.write(src, out)
     day_meta = {k: v for k, v in meta.items() if k != "counts"}
-    day_meta.update(now=stamp, mutated_from=meta["now"], churn=churn, changes=dict(sorted(changes.items())))
+    day_meta.update(now=stamp, mutated_from=meta["now"], churn=churn, changes=dict(sorted(day.changes.items())))
     (out / "world.json").write_text(json.dumps(day_meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return dict(changes)
+    return dict(day.changes)
 
 
 def _repoint(

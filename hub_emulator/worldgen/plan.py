@@ -92,6 +92,16 @@ FORMS = ("tag3", "tag2", "cardData", "baseModels")
 TAG3, TAG2, CARD, BASE_MODELS = range(4)
 
 
+@dataclass
+class _Accounts:
+    users: list[str]
+    orgs: list[str]
+    user_created: np.ndarray
+    org_created: np.ndarray
+    user_activity: np.ndarray
+    org_activity: np.ndarray
+
+
 def build_plan(
     nodes: int,
     seed: int,
@@ -105,22 +115,16 @@ def build_plan(
 
     ``task_ids`` are the 52 tasks in order; ``reserved_names`` / ``reserved_ids`` are account names and
     repo ids already taken (by embedded recorded bodies), which generated ones must not reuse.
+    Each part draws from its own named random stream, so the parts are independent of the order they run in.
     """
-    task_count = len(task_ids)
     counts = cal.node_counts(nodes)
-    rnd = pystream(seed, "accounts")
-    users, orgs = naming.account_names(rnd, counts["user"], counts["organization"], reserved_names)
-    rng = stream(seed, "accounts")
-    user_created = rng.permutation(growing_times(rng, len(users), now, growth=2.5))
-    org_created = rng.permutation(growing_times(rng, len(orgs), now, growth=2.0))
-    user_activity = heavy_tail(rng, len(users), 1.1)
-    org_activity = heavy_tail(rng, len(orgs), 0.9)
+    acc = _draw_accounts(seed, now, counts, reserved_names)
     repo_ids = naming.Namespace(reserved_ids)
 
     def repos(kind: str, n: int, card_share: float) -> Repos:
         r = stream(seed, f"{kind}s")
         owner_is_org = r.random(n) >= cal.user_author_share(kind)
-        owner = np.where(owner_is_org, pick(r, org_activity, n), pick(r, user_activity, n))
+        owner = np.where(owner_is_org, pick(r, acc.org_activity, n), pick(r, acc.user_activity, n))
         created = growing_times(r, n, now)
         return Repos(
             kind,
@@ -136,6 +140,96 @@ def build_plan(
     models = repos("model", counts["model"], 1 - cal.MODELS_WITHOUT_CARD_SHARE)
     datasets = repos("dataset", counts["dataset"], 0.7)
     spaces = repos("space", counts["space"], 1.0)
+    family, lineage, form, pipeline = _draw_model_lineage(seed, models, task_ids)
+    n_model_ghosts = int((lineage.parents.targets < 0).sum())
+    ghost_models, lineage_ghosts = _name_models(seed, models, acc, family, lineage, n_model_ghosts, repo_ids)
+    _name_repos(seed, datasets, acc.users, acc.orgs, naming.dataset_name, repo_ids)
+    _name_repos(seed, spaces, acc.users, acc.orgs, naming.space_name, repo_ids)
+
+    rng = stream(seed, "papers")
+    paper_published = growing_times(rng, counts["paper"], now, growth=2.0)
+    paper_ids, ghost_papers = _arxiv_ids(rng, paper_published)
+    paper_pop = heavy_tail(rng, len(paper_ids), 1.0)
+    paper_users = _draw_links(
+        rng, np.ones(len(paper_ids), bool), cal.per_tail("user_publish_paper"), 0.8, acc.user_activity, 0, 0.0
+    )
+    ghosts = {
+        "model": ghost_models,
+        "dataset": _ghost_ids(seed, "dataset", max(2, len(datasets) // 50), acc.users, acc.orgs, repo_ids),
+        "space": _ghost_ids(seed, "space", max(2, len(spaces) // 100), acc.users, acc.orgs, repo_ids),
+        "paper": ghost_papers,
+    }
+    repo_links = _draw_repo_links(seed, (models, datasets, spaces), paper_pop, ghosts, len(task_ids))
+    popularity = {"model": models.pop, "dataset": datasets.pop, "space": spaces.pop, "paper": paper_pop}
+    coll_is_org, coll_owner, items = _draw_collections(seed, counts["collection"], acc, popularity, ghosts)
+    all_repos = (models, datasets, spaces)
+    likes, follow_users, follow_orgs, members = _draw_social(seed, now, acc, all_repos, (coll_is_org, coll_owner))
+    _users_before_their_repos(acc.user_created, all_repos)
+    discovered = _discoverable_users(
+        (len(acc.users), len(acc.orgs)),
+        all_repos,
+        (coll_is_org, coll_owner),
+        paper_users,
+        likes,
+        (follow_users, follow_orgs, members),
+    )
+    _reach_every_user(stream(seed, "reach"), all_repos, likes, acc.user_created, now, discovered=discovered)
+
+    rng = stream(seed, "renames")
+    renames = {repo.kind: _draw_renames(rng, repo, acc.users, acc.orgs, repo_ids) for repo in all_repos}
+    rng = stream(seed, "hostile")
+    hostile = {repo.kind: _draw_hostile(rng, repo, hostile_share) for repo in all_repos}
+    return Plan(
+        seed=seed,
+        now=now,
+        users=acc.users,
+        orgs=acc.orgs,
+        user_created=acc.user_created,
+        org_created=acc.org_created,
+        models=models,
+        datasets=datasets,
+        spaces=spaces,
+        family=family,
+        pipeline=pipeline,
+        lineage=lineage,
+        form=form,
+        ghost_models=ghost_models,
+        lineage_ghosts=lineage_ghosts,
+        ghost_datasets=ghosts["dataset"],
+        ghost_spaces=ghosts["space"],
+        ghost_papers=ghost_papers,
+        paper_ids=paper_ids,
+        paper_published=paper_published,
+        paper_users=paper_users,
+        collection_owner_is_org=coll_is_org,
+        collection_owner=coll_owner,
+        collection_items=items,
+        likes=likes,
+        follow_users=follow_users,
+        follow_orgs=follow_orgs,
+        members=members,
+        renames=renames,
+        hostile=hostile,
+        **repo_links,
+    )
+
+
+def _draw_accounts(seed: int, now: int, counts: dict[str, int], reserved_names: frozenset[str]) -> _Accounts:
+    """User and organisation names, creation times and activity (how much each one publishes, likes, follows)."""
+    rnd = pystream(seed, "accounts")
+    users, orgs = naming.account_names(rnd, counts["user"], counts["organization"], reserved_names)
+    rng = stream(seed, "accounts")
+    user_created = rng.permutation(growing_times(rng, len(users), now, growth=2.5))
+    org_created = rng.permutation(growing_times(rng, len(orgs), now, growth=2.0))
+    user_activity = heavy_tail(rng, len(users), 1.1)
+    org_activity = heavy_tail(rng, len(orgs), 0.9)
+    return _Accounts(users, orgs, user_created, org_created, user_activity, org_activity)
+
+
+def _draw_model_lineage(
+    seed: int, models: Repos, task_ids: list[str]
+) -> tuple[np.ndarray, Lineage, np.ndarray, np.ndarray]:
+    """Each model's family, its lineage, how the lineage is stated, and its task (index or -1)."""
     rng = stream(seed, "lineage")
     family = rng.choice(len(naming.FAMILIES), len(models), p=_normalised(naming.FAMILY_WEIGHTS))
     lineage = build_lineage(rng, family, models.pop)
@@ -150,177 +244,145 @@ def build_plan(
     family_task = np.array([task_ids.index(f.pipeline_tag) for f in naming.FAMILIES])[family]
     pipeline = np.where(
         rng.random(len(models)) < cal.per_head("model_definedFor_task"),
-        np.where(rng.random(len(models)) < 0.85, family_task, rng.integers(0, task_count, len(models))),
+        np.where(rng.random(len(models)) < 0.85, family_task, rng.integers(0, len(task_ids), len(models))),
         -1,
     )
-    n_model_ghosts = int((lineage.parents.targets < 0).sum())
-    ghost_models, lineage_ghosts = _name_models(seed, models, users, orgs, family, lineage, n_model_ghosts, repo_ids)
-    _name_repos(seed, datasets, users, orgs, naming.dataset_name, repo_ids)
-    _name_repos(seed, spaces, users, orgs, naming.space_name, repo_ids)
+    return family, lineage, form, pipeline
 
-    rng = stream(seed, "papers")
-    paper_published = growing_times(rng, counts["paper"], now, growth=2.0)
-    paper_ids, ghost_papers = _arxiv_ids(rng, paper_published)
-    paper_pop = heavy_tail(rng, len(paper_ids), 1.0)
-    paper_users = _draw_links(
-        rng, np.ones(len(paper_ids), bool), cal.per_tail("user_publish_paper"), 0.8, user_activity, 0, 0.0
-    )
-    ghost_datasets = _ghost_ids(seed, "dataset", max(2, len(datasets) // 50), users, orgs, repo_ids)
-    ghost_spaces = _ghost_ids(seed, "space", max(2, len(spaces) // 100), users, orgs, repo_ids)
 
+def _draw_repo_links(
+    seed: int, all_repos: tuple[Repos, ...], paper_pop: np.ndarray, ghosts: dict[str, list[str]], task_count: int
+) -> dict[str, Links]:
+    """Training datasets and cited papers of models, papers and tasks of datasets, models and datasets of Spaces."""
+    models, datasets, spaces = all_repos
     rng = stream(seed, "links")
     card_m = models.has_card.mean() or 1.0
-    model_datasets = _draw_links(
-        rng,
-        models.has_card,
-        cal.per_head("model_trainedOrFineTunedOn_dataset") / card_m,
-        0.15,
-        datasets.pop,
-        len(ghost_datasets),
-        0.08,
-    )
-    model_papers = _draw_links(
-        rng, models.has_card, cal.per_head("model_cite_paper") / card_m, 0.3, paper_pop, len(ghost_papers), 0.15
-    )
     card_d = datasets.has_card.mean() or 1.0
-    dataset_papers = _draw_links(
-        rng,
-        datasets.has_card,
-        cal.per_head("dataset_cite_paper") / card_d,
-        0.03,
-        paper_pop,
-        len(ghost_papers),
-        0.15,
-    )
-    dataset_tasks = _draw_links(
-        rng,
-        np.ones(len(datasets), bool),
-        cal.per_head("dataset_definedFor_task"),
-        0.12,
-        np.ones(task_count),
-        0,
-        0.0,
-    )
+    n_ghost = {kind: len(ids) for kind, ids in ghosts.items()}
     all_spaces = np.ones(len(spaces), bool)
-    space_models = _draw_links(
-        rng, all_spaces, cal.per_head("space_use_model"), 0.45, models.pop, len(ghost_models), cal.DANGLING_SHARE
-    )
-    space_datasets = _draw_links(
-        rng, all_spaces, cal.per_head("space_use_dataset"), 0.012, datasets.pop, len(ghost_datasets), 0.05
-    )
-
-    rng = stream(seed, "collections")
-    n_coll = counts["collection"]
-    coll_is_org = rng.random(n_coll) >= _share("user_own_collection", "org_own_collection")
-    coll_owner = np.where(coll_is_org, pick(rng, org_activity, n_coll), pick(rng, user_activity, n_coll))
-    every = np.ones(n_coll, bool)
-    items = {
-        "model": _draw_links(
-            rng, every, cal.per_head("collection_contain_model"), 0.6, models.pop, len(ghost_models), 0.02
+    # (heads, links per head, share of heads with any, popularity of targets, ghost targets, dangling share),
+    # drawn in this order from one stream.
+    draws = {
+        "model_datasets": (
+            models.has_card,
+            cal.per_head("model_trainedOrFineTunedOn_dataset") / card_m,
+            0.15,
+            datasets.pop,
+            n_ghost["dataset"],
+            0.08,
         ),
-        "dataset": _draw_links(
-            rng, every, cal.per_head("collection_contain_dataset"), 0.25, datasets.pop, len(ghost_datasets), 0.02
+        "model_papers": (
+            models.has_card,
+            cal.per_head("model_cite_paper") / card_m,
+            0.3,
+            paper_pop,
+            n_ghost["paper"],
+            0.15,
         ),
-        "space": _draw_links(
-            rng, every, cal.per_head("collection_contain_space"), 0.3, spaces.pop, len(ghost_spaces), 0.02
+        "dataset_papers": (
+            datasets.has_card,
+            cal.per_head("dataset_cite_paper") / card_d,
+            0.03,
+            paper_pop,
+            n_ghost["paper"],
+            0.15,
         ),
-        "paper": _draw_links(
-            rng, every, cal.per_head("collection_contain_paper"), 0.25, paper_pop, len(ghost_papers), 0.02
+        "dataset_tasks": (
+            np.ones(len(datasets), bool),
+            cal.per_head("dataset_definedFor_task"),
+            0.12,
+            np.ones(task_count),
+            0,
+            0.0,
+        ),
+        "space_models": (
+            all_spaces,
+            cal.per_head("space_use_model"),
+            0.45,
+            models.pop,
+            n_ghost["model"],
+            cal.DANGLING_SHARE,
+        ),
+        "space_datasets": (
+            all_spaces,
+            cal.per_head("space_use_dataset"),
+            0.012,
+            datasets.pop,
+            n_ghost["dataset"],
+            0.05,
         ),
     }
+    return {name: _draw_links(rng, *args) for name, args in draws.items()}
 
+
+def _draw_collections(
+    seed: int,
+    n_coll: int,
+    acc: _Accounts,
+    popularity: dict[str, np.ndarray],
+    ghosts: dict[str, list[str]],
+) -> tuple[np.ndarray, np.ndarray, dict[str, Links]]:
+    """Collections' owners (user or org) and their items of each type."""
+    rng = stream(seed, "collections")
+    coll_is_org = rng.random(n_coll) >= _share("user_own_collection", "org_own_collection")
+    coll_owner = np.where(coll_is_org, pick(rng, acc.org_activity, n_coll), pick(rng, acc.user_activity, n_coll))
+    every = np.ones(n_coll, bool)
+    share = {"model": 0.6, "dataset": 0.25, "space": 0.3, "paper": 0.25}
+    items = {
+        kind: _draw_links(
+            rng,
+            every,
+            cal.per_head(f"collection_contain_{kind}"),
+            share[kind],
+            popularity[kind],
+            len(ghosts[kind]),
+            0.02,
+        )
+        for kind in ("model", "dataset", "space", "paper")
+    }
+    return coll_is_org, coll_owner, items
+
+
+def _draw_social(
+    seed: int,
+    now: int,
+    acc: _Accounts,
+    all_repos: tuple[Repos, ...],
+    collection_owners: tuple[np.ndarray, np.ndarray],
+) -> tuple[
+    dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+    tuple[np.ndarray, np.ndarray],
+    tuple[np.ndarray, np.ndarray],
+    tuple[np.ndarray, np.ndarray],
+]:
+    """Likes (by topic taste), user and org follows, and org membership (every org with content gets staff)."""
     rng = stream(seed, "social")
     taste = stream(seed, "taste")
-    user_topic = taste.integers(0, LIKE_TOPICS, len(users))
+    n_users, n_orgs = len(acc.users), len(acc.orgs)
+    user_topic = taste.integers(0, LIKE_TOPICS, n_users)
     likes = {
         repo.kind: _draw_likes(
             rng,
             repo,
             cal.per_tail(f"user_like_{repo.kind}"),
-            user_activity,
+            acc.user_activity,
             (taste.integers(0, LIKE_TOPICS, len(repo)), user_topic),
-            user_created,
+            acc.user_created,
             now,
         )
-        for repo in (models, datasets, spaces)
+        for repo in all_repos
     }
     follow_users = _draw_pairs(
-        rng, len(users), cal.per_head("user_follow_user"), user_activity, heavy_tail(rng, len(users), 0.9), no_self=True
+        rng, n_users, cal.per_head("user_follow_user"), acc.user_activity, heavy_tail(rng, n_users, 0.9), no_self=True
     )
-    follow_orgs = _draw_pairs(rng, len(users), cal.per_head("user_follow_org"), user_activity, org_activity)
+    follow_orgs = _draw_pairs(rng, n_users, cal.per_head("user_follow_org"), acc.user_activity, acc.org_activity)
     member_users, member_orgs = _draw_pairs(
-        rng, len(users), cal.per_head("user_affiliatedWith_org"), user_activity, org_activity
+        rng, n_users, cal.per_head("user_affiliatedWith_org"), acc.user_activity, acc.org_activity
     )
     member_users, member_orgs = _staff_lonely_orgs(
-        rng,
-        (models, datasets, spaces),
-        (coll_is_org, coll_owner),
-        (member_users, member_orgs),
-        len(orgs),
-        user_activity,
+        rng, all_repos, collection_owners, (member_users, member_orgs), n_orgs, acc.user_activity
     )
-    _users_before_their_repos(user_created, (models, datasets, spaces))
-    _reach_every_user(
-        stream(seed, "reach"),
-        (models, datasets, spaces),
-        likes,
-        user_created,
-        now,
-        discovered=_discoverable_users(
-            len(users),
-            len(orgs),
-            (models, datasets, spaces),
-            (coll_is_org, coll_owner),
-            paper_users,
-            likes,
-            follow_users,
-            follow_orgs,
-            (member_orgs, member_users),
-        ),
-    )
-
-    rng = stream(seed, "renames")
-    renames = {repo.kind: _draw_renames(rng, repo, users, orgs, repo_ids) for repo in (models, datasets, spaces)}
-    rng = stream(seed, "hostile")
-    hostile = {repo.kind: _draw_hostile(rng, repo, hostile_share) for repo in (models, datasets, spaces)}
-    return Plan(
-        seed=seed,
-        now=now,
-        users=users,
-        orgs=orgs,
-        user_created=user_created,
-        org_created=org_created,
-        models=models,
-        datasets=datasets,
-        spaces=spaces,
-        family=family,
-        pipeline=pipeline,
-        lineage=lineage,
-        form=form,
-        ghost_models=ghost_models,
-        lineage_ghosts=lineage_ghosts,
-        ghost_datasets=ghost_datasets,
-        ghost_spaces=ghost_spaces,
-        ghost_papers=ghost_papers,
-        model_datasets=model_datasets,
-        model_papers=model_papers,
-        dataset_papers=dataset_papers,
-        dataset_tasks=dataset_tasks,
-        space_models=space_models,
-        space_datasets=space_datasets,
-        paper_ids=paper_ids,
-        paper_published=paper_published,
-        paper_users=paper_users,
-        collection_owner_is_org=coll_is_org,
-        collection_owner=coll_owner,
-        collection_items=items,
-        likes=likes,
-        follow_users=follow_users,
-        follow_orgs=follow_orgs,
-        members=(member_orgs, member_users),
-        renames=renames,
-        hostile=hostile,
-    )
+    return likes, follow_users, follow_orgs, (member_orgs, member_users)
 
 
 def _normalised(weights: tuple[float, ...]) -> np.ndarray:
@@ -361,8 +423,7 @@ def _statement_forms(rng: np.random.Generator, models: Repos, lineage: Lineage) 
 def _name_models(
     seed: int,
     models: Repos,
-    users: list[str],
-    orgs: list[str],
+    acc: _Accounts,
     family: np.ndarray,
     lineage: Lineage,
     n_ghosts: int,
@@ -373,6 +434,7 @@ def _name_models(
     Returns the distinct absent model ids and, per dangling lineage edge, which of them it names.
     """
     rnd = pystream(seed, "model-names")
+    users, orgs = acc.users, acc.orgs
     ghosts = _ghost_ids(seed, "model", max(1, n_ghosts // 3 + 1), users, orgs, repo_ids)
     ghosts = ["runwayml/stable-diffusion-v1-5", *ghosts[1:]]
     ghost_of = [ghosts[rnd.randrange(len(ghosts))] for _ in range(n_ghosts)]
@@ -593,19 +655,19 @@ def _staff_lonely_orgs(
 
 
 def _discoverable_users(
-    n_users: int,
-    n_orgs: int,
+    accounts: tuple[int, int],
     all_repos: tuple[Repos, ...],
     collection_owners: tuple[np.ndarray, np.ndarray],
     paper_users: Links,
     likes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
-    follow_users: tuple[np.ndarray, np.ndarray],
-    follow_orgs: tuple[np.ndarray, np.ndarray],
-    members: tuple[np.ndarray, np.ndarray],
+    social: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
 ) -> np.ndarray:
     """Users a crawler can find, as on the real Hub: no endpoint lists accounts, so names come from repo and
     collection owners, paper authors and likers, then from the followers of found users and the followers and
-    members of found orgs (``/following`` is not read), until nothing new appears."""
+    members of found orgs (``/following`` is not read), until nothing new appears. ``accounts`` is (users, orgs)
+    counts; ``social`` is (user follows, org follows, org members)."""
+    n_users, n_orgs = accounts
+    follow_users, follow_orgs, members = social
     users = np.zeros(n_users, dtype=bool)
     orgs = np.zeros(n_orgs, dtype=bool)
     coll_is_org, coll_owner = collection_owners

@@ -3,7 +3,11 @@
 import xml.etree.ElementTree as ET
 from datetime import date
 
+import pytest
+
 from baselines.chart import PANEL_H, render_svg
+
+pytestmark = pytest.mark.fast
 
 SVG = "{http://www.w3.org/2000/svg}"
 

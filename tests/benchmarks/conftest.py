@@ -18,8 +18,8 @@ from dagster_duckdb import DuckDBResource
 
 from assets.benchmarks import benchmark_export_assets
 from hub_emulator.worldgen.generate import generate_world
-from tests.dbt_cli import run_dbt
 from tests.pipeline.conftest import PipelineRun, refresh_world
+from tests.support import run_dbt
 
 SNAPSHOT = "2026-11-01"
 MIN_LIKES = 2  # k-core thresholds of the rebuild (users and items)

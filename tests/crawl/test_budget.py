@@ -16,7 +16,7 @@ from hub_emulator.server import HubEmulator
 from hub_emulator.worldgen.mutate import mutate_world
 from tests.crawl.conftest import snapshot_raw
 from tests.crawl.test_snapshot_complete import assert_snapshot_matches_world
-from tests.dbt_cli import run_dbt
+from tests.support import run_dbt
 
 DAY1, DAY2, DAY3 = "2026-11-22", "2026-11-23", "2026-11-24"
 BUDGET = 1_500  # about 30% of the ~4,900 requests the 3,000-node test world needs

@@ -13,6 +13,7 @@ from crawler.listing import LISTINGS, crawl_listing
 from hub_emulator.server import HubEmulator
 from tests.crawl.conftest import SNAPSHOT, snapshot_raw
 from tests.crawl.world_truth import listed_bodies
+from tests.support import crawl_config
 
 
 def test_models_only_snapshot(crawl_world: Path, tmp_path: Path) -> None:
@@ -48,10 +49,11 @@ def test_author_scoped_listing_walks_each_author_and_resumes_mid_walk(crawl_worl
 
     with HubEmulator(crawl_world, tmp_path / "hub") as hub, duckdb.connect(str(tmp_path / "hubkg.duckdb")) as con:
         client = HubClient(endpoint=hub.url)
+        config = crawl_config(hub.url, page_size=5, scope_authors=tuple(authors))
         snapshot = date.fromisoformat(SNAPSHOT)
         with pytest.raises(Crash):
-            crawl_listing(con, client, LISTINGS["models"], snapshot, 5, log=crash_at_page_ten, authors=authors)
-        report = crawl_listing(con, client, LISTINGS["models"], snapshot, 5, log=lambda _: None, authors=authors)
+            crawl_listing(con, client, LISTINGS["models"], snapshot, config, log=crash_at_page_ten)
+        report = crawl_listing(con, client, LISTINGS["models"], snapshot, config, log=lambda _: None)
         crawled = [i for (i,) in con.execute("SELECT id FROM raw.models").fetchall()]
     assert report.resumed and report.pages == sum(-(-counts[a] // 5) for a in authors)
     assert sorted(crawled) == sorted(m["id"] for m in models if m["id"].split("/")[0] in authors)  # no dup, no gap

@@ -18,6 +18,8 @@ from hub_emulator.worldgen.timeline import parse_iso
 
 from .world_reader import World, lineage_of, read_jsonl
 
+pytestmark = pytest.mark.fast
+
 SAMPLE = Path(__file__).resolve().parents[2] / "hub_emulator" / "worlds" / "sample"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,25 +119,7 @@ class World:
         lineage_pairs = {(e["base"], e["derived"]): e["relation"] for e in self.lineage}
         for (base, _), rel in lineage_pairs.items():
             (present if base in model_ids else dangling)[f"model_{rel}_model"] += 1
-        for m in self.models:
-            mid, tags = m["id"], m.get("tags") or []
-            if m.get("pipeline_tag"):
-                add("model_definedFor_task", {(mid, m["pipeline_tag"])}, set(self.tasks))
-            card = m.get("cardData") or {}
-            trained = _tag_values(tags, "dataset:") | set(_strings(card.get("datasets")))
-            add("model_trainedOrFineTunedOn_dataset", {(mid, d) for d in trained}, dataset_ids)
-            add("model_cite_paper", {(mid, a) for a in _tag_values(tags, "arxiv:")}, paper_ids)
-        for d in self.datasets:
-            tags = d["tags"]
-            add(
-                "dataset_definedFor_task",
-                {(d["id"], t) for t in _tag_values(tags, "task_categories:")},
-                set(self.tasks),
-            )
-            add("dataset_cite_paper", {(d["id"], a) for a in _tag_values(tags, "arxiv:")}, paper_ids)
-        for s in self.spaces:
-            add("space_use_model", {(s["id"], m) for m in s["models"]}, model_ids)
-            add("space_use_dataset", {(s["id"], d) for d in s["datasets"]}, dataset_ids)
+        self._count_repo_links(add, model_ids, dataset_ids, paper_ids)
         targets = {"model": model_ids, "dataset": dataset_ids, "space": space_ids, "paper": paper_ids}
         for c in self.collections:
             for kind, ids in targets.items():
@@ -164,3 +147,31 @@ class World:
         )
         add("user_affiliatedWith_org", {(m["user"], m["org"]) for m in self.members}, orgs)
         return present, dangling
+
+    def _count_repo_links(
+        self,
+        add: Callable[[str, set[tuple[str, str]], set[str]], None],
+        model_ids: set[str],
+        dataset_ids: set[str],
+        paper_ids: set[str],
+    ) -> None:
+        """Tasks, training datasets and papers of models and datasets; models and datasets used by Spaces."""
+        for m in self.models:
+            mid, tags = m["id"], m.get("tags") or []
+            if m.get("pipeline_tag"):
+                add("model_definedFor_task", {(mid, m["pipeline_tag"])}, set(self.tasks))
+            card = m.get("cardData") or {}
+            trained = _tag_values(tags, "dataset:") | set(_strings(card.get("datasets")))
+            add("model_trainedOrFineTunedOn_dataset", {(mid, d) for d in trained}, dataset_ids)
+            add("model_cite_paper", {(mid, a) for a in _tag_values(tags, "arxiv:")}, paper_ids)
+        for d in self.datasets:
+            tags = d["tags"]
+            add(
+                "dataset_definedFor_task",
+                {(d["id"], t) for t in _tag_values(tags, "task_categories:")},
+                set(self.tasks),
+            )
+            add("dataset_cite_paper", {(d["id"], a) for a in _tag_values(tags, "arxiv:")}, paper_ids)
+        for s in self.spaces:
+            add("space_use_model", {(s["id"], m) for m in s["models"]}, model_ids)
+            add("space_use_dataset", {(s["id"], d) for d in s["datasets"]}, dataset_ids)

@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from assets.exports import NODE_TABLES, RELATIONS
-from tests.dbt_cli import run_dbt
 from tests.kg.conftest import FIRST, SECOND, Build
+from tests.support import run_dbt
 
 LINEAGE = ("model_adapter_model", "model_finetune_model", "model_merge_model", "model_quantized_model")
 NODE_TYPE_OF_TABLE = dict(

@@ -12,8 +12,9 @@ from huggingface_hub.errors import HfHubHTTPError
 from hub_emulator.server import HubEmulator
 from hub_emulator.server.faults import FaultPlan
 from orchestration.emulator_process import SAMPLE_WORLD
-from release.folder import ReleaseSpec, ReleaseTable, build_release
+from release.folder import build_release
 from release.publisher import publish
+from release.spec import ReleaseSpec, ReleaseTable
 
 SNAPSHOT = date(2026, 11, 22)
 SPEC = ReleaseSpec(

@@ -1,18 +1,21 @@
-"""Run the project's dbt on a test warehouse, with its own target and log paths: the project's manifest stays as
-Dagster loaded it."""
+"""Helpers the test modules share: dbt on a test warehouse, crawl configurations built from the settings."""
 
 import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from assets.dbt import DBT_EXECUTABLE, DBT_PROJECT
+from crawler.config import CrawlConfig
+from orchestration.settings import Settings
 
 
 def run_dbt(
     command: str, warehouse: Path, work: Path, select: str, variables: dict | None = None, flags: tuple[str, ...] = ()
 ) -> None:
-    """`dbt <command> --select <select> <flags>` on `warehouse`; raises `CalledProcessError` (dbt's output in its
+    """`dbt <command> --select <select> <flags>` on `warehouse`, with its own target and log paths (the project's
+    manifest stays as Dagster loaded it); raises `CalledProcessError` (dbt's output in its
     `stdout`, and printed for pytest's report) if a model or a test fails."""
     result = subprocess.run(
         [
@@ -38,3 +41,8 @@ def run_dbt(
     )
     print(result.stdout, result.stderr)
     result.check_returncode()
+
+
+def crawl_config(endpoint: str, **overrides: Any) -> CrawlConfig:
+    """The crawl a run with these settings would make (every other setting at its default)."""
+    return Settings(endpoint=endpoint, **overrides).crawl()
