@@ -46,7 +46,7 @@ EXAMPLES = {
 }
 PURPOSES = {
     "demo": "serve a world on the Hub emulator and run the whole pipeline once (crawl, dbt, gates, publish)",
-    "ui": "serve a world on the Hub emulator and start the Dagster UI wired to it",
+    "ui": "serve a world on the Hub emulator and start the Dagster UI (webserver and daemon) wired to it",
     "status": "show the last snapshots, their gate results, what was published, the crawl coverage, the serving copy",
     "query": "run SQL on the serving copy of the last build that passed its gates",
 }
@@ -222,17 +222,31 @@ def demo(args: argparse.Namespace, console: Console) -> int:
 
 
 def ui(args: argparse.Namespace, console: Console) -> int:
-    """Serve the world and run `dagster dev` against it until interrupted."""
+    """Serve the world, then the Dagster webserver and daemon (schedules, the automation sensor) against it until
+    interrupted. The two are started directly: `dagster dev`, which wraps them, is superseded."""
     settings, world = check_environment(args)
-    with emulator(world, settings, args.emulator_port) as url:
-        console.print(f"Hub emulator serving {world} at {url}; Dagster UI on http://127.0.0.1:{args.port}")
-        command = [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1"]
-        command += ["-p", str(args.port)]
+    bin_dir = Path(sys.executable).parent
+    workspace = ["-w", "workspace.yaml"]
+    daemon_log = settings.data_dir / "logs" / "dagster-daemon.log"
+    daemon_log.parent.mkdir(parents=True, exist_ok=True)
+    with emulator(world, settings, args.emulator_port) as url, daemon_log.open("a", encoding="utf-8") as sink:
         env = pipeline_environment(url, settings.dagster_home)
+        daemon = subprocess.Popen(
+            [str(bin_dir / "dagster-daemon"), "run", *workspace], env=env, cwd=PROJECT_ROOT, stdout=sink, stderr=sink
+        )
+        console.print(f"Hub emulator serving {world} at {url}; Dagster UI on http://127.0.0.1:{args.port}")
+        console.print(f"daemon (schedule, automation sensor) log: {daemon_log}")
+        command = [str(bin_dir / "dagster-webserver"), *workspace, "-h", "127.0.0.1", "-p", str(args.port)]
         try:
             return subprocess.run(command, env=env, cwd=PROJECT_ROOT).returncode
         except KeyboardInterrupt:
             return 0
+        finally:
+            daemon.terminate()
+            try:
+                daemon.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                daemon.kill()
 
 
 def status(args: argparse.Namespace, console: Console) -> int:

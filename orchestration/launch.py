@@ -5,7 +5,7 @@ DAGSTER_HOME, so the run, its materializations and its checks show in the UI lik
 through the instance's event log. Deprecated, superseded and preview Dagster, dbt, Great Expectations and
 huggingface_hub entry points called by HubKG's own code are errors here, as they are in the tests.
 
-    python -m orchestration.launch --partition 2026-12-06 --run-id <uuid>
+    python -m orchestration.launch --partition 2026-12-06 [--run-id <uuid>]
 """
 
 import argparse
@@ -28,7 +28,7 @@ def strict_warnings() -> None:
     warnings.filterwarnings("ignore", category=pd.errors.Pandas4Warning)
 
 
-def run(partition: str, run_id: str) -> bool:
+def run(partition: str, run_id: str | None) -> bool:
     """Execute the refresh job for `partition` under `run_id`; True when the run succeeded."""
     from orchestration.definitions import defs  # after the warning filters: definitions run library code
 
@@ -41,7 +41,7 @@ def run(partition: str, run_id: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.launch", description=__doc__)
     parser.add_argument("--partition", required=True, help="snapshot date, YYYY-MM-DD")
-    parser.add_argument("--run-id", required=True)
+    parser.add_argument("--run-id", default=None, help="the run's id (default: a new one)")
     args = parser.parse_args(argv)
     strict_warnings()
     return 0 if run(args.partition, args.run_id) else 1
