@@ -57,6 +57,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], subp
 
 def test_demo_prints_a_short_report_ending_in_the_summary(demo) -> None:
     env, result = demo
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "demo_output.txt").write_text(result.stdout)  # what the operator saw, beside the screenshots
     lines = result.stdout.rstrip().splitlines()
     assert len(lines) <= 60, result.stdout
     assert result.stderr == ""
@@ -184,7 +186,8 @@ def test_ui_shows_what_the_readme_promises(demo, ui, page: Page) -> None:
         expect(switch).to_be_checked()  # running from the start
     shot(page, "automation")
 
-    visit(page, f"{ui}/runs/{run_id}", "hubkg_refresh", "Success")
+    visit(page, f"{ui}/runs/{run_id}", "hubkg_refresh", "Success", "partition: ")
+    expect(page.get_by_text("Loading run logs")).to_have_count(0)  # the run's event log is shown
     shot(page, "last_run")
 
     visit(page, f"{ui}/assets/atlas/atlas_picture", "preview")
