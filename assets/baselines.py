@@ -4,9 +4,10 @@ Recommendation (MostPop, ItemKNN, EASE: Recall/NDCG@{5,10,20,40}, full ranking),
 majority, neighbour vote, TF-IDF + tags logistic regression: micro/macro-F1) and model tracing (metadata
 heuristic, TransE: filtered head MRR, Hits@{1,3,10}), on every split variant that has a test split. Scores go to
 `benchmarks.leaderboard` (published with the benchmarks and shown in their card), run times to
-`benchmarks.baseline_runs`, and the history chart to `<data_dir>/benchmarks/leaderboard.svg`.
+`benchmarks.baseline_runs`, and the history chart to `<data_dir>/benchmarks/leaderboard.png` (and `.svg`).
 """
 
+import base64
 import resource
 import time
 from collections.abc import Callable, Iterator
@@ -18,11 +19,9 @@ from dagster_duckdb import DuckDBResource
 
 from assets.benchmarks import snapshot_to_export
 from assets.partitions import FOLLOW_INPUTS, SNAPSHOT_DAYS
-from assets.pictures import picture_metadata
-from baselines import classification, recommendation, tracing
-from baselines.chart import render_svg
+from baselines import chart, classification, recommendation, tracing
 from baselines.data import load_labelled_nodes, load_likes, load_lineage, split_has_test
-from baselines.leaderboard import Run, Score, history, markdown, record
+from baselines.leaderboard import Run, Score, history, markdown, panel_notes, record
 
 # benchmark → [(variant, benchmark table, split column)]
 VARIANTS = {
@@ -58,6 +57,10 @@ def _evaluations(con, snapshot: date, benchmark: str, variant: str, column: str)
                         int((lineage.split == "test").sum()),
                     ),
                 )
+
+
+def _b64(path: Path) -> str:
+    return base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 @dg.asset(
@@ -111,12 +114,7 @@ def leaderboard(
                     runs.append(Run(benchmark, variant, method, seconds, datetime.now(UTC)))
         record(con, snapshot, scores, runs)
         table = markdown(con, snapshot)
-        chart = render_svg(history(con))
-    target = data_dir / "benchmarks" / "leaderboard.svg"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".svg.tmp")
-    partial.write_text(chart, encoding="utf-8")
-    partial.replace(target)
+        png, svg = chart.save(history(con), panel_notes(con, snapshot), data_dir / "benchmarks" / "leaderboard")
     return dg.MaterializeResult(
         metadata={
             "snapshot_date": snapshot.isoformat(),
@@ -125,7 +123,9 @@ def leaderboard(
                 {f"{r.benchmark}/{r.variant}/{r.method}": round(r.seconds, 2) for r in runs}
             ),
             "skipped": dg.MetadataValue.json(skipped),
-            **picture_metadata(target, "chart", "Baseline scores across snapshots"),
+            "chart": dg.MetadataValue.path(str(png)),
+            "chart_svg": dg.MetadataValue.path(str(svg)),
+            "chart_preview": dg.MetadataValue.md(f"![leaderboard across snapshots](data:image/png;base64,{_b64(png)})"),
         }
     )
 

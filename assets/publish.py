@@ -11,8 +11,8 @@ from huggingface_hub.utils import disable_progress_bars
 
 from assets.dbt import layer_models
 from assets.partitions import FOLLOW_INPUTS, PUBLISHED_FRESHNESS, SNAPSHOT_DAYS, built_snapshot
-from baselines.chart import render_svg
-from baselines.leaderboard import history, markdown
+from baselines import chart
+from baselines.leaderboard import history, markdown, panel_notes
 from release.folder import build_release
 from release.publisher import PublishTarget, previous_manifest, publish
 from release.spec import ReleaseSpec, ReleaseTable
@@ -31,17 +31,29 @@ RENAMED = {
 
 
 def leaderboard_sections(con: duckdb.DuckDBPyConnection, snapshot: date, folder: Path) -> list[str]:
-    """The baselines' scores next to HuggingBench's, and `leaderboard.svg`: the scores across snapshots."""
-    (folder / "leaderboard.svg").write_text(render_svg(history(con)), encoding="utf-8")
+    """The baselines' scores next to HuggingBench's, and `leaderboard.png`/`.svg`: the scores across snapshots."""
+    chart.save(history(con), panel_notes(con, snapshot), folder / "leaderboard")
     return [
         "## Baselines",
         "Cheap, deterministic baselines scored on this snapshot (config `leaderboard`; methods and protocol in "
         "HubKG's `baselines/`). HuggingBench's column is its best published result on the December 2024 "
         "crawl — a different snapshot and split, so compare trends, not digits.",
         markdown(con, snapshot),
-        "![Baseline scores across snapshots](leaderboard.svg)",
+        "![Baseline scores across snapshots](leaderboard.png)\n\nScalable version: [leaderboard.svg](leaderboard.svg). "
+        "A panel without scores says why in the panel.",
     ]
 
+
+# Why a config can have 0 rows on a snapshot (shown in the card next to an empty config).
+KG_EMPTY_DEFAULT = "No entity or edge of this kind was observed on this snapshot (its scope or a small world)."
+KG_EMPTY = {
+    "kg_changes": "It compares with the previous snapshot in the same warehouse: empty on the first snapshot.",
+    "kg_dangling_edges": "Every edge's endpoints were in the snapshot.",
+}
+REC_EMPTY = (
+    "Recommendation keeps users and items with at least 5 likes each (k-core): on a small snapshot nothing survives."
+)
+TRACE_EMPTY = "No lineage (base_model) edge between models of this snapshot."
 
 GRAPH = ReleaseSpec(
     repo="graph",
@@ -54,7 +66,10 @@ GRAPH = ReleaseSpec(
         "current the crawl's answers are)."
     ),
     tables=tuple(
-        ReleaseTable(RENAMED.get(name, name), f"kg.{name}", description) for name, description in layer_models("kg")
+        ReleaseTable(
+            RENAMED.get(name, name), f"kg.{name}", description, when_empty=KG_EMPTY.get(name, KG_EMPTY_DEFAULT)
+        )
+        for name, description in layer_models("kg")
     ),
 )
 
@@ -67,17 +82,28 @@ BENCHMARKS = ReleaseSpec(
         "label-revealing tags removed) and model tracing (transductive random split and temporal split)."
     ),
     tables=(
-        ReleaseTable("recommendation", "benchmarks.rec_interactions", "User–item likes", "split_random"),
-        ReleaseTable("recommendation_social", "benchmarks.rec_social", "Follows among benchmark users"),
-        ReleaseTable("recommendation_kg", "benchmarks.rec_kg", "KG triples around items (4 variants)"),
+        ReleaseTable("recommendation", "benchmarks.rec_interactions", "User–item likes", "split_random", REC_EMPTY),
+        ReleaseTable(
+            "recommendation_social", "benchmarks.rec_social", "Follows among benchmark users", None, REC_EMPTY
+        ),
+        ReleaseTable("recommendation_kg", "benchmarks.rec_kg", "KG triples around items (4 variants)", None, REC_EMPTY),
         ReleaseTable("classification", "benchmarks.cls_nodes", "Labelled models and datasets", "split"),
         ReleaseTable("classification_edges", "benchmarks.cls_edges", "Graph among labelled nodes"),
         ReleaseTable("classification_tasks", "benchmarks.cls_tasks", "Task vocabulary and ids"),
-        ReleaseTable("tracing", "benchmarks.trace_triples", "Base → derived model triples", "split_random"),
-        ReleaseTable("tracing_temporal", "benchmarks.trace_triples", "Same triples, temporal split", "split_temporal"),
+        ReleaseTable(
+            "tracing", "benchmarks.trace_triples", "Base → derived model triples", "split_random", TRACE_EMPTY
+        ),
+        ReleaseTable(
+            "tracing_temporal",
+            "benchmarks.trace_triples",
+            "Same triples, temporal split",
+            "split_temporal",
+            TRACE_EMPTY,
+        ),
         ReleaseTable("stats", "benchmarks.benchmark_stats", "Sizes, ratios, cut-offs, availability"),
         ReleaseTable("leaderboard", "benchmarks.leaderboard", "Baseline scores on the test splits"),
     ),
+    task_categories=("graph-ml", "text-classification"),
     generated=leaderboard_sections,
     notes=(
         "## Split rules",
@@ -118,7 +144,7 @@ def build_publish_asset(spec: ReleaseSpec, gated_by: list[dg.AssetKey]) -> dg.As
         cache = publisher.releases_dir / ".cache"
         previous = None if publisher.dry_run else previous_manifest(api, repo_id, cache)
         with warehouse.get_connection() as con:
-            release = build_release(con, folder, spec, snapshot, previous)
+            release = build_release(con, folder, spec, snapshot, previous, repo_id)
         metadata = {
             "snapshot_date": str(snapshot),
             "folder": str(release.folder),

@@ -83,6 +83,22 @@ def history(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     ).fetchall()
 
 
+def panel_notes(con: duckdb.DuckDBPyConnection, snapshot: date) -> dict[str, str]:
+    """Why each benchmark's headline split may have no score on `snapshot` (the chart shows it in an empty panel):
+    the benchmark's own availability note when it is unavailable, else that the split has no test rows."""
+    unavailable = dict(
+        con.execute(
+            "SELECT benchmark || '/' || variant, detail FROM benchmarks.benchmark_stats "
+            "WHERE snapshot_date = ? AND metric = 'available' AND value = 0",
+            [snapshot],
+        ).fetchall()
+    )
+    return {
+        benchmark: unavailable.get(f"{benchmark}/{variant}") or f"the {variant} split has no test rows on {snapshot}"
+        for benchmark, (variant, _) in HEADLINE.items()
+    }
+
+
 def markdown(con: duckdb.DuckDBPyConnection, snapshot: date) -> str:
     """The snapshot's headline scores next to HuggingBench's published ones, as a Markdown table."""
     rows = con.execute(

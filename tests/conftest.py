@@ -6,8 +6,7 @@ any test module imports it. Our code passes the endpoint explicitly, so HF_ENDPO
 
 import os
 
-# Before anything imports huggingface_hub (orchestration.settings does, through release.publisher).
-os.environ["HF_HUB_DISABLE_XET"] = "1"
+os.environ["HF_HUB_DISABLE_XET"] = "1"  # before the import below, which imports huggingface_hub
 
 from orchestration.emulator_process import EMULATOR_TOKEN  # noqa: E402
 

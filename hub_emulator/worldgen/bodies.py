@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from hub_emulator.worldgen import calibration as cal
 from hub_emulator.worldgen import hostile, naming
 from hub_emulator.worldgen.lineage import ADAPTER, MERGE, QUANT_KINDS, RELATION_NAMES, ROOT
 from hub_emulator.worldgen.links import Links
@@ -69,6 +70,24 @@ def _sha(rnd: random.Random) -> str:
     return f"{rnd.getrandbits(160):040x}"
 
 
+def model_licenses(plan: Plan) -> list[str]:
+    """Every model's license, in creation order: a derived model keeps its first earlier parent's license at
+    `cal.LICENSE_INHERIT_SHARE` (calibrated on Model Atlas), any other draws from `cal.MODEL_LICENSE_SHARES`."""
+    names = list(cal.MODEL_LICENSE_SHARES)
+    rng = stream(plan.seed, "model_licenses")
+    n = len(plan.models)
+    code = rng.choice(
+        len(names), n, p=np.array(list(cal.MODEL_LICENSE_SHARES.values())) / sum(cal.MODEL_LICENSE_SHARES.values())
+    )
+    inherit = rng.random(n) < cal.LICENSE_INHERIT_SHARE
+    for i in np.flatnonzero(inherit):
+        parents = plan.lineage.parents.of(int(i))
+        earlier = parents[(parents >= 0) & (parents < i)]  # ghosts have no license; planted cycles must not loop
+        if len(earlier):
+            code[i] = code[earlier[0]]
+    return [names[c] for c in code]
+
+
 class Bodies:
     """Builds every body of one world; holds the cross-entity views (stats, reverse links, names)."""
 
@@ -81,6 +100,7 @@ class Bodies:
         self.space_look = rng.integers(0, 1 << 16, (len(plan.spaces), 4))
         self.paper_upvotes = (rng.pareto(1.2, len(plan.paper_ids)) * 5).astype(np.int64)
         self.children = plan.lineage.parents.transpose(len(plan.models)).degree()
+        self.model_licenses = model_licenses(plan)
         self.model_spaces = plan.space_models.transpose(len(plan.models))
         self.paper_models = plan.model_papers.transpose(len(plan.paper_ids))
         self.paper_datasets = plan.dataset_papers.transpose(len(plan.paper_ids))
@@ -278,8 +298,9 @@ class Bodies:
         datasets: list[str],
         pipeline: str | None,
     ) -> dict[str, Any]:
+        rnd.choice(LICENSES)  # the former license draw, kept so the body's other draws stay as they were
         card: dict[str, Any] = {
-            "license": rnd.choice(LICENSES),
+            "license": self.model_licenses[i],
             "language": rnd.choice(LANGUAGES) if rnd.random() < 0.5 else rnd.sample(LANGUAGES[:-1], 2),
         }
         if pipeline:

@@ -1,6 +1,6 @@
 """What the Dagster UI shows comes from the definitions and the instance settings: a description on every asset
 and check, the automation sensor and the schedule running from the start, no first-visit dialog, column types
-for dbt models, pictures embedded on their asset pages."""
+for dbt models."""
 
 import json
 from pathlib import Path
@@ -10,7 +10,6 @@ import pytest
 import yaml
 
 from assets import dbt as dbt_assets
-from assets.pictures import picture_metadata
 from orchestration.definitions import defs
 from orchestration.settings import PROJECT_ROOT
 
@@ -49,11 +48,3 @@ def test_dbt_models_carry_column_types_from_the_last_build(tmp_path: Path, monke
     schema = {c.name: c for c in columns["dagster/column_schema"].columns}
     assert {name: c.type for name, c in schema.items()} == {"id": "VARCHAR", "downloads": "BIGINT", "extra": "DATE"}
     assert schema["id"].description  # the column docs of schema.yml are kept
-
-
-def test_picture_metadata_embeds_the_picture(tmp_path: Path) -> None:
-    chart = tmp_path / "chart.svg"
-    chart.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-    metadata = picture_metadata(chart, "chart", "caption")
-    assert metadata["chart"].value == str(chart)
-    assert metadata["chart_preview"].value.startswith("![chart](data:image/svg+xml;base64,")
