@@ -105,7 +105,7 @@ class CrawlProgress:
         else:
             done, eta = f"{self.done:,} {self.unit}", ""
         detail = f", {self.detail}" if self.detail else ""
-        return f"{PROGRESS_PREFIX}: {self.label} {done}, {self.rate:,.1f}/s{eta}{detail}, 429s: {self.throttled:,}"
+        return f"{PROGRESS_PREFIX}: {self.label} {done}, {self.rate:,.1f}/s{eta}, 429s: {self.throttled:,}{detail}"
 
     def metadata(self) -> dict[str, float | int]:
         """The final numbers, for the materialization."""

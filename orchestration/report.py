@@ -18,7 +18,7 @@ import duckdb
 from dagster._core.events import DagsterEventType
 from rich.console import Console, Group
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from crawler.progress import PROGRESS_PREFIX
 from release import summary as snapshot_summary
@@ -120,7 +120,7 @@ class RunWatcher:
         event = entry.dagster_event
         if event is None:
             if entry.user_message.startswith(PROGRESS_PREFIX):
-                self.crawl_line = card_text(entry.user_message[len(PROGRESS_PREFIX) :].lstrip(": "), 90)
+                self.crawl_line = card_text(entry.user_message[len(PROGRESS_PREFIX) :].lstrip(": "), 56)
             return
         kind = event.event_type
         if kind == DagsterEventType.ASSET_MATERIALIZATION:
@@ -161,10 +161,11 @@ class StageProgress:
         self.watcher = watcher
         self.progress = Progress(
             TextColumn("{task.description:<27}"),
-            BarColumn(bar_width=24),
+            BarColumn(bar_width=16),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("{task.fields[detail]}"),
+            # cut, never wrapped: a long detail would squeeze the bars out of a 120-column line
+            TextColumn("{task.fields[detail]}", table_column=Column(no_wrap=True, overflow="ellipsis", max_width=56)),
             console=console,
             disable=disabled,
         )

@@ -28,7 +28,7 @@ def test_lines_at_the_interval_with_share_rate_eta_and_429s() -> None:
         logging.getLogger("huggingface_hub.utils._http").warning("HTTP Error 503 thrown while requesting GET /x")
         clock.now += 5
         progress.update(200, "150 rows")
-    assert lines[0] == f"{PROGRESS_PREFIX}: likers 200/1,000 keys (20%), 20.0/s, ETA 40s, 150 rows, 429s: 1"
+    assert lines[0] == f"{PROGRESS_PREFIX}: likers 200/1,000 keys (20%), 20.0/s, ETA 40s, 429s: 1, 150 rows"
     assert len(lines) == 2  # and the last line when the step ends
     assert progress.metadata() == {"rate_per_second": 20.0, "seconds": 10.0, "throttled_429": 1}
     # detached at the end: later 429s belong to another step

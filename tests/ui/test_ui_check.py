@@ -5,6 +5,7 @@ sensor running, the demo's run, the atlas picture and the leaderboard chart — 
 Screenshots go to `data/ui/`."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -63,8 +64,8 @@ def test_demo_prints_a_short_report_ending_in_the_summary(demo) -> None:
     assert len(lines) <= 60, result.stdout
     assert result.stderr == ""
     text = result.stdout
-    for stage in ("crawl (raw)", "dbt models", "quality gates", "publish", "serving copy"):
-        assert stage in text
+    for stage in ("crawl \\(raw\\)", "dbt models", "quality gates", "publish", "serving copy"):
+        assert re.search(rf"^{stage} +━+ (\d+)/\1 ", text, re.MULTILINE), stage  # a full bar, done/total
     for row in ("entities (", "relations (", "dangling (", "quarantined (", "gates (GE)", "Data Docs", "full log"):
         assert row in text
     assert "hubkg/hubkg-graph" in text and "hubkg/hubkg-benchmarks" in text and "tag snapshot-" in text
