@@ -1,6 +1,7 @@
 """Baselines layer: cheap, strong baselines scored on one snapshot's benchmarks — the leaderboard.
 
-Recommendation (MostPop, ItemKNN, EASE: Recall/NDCG@{5,10,20,40}, full ranking), task classification (global
+Recommendation (MostPop, ItemKNN, EASE: Recall/NDCG@{5,10,20,40}, full ranking; beyond 20,000 test users a seeded
+sample of 20,000, with a 95% confidence interval), task classification (global
 majority, neighbour vote, TF-IDF + tags logistic regression: micro/macro-F1) and model tracing (metadata
 heuristic, TransE: filtered head MRR, Hits@{1,3,10}), on every split variant that has a test split. Scores go to
 `benchmarks.leaderboard` (published with the benchmarks and shown in their card), run times to
@@ -22,6 +23,7 @@ from assets.partitions import FOLLOW_INPUTS, SNAPSHOT_DAYS
 from baselines import chart, classification, recommendation, tracing
 from baselines.data import load_labelled_nodes, load_likes, load_lineage, split_has_test
 from baselines.leaderboard import Run, Score, history, markdown, panel_notes, record
+from baselines.recommendation import Ranked
 
 # benchmark → [(variant, benchmark table, split column)]
 VARIANTS = {
@@ -36,31 +38,52 @@ VARIANTS = {
 TRANSDUCTIVE_ONLY = {"TransE"}
 
 
-def _evaluations(con, snapshot: date, benchmark: str, variant: str, column: str) -> Iterator[tuple[str, Callable]]:
-    """(method, run → (metrics, evaluated)) for every baseline of one benchmark variant."""
+def _all(metrics: dict[str, float], evaluated: int) -> Ranked:
+    return Ranked(metrics, evaluated, evaluated, {})
+
+
+def _evaluations(
+    con, snapshot: date, benchmark: str, variant: str, column: str
+) -> Iterator[tuple[str, Callable[[], Ranked]]]:
+    """(method, run → its scores) for every baseline of one benchmark variant. Recommendation ranks every test user
+    up to `recommendation.SAMPLE_USERS`, a seeded sample of them beyond (scores with a 95% interval)."""
     if benchmark == "recommendation":
         likes = load_likes(con, snapshot, column)
         for method, fit in recommendation.BASELINES.items():
-            yield method, lambda fit=fit: (recommendation.evaluate(fit(likes), likes), len(set(likes.test_users)))
+            yield method, lambda fit=fit: recommendation.rank_test_users(fit(likes), likes)
     elif benchmark == "classification":
         nodes = load_labelled_nodes(con, snapshot)
         for method, predict in classification.BASELINES.items():
-            yield method, lambda predict=predict: (classification.evaluate(predict, nodes), int(nodes.test.sum()))
+            yield method, lambda predict=predict: _all(classification.evaluate(predict, nodes), int(nodes.test.sum()))
     else:
         lineage = load_lineage(con, snapshot, column)
         for method, fit in tracing.BASELINES.items():
             if variant == "random" or method not in TRANSDUCTIVE_ONLY:
                 yield (
                     method,
-                    lambda fit=fit: (
-                        tracing.evaluate(fit(lineage), lineage),
-                        int((lineage.split == "test").sum()),
-                    ),
+                    lambda fit=fit: _all(tracing.evaluate(fit(lineage), lineage), int((lineage.split == "test").sum())),
                 )
 
 
 def _b64(path: Path) -> str:
     return base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _scores(benchmark: str, variant: str, method: str, ranked: Ranked) -> list[Score]:
+    population = ranked.population if ranked.sampled else None
+    return [
+        Score(
+            benchmark,
+            variant,
+            method,
+            metric,
+            value,
+            ranked.evaluated,
+            population,
+            *ranked.intervals.get(metric, (None, None)),
+        )
+        for metric, value in ranked.metrics.items()
+    ]
 
 
 @dg.asset(
@@ -103,14 +126,14 @@ def leaderboard(
                     continue
                 for method, run in _evaluations(con, snapshot, benchmark, variant, column):
                     started = time.perf_counter()
-                    metrics, evaluated = run()
+                    ranked = run()
                     seconds = time.perf_counter() - started
                     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                     context.log.info(
-                        f"{benchmark}/{variant} {method}: {metrics} ({evaluated:,} evaluated, {seconds:.1f} s, "
-                        f"peak RSS so far {peak:,.0f} MiB)"
+                        f"{benchmark}/{variant} {method}: {ranked.metrics} ({ranked.evaluated:,} evaluated of "
+                        f"{ranked.population:,}, {seconds:.1f} s, peak RSS so far {peak:,.0f} MiB)"
                     )
-                    scores += [Score(benchmark, variant, method, m, v, evaluated) for m, v in metrics.items()]
+                    scores += _scores(benchmark, variant, method, ranked)
                     runs.append(Run(benchmark, variant, method, seconds, datetime.now(UTC)))
         record(con, snapshot, scores, runs)
         table = markdown(con, snapshot)

@@ -139,13 +139,14 @@ def build_queue_asset(
             previous = previous_for(con, hub, snapshot)
             revalidate = revalidation_budget(con, hub, previous, kind.name) if callable(unchanged_sql) else 0
             unchanged = unchanged_sql(revalidate) if callable(unchanged_sql) else unchanged_sql
-            planned = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged)
+            planned = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged, kind.key_rule)
             report = _drain(con, client, hub, kind, snapshot, previous, context.log.info)
         return dg.MaterializeResult(
             metadata={
                 "snapshot_date": str(snapshot),
                 "reused_from": str(previous) if previous else "none (full)",
                 "queued": planned.to_fetch,
+                "invalid_keys_quarantined": planned.invalid,
                 "carried_forward": planned.carried,
                 "revalidated_budget": revalidate,
                 **_queue_metadata(report, client.requests, hub.request_budget),
@@ -188,12 +189,13 @@ def accounts(context: dg.AssetExecutionContext, hub: dg.ResourceParam[CrawlConfi
                 entities.PRINCIPAL_KEYS,
                 previous,
                 entities.principals_unchanged(revalidate),
+                entities.PRINCIPALS.key_rule,
             )
             carried[entities.PRINCIPALS.name] = carried.get(entities.PRINCIPALS.name, 0) + names.carried
             _merge(reports, _drain(con, client, hub, entities.PRINCIPALS, snapshot, previous, context.log.info))
             new_lists = 0
             for kind, keys_sql, unchanged_sql in entities.SOCIAL:
-                lists = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged_sql)
+                lists = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged_sql, kind.key_rule)
                 carried[kind.name] = carried.get(kind.name, 0) + lists.carried
                 new_lists += lists.total
                 _merge(reports, _drain(con, client, hub, kind, snapshot, previous, context.log.info))

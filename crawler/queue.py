@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 from huggingface_hub.errors import HfHubHTTPError
 
-from crawler import store
+from crawler import ids, store
 from crawler.client import HubClient, MalformedPage
 from crawler.progress import CrawlProgress
 
@@ -67,12 +67,17 @@ class FetchKind:
     paths: tuple[tuple[str, str], ...]  # (variant, path template with {key})
     reply: Literal["object", "link_pages", "numbered_pages", "text_file"] = "object"
     page_size: int = 1000
+    key_rule: ids.IdRule | None = None  # what a key must look like (checked by `enqueue`, before any request)
 
     def url_for(self, template: str, key: str) -> str:
+        # Keys are validated when queued; a dot segment or empty part here would make the URL name another resource.
+        if any(part in ("", ".", "..") for part in key.split("/")):
+            raise ValueError(f"refusing to request {key!r}: empty or dot path segment")
         return template.format(key=quote(key, safe="/"))
 
 
 READ_AHEAD_BATCHES = 25
+MISSING_REASON = "404: not found on the Hub (deleted, private or misspelled)"
 
 
 @dataclass
@@ -108,7 +113,10 @@ def _fetch_one(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
 
 def _ask(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
     for variant, template in kind.paths:
-        url = client.url(kind.url_for(template, key))
+        try:
+            url = client.url(kind.url_for(template, key))
+        except ValueError as exc:
+            return _Outcome(key, "missing", reason=str(exc))
         try:
             items: list[Any]
             if kind.reply == "text_file":
@@ -127,7 +135,7 @@ def _ask(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
             return _Outcome(key, "failed", reason=f"HTTP {status}: {str(exc).splitlines()[0]}")
         except MalformedPage as exc:
             return _Outcome(key, "failed", reason=f"malformed response: {exc}")
-    return _Outcome(key, "missing", reason="404: not found on the Hub (deleted, private or misspelled)")
+    return _Outcome(key, "missing", reason=MISSING_REASON)
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, kinds: tuple[FetchKind, ...]) -> None:
@@ -144,6 +152,7 @@ class Planned:
 
     carried: int  # answered by the previous snapshot and reused (incremental refresh)
     to_fetch: int  # queued for a request
+    invalid: int = 0  # keys that break their id rule: quarantined, never requested
 
     @property
     def total(self) -> int:
@@ -157,16 +166,19 @@ def enqueue(
     keys_sql: str,
     previous: date | None = None,
     unchanged_sql: str | None = None,
+    key_rule: ids.IdRule | None = None,
 ) -> Planned:
     """Queue every key `keys_sql` yields (columns `key`, `priority`; `?` = the snapshot date) not queued yet, with
     the sum of its priorities (a key may come from several rows: a paper cited by many repos). With a `previous`
-    snapshot, the keys `unchanged_sql` vouches for are carried forward instead of fetched."""
+    snapshot, the keys `unchanged_sql` vouches for are carried forward instead of fetched. Keys that break
+    `key_rule` are quarantined with the reason (once per snapshot) and never queued."""
     params = [snapshot] * keys_sql.count("?")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE wanted_keys AS SELECT key, coalesce(sum(priority), 0) AS priority "
         f"FROM ({keys_sql}) WHERE key IS NOT NULL AND key <> '' GROUP BY key",
         params,
     )
+    invalid = _quarantine_invalid(con, snapshot, kind, key_rule) if key_rule else 0
     carried = _carry_forward(con, snapshot, previous, kind, unchanged_sql) if previous and unchanged_sql else 0
     count = "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ?"
     before = con.execute(count, [snapshot, kind]).fetchall()[0][0]
@@ -177,7 +189,30 @@ def enqueue(
     )
     after = con.execute(count, [snapshot, kind]).fetchall()[0][0]
     con.execute("DROP TABLE wanted_keys")
-    return Planned(carried, after - before)
+    return Planned(carried, after - before, invalid)
+
+
+# Quarantine locators are cut: a hostile "name" can be megabytes long.
+MAX_LOCATOR_CHARS = 500
+
+
+def _quarantine_invalid(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str, rule: ids.IdRule) -> int:
+    """Move the keys of `wanted_keys` that break `rule` to the quarantine (with the reason, once per snapshot)."""
+    with store.transaction(con):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE invalid_keys AS SELECT key, reason FROM "
+            f"(SELECT key, {rule.sql_problem('key')} AS reason FROM wanted_keys) WHERE reason IS NOT NULL"
+        )
+        con.execute(
+            "INSERT INTO raw.quarantine SELECT $1, now(), $2, left(i.key, $3), i.reason, NULL FROM invalid_keys AS i "
+            "WHERE NOT EXISTS (SELECT 1 FROM raw.quarantine AS q WHERE q.snapshot_date = $1 AND q.source = $2 "
+            "AND q.locator = left(i.key, $3))",
+            [snapshot, kind, MAX_LOCATOR_CHARS],
+        )
+        con.execute("DELETE FROM wanted_keys WHERE key IN (SELECT key FROM invalid_keys)")
+        invalid = con.execute("SELECT count(*) FROM invalid_keys").fetchone()
+        con.execute("DROP TABLE invalid_keys")
+    return int(invalid[0]) if invalid else 0
 
 
 def previous_snapshot(con: duckdb.DuckDBPyConnection, snapshot: date, listings: int) -> date | None:

@@ -23,7 +23,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-import duckdb
 from pydantic import ValidationError
 from rich.console import Console
 
@@ -54,6 +53,10 @@ PURPOSES = {
 
 class CliError(Exception):
     """A problem the operator can fix; its message says what is wrong and what to do."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Parser(argparse.ArgumentParser):
@@ -266,26 +269,16 @@ def status(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def _one_line(exc: BaseException) -> str:
-    """A library's error as one line: its message without DuckDB's caret lines."""
-    lines = [line.strip() for line in str(exc).splitlines()]
-    kept = [line for line in lines if line and not line.startswith("LINE ") and set(line) != {"^"}]
-    return card_text(" ".join(kept) or type(exc).__name__, 500)
-
-
 def query(args: argparse.Namespace, console: Console) -> int:
-    """Run SQL on the serving copy and print it as a table, CSV or JSON."""
+    """Run SQL on the serving copy (sandboxed: read-only, no file or network access) and print it escaped."""
+    from release.serving import QueryRefused, render
     from release.serving import query as run_query
 
     try:
-        relation = run_query(args.sql, load_settings().data_dir)
-        if args.output == "table":
-            relation.show(max_rows=1000, max_width=250)
-        else:
-            frame = relation.df()
-            print(frame.to_csv(index=False) if args.output == "csv" else frame.to_json(orient="records"))
-    except (FileNotFoundError, duckdb.Error) as exc:
-        raise CliError(_one_line(exc)) from exc
+        result = run_query(args.sql, load_settings().data_dir)
+    except QueryRefused as exc:
+        raise CliError(str(exc), code=2) from exc
+    print(render(result, args.output))
     return 0
 
 
@@ -347,9 +340,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the one place every error becomes one line
         if args.debug:
             traceback.print_exc()
-        message = str(exc) if isinstance(exc, CliError) else f"{type(exc).__name__}: {_one_line(exc)}"
-        hint = "" if args.debug or isinstance(exc, CliError) else " (run with --debug for the traceback)"
-        print(f"{PROG} {args.command}: {message}{hint}", file=sys.stderr)
+        if isinstance(exc, CliError):
+            print(f"{PROG} {args.command}: {exc}", file=sys.stderr)
+            return exc.code
+        message = card_text(" ".join(str(exc).split()) or "no message", 500)
+        hint = "" if args.debug else " (run with --debug for the traceback)"
+        print(f"{PROG} {args.command}: {type(exc).__name__}: {message}{hint}", file=sys.stderr)
         return 1
 
 

@@ -116,6 +116,17 @@ def build_release(
         "observed": _observed(con, snapshot),
         "tables": tables,
     }
+    if previous is not None and {k: previous.get(k) for k in ("snapshot_date", "tables")} == {
+        k: manifest[k] for k in ("snapshot_date", "tables")
+    }:
+        # The same snapshot with the same tables again (a rerun after a crash): compare with what its first
+        # publication compared with, so the card's bytes, and so the repo, stay as they are: no README-only commit.
+        previous = previous.get("previous_release")
+    manifest["previous_release"] = (
+        None
+        if previous is None
+        else {"snapshot_date": previous.get("snapshot_date"), "tables": previous.get("tables", {})}
+    )
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     sections = spec.generated(con, snapshot, folder) if spec.generated else []
     card = render_card(spec, manifest, previous, sections, repo_id)

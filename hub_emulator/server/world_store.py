@@ -208,11 +208,15 @@ class WorldStore:
         cached = self._people.get(name)
         if cached is None:
             raw = self.users.get(name)
-            if raw is None:
-                person = {"user": name, "fullname": name, "avatarUrl": "", "type": "user", "isPro": False}
-            else:
-                user = json.loads(raw)
-                person = {key: user[key] for key in ("_id", "user", "fullname", "avatarUrl") if key in user}
-                person.update(type="user", isPro=bool(user.get("isPro", False)))
+            person = person_body(name, None if raw is None else json.loads(raw))
             cached = self._people[name] = json.dumps(person, separators=(",", ":"), ensure_ascii=False).encode()
         return cached
+
+
+def person_body(name: str, user: dict[str, Any] | None) -> dict[str, Any]:
+    """The short user shape of `name` (whose overview is `user`, None if not a user) in social lists."""
+    if user is None:
+        return {"user": name, "fullname": name, "avatarUrl": "", "type": "user", "isPro": False}
+    person = {key: user[key] for key in ("_id", "user", "fullname", "avatarUrl") if key in user}
+    person.update(type="user", isPro=bool(user.get("isPro", False)))
+    return person

@@ -109,7 +109,7 @@ def test_query_error_is_one_line_and_debug_shows_the_traceback(tmp_path: Path) -
     line = one_line_error(hubkg("query", "select nope from kg.models", tmp=tmp_path))
     assert line.startswith("hubkg query: Binder Error") and "nope" in line
     debug = hubkg("--debug", "query", "select nope from kg.models", tmp=tmp_path)
-    assert debug.returncode == 1 and "Traceback" in debug.stderr
+    assert debug.returncode != 0 and "Traceback" in debug.stderr
 
 
 def test_status_before_any_run(tmp_path: Path) -> None:
