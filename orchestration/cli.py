@@ -211,7 +211,7 @@ def demo(args: argparse.Namespace, console: Console) -> int:
         watcher = follow_run(console, env, partition, log_path, args.verbose)
     if watcher.status != "success":
         console.print(failure_report(watcher, log_path))
-        raise CliError(f"the run {watcher.status}; the full log is {log_path}")
+        raise CliError(f"the run ended: {watcher.status}; the full log is {log_path}")
     where = Where(settings.data_dir, url, log_path, settings.dagster_home)
     console.print(run_report(watcher, read_summary(settings.warehouse_path, date.fromisoformat(partition)), where))
     console.print(

@@ -16,15 +16,17 @@ import dagster as dg
 import pandas as pd
 
 JOB = "hubkg_refresh"
-# HubKG's packages: a warning attributed to a call from one of them is ours to fix.
-OWN_CODE = r"(orchestration|assets|crawler|release|expectations|baselines)(\.|$)"
+# HubKG's packages (and this module, run as __main__): a warning attributed to a call from one of them is ours.
+OWN_CODE = r"(__main__|orchestration|assets|crawler|release|expectations|baselines)(\.|$)"
 
 
 def strict_warnings() -> None:
     """Deprecation and supersession warnings of the libraries we call, raised by our calls, become errors."""
     for category in (DeprecationWarning, dg.SupersessionWarning, dg.PreviewWarning, dg.BetaWarning):
         warnings.filterwarnings("error", category=category, module=OWN_CODE)
-    # pandas 3.1 deprecations raised inside duckdb's and GE's own pandas calls (as pyproject.toml's pytest filter)
+    # As pyproject.toml's pytest filters: Dagster's own read of a deprecated property while it initialises
+    # resources (attributed to our execute_in_process call), and pandas 3.1 deprecations inside duckdb and GE.
+    warnings.filterwarnings("ignore", "InitResourceContext.dagster_run is deprecated", DeprecationWarning)
     warnings.filterwarnings("ignore", category=pd.errors.Pandas4Warning)
 
 

@@ -90,6 +90,13 @@ class CheckTally:
         return f"{self.passed:,} passed, {self.warned:,} warned, {self.failed:,} failed"
 
 
+def _innermost(error: Any) -> str:
+    """The first line of the user code's error, not of Dagster's wrappers around it."""
+    while error is not None and error.cause is not None:
+        error = error.cause
+    return card_text(error.message.strip().splitlines()[0], 200) if error else "failed"
+
+
 def _metadata_values(metadata: dict[str, Any]) -> dict[str, Any]:
     return {name: getattr(value, "value", value) for name, value in metadata.items()}
 
@@ -123,6 +130,7 @@ class RunWatcher:
                 self.crawl_line = card_text(entry.user_message[len(PROGRESS_PREFIX) :].lstrip(": "), 56)
             return
         kind = event.event_type
+        self.status = RUN_STATUS.get(kind, self.status)
         if kind == DagsterEventType.ASSET_MATERIALIZATION:
             materialization = event.materialization
             stage = self.plan.stage_of.get(materialization.asset_key, "exports")
@@ -133,13 +141,9 @@ class RunWatcher:
             tally = self.gates if evaluation.asset_check_key.name.startswith(GATE_PREFIX) else self.tests
             tally.add(evaluation)
         elif kind == DagsterEventType.STEP_FAILURE:
-            error = event.step_failure_data.error
-            while error is not None and error.cause is not None:  # the user code's error, not Dagster's wrapper
-                error = error.cause
-            message = error.message.strip().splitlines()[0] if error else "failed"
-            self.failures.append((event.step_key or "?", card_text(message, 200)))
-        elif kind in RUN_STATUS:
-            self.status = RUN_STATUS[kind]
+            self.failures.append((event.step_key or "?", _innermost(event.step_failure_data.error)))
+        elif kind == DagsterEventType.RUN_FAILURE and not self.failures:  # failed before any step (resources)
+            self.failures.append(("run", _innermost(event.job_failure_data.error)))
 
     def count(self, stage: str) -> int:
         return self.gates.total if stage == "gates" else self.done.get(stage, 0)
