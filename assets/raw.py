@@ -67,6 +67,7 @@ def _drain(
 
 
 def _queue_metadata(report: QueueReport, requests: int, budget: int) -> dict:
+    done = report.fetched + report.missing + report.failed
     return {
         "requests_this_run": requests,
         f"{report.kind}_fetched": report.fetched,
@@ -77,6 +78,9 @@ def _queue_metadata(report: QueueReport, requests: int, budget: int) -> dict:
         # the budget ran out: keys answered by an older snapshot (stale) or not at all (deferred); kg_crawl_coverage
         "stale": report.stale,
         "deferred": report.deferred,
+        # the last progress line's numbers (the run log has one every 10 s while it crawls)
+        "keys_per_second": round(done / report.seconds, 2) if report.seconds else 0.0,
+        "throttled_429": report.throttled,
     }
 
 
@@ -107,6 +111,9 @@ def build_listing_asset(spec: ListingSpec) -> dg.AssetsDefinition:
                 "rate_limit_wait_seconds": round(client.pacer.waited_seconds, 1),
                 "resumed": report.resumed,
                 "seconds": round(report.seconds, 2),
+                # the last progress line's numbers (the run log has one every 10 s while it crawls)
+                "pages_per_second": round(report.pages / report.seconds, 2) if report.seconds else 0.0,
+                "throttled_429": report.throttled,
             }
         )
 
@@ -229,7 +236,7 @@ def accounts(context: dg.AssetExecutionContext, hub: dg.ResourceParam[CrawlConfi
 
 def _merge(reports: dict[str, QueueReport], report: QueueReport) -> None:
     total = reports.setdefault(report.kind, QueueReport(report.kind))
-    for counter in ("fetched", "missing", "failed", "rows", "requests", "stale", "seconds"):
+    for counter in ("fetched", "missing", "failed", "rows", "requests", "stale", "seconds", "throttled"):
         setattr(total, counter, getattr(total, counter) + getattr(report, counter))
     total.deferred = report.deferred  # a count of the queue, not of one drain
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ import duckdb
 from crawler import ids, store
 from crawler.client import HubClient, MalformedPage, parse_json, split_array
 from crawler.config import CrawlConfig
+from crawler.progress import CrawlProgress
 
 # Explicit expand lists: the Hub's default fields differ per endpoint and omit lastModified/author/sha.
 # Models ask for `config` because its quantization_config is lineage evidence (quantized children).
@@ -141,6 +141,7 @@ class ListingReport:
     requests: int
     resumed: bool
     seconds: float
+    throttled: int = 0  # 429 answers seen (and retried)
 
 
 # Types the staging layer relies on. A value of another type is schema drift: the entity is kept (its raw JSON
@@ -312,30 +313,38 @@ def crawl_listing(
     state, first = _first_url(con, client, spec, snapshot, starts, log)
     url: str | None = first
     later_walks = starts[spec.walk_index(first, authors) + 1 :]
-    started, quarantined, requests_before = time.monotonic(), 0, client.requests
-    while url is not None:
-        good, bad, next_url = _read_page(client, spec, url)
-        if next_url is None and later_walks:
-            next_url = later_walks.pop(0)
-        if limit and state.entities + len(good) >= limit:
-            good, next_url = good[: limit - state.entities], None
-        state.pages += 1
-        state.entities += len(good)
-        state.requests += client.requests - requests_before
-        requests_before = client.requests
-        # Stored relative to the endpoint: a resume after an endpoint change goes to the new one.
-        state.next_url, state.done = (client.relative(next_url) if next_url else None), next_url is None
-        store.commit_page(con, snapshot, spec.source, state.pages, good, bad, state)
-        quarantined += len(bad)
-        url = next_url
-        if state.pages % 10 == 0 or state.done:
-            rate = state.entities / max(time.monotonic() - started, 1e-9)
-            log(
-                f"{spec.source}: {state.pages} pages, {state.entities} entities ({rate:,.0f}/s), "
-                f"{quarantined} quarantined, rate budget left {client.pacer.remaining}"
+    # Pages planned: known only when the scope caps the listing (the Hub announces no totals).
+    planned = -(-limit // config.page_size) if limit else None
+    quarantined, requests_before = 0, client.requests
+    with CrawlProgress(spec.source, planned, log, "pages") as progress:
+        while url is not None:
+            good, bad, next_url = _read_page(client, spec, url)
+            if next_url is None and later_walks:
+                next_url = later_walks.pop(0)
+            if limit and state.entities + len(good) >= limit:
+                good, next_url = good[: limit - state.entities], None
+            state.pages += 1
+            state.entities += len(good)
+            state.requests += client.requests - requests_before
+            requests_before = client.requests
+            # Stored relative to the endpoint: a resume after an endpoint change goes to the new one.
+            state.next_url, state.done = (client.relative(next_url) if next_url else None), next_url is None
+            store.commit_page(con, snapshot, spec.source, state.pages, good, bad, state)
+            quarantined += len(bad)
+            url = next_url
+            progress.update(
+                state.pages,
+                f"{state.entities:,} entities, {quarantined:,} quarantined, rate budget left {client.pacer.remaining}",
             )
     quarantined += store.quarantine_duplicate_ids(con, snapshot, spec.source)
-    elapsed = time.monotonic() - started
+    elapsed = progress.seconds
     return ListingReport(
-        spec.source, state.pages, state.entities, quarantined, state.requests, previous is not None, elapsed
+        spec.source,
+        state.pages,
+        state.entities,
+        quarantined,
+        state.requests,
+        previous is not None,
+        elapsed,
+        progress.throttled,
     )

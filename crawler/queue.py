@@ -15,10 +15,9 @@ by a rule, so the next refresh asks again) or, with none, is `deferred`: recorde
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 from urllib.parse import quote
@@ -29,6 +28,7 @@ from huggingface_hub.errors import HfHubHTTPError
 
 from crawler import ids, store
 from crawler.client import HubClient, MalformedPage
+from crawler.progress import CrawlProgress
 
 QUEUE_DDL = """
 CREATE TABLE IF NOT EXISTS raw.fetch_queue (
@@ -91,6 +91,7 @@ class QueueReport:
     stale: int = 0  # the budget was spent: reused an older answer
     deferred: int = 0  # the budget was spent and no older answer exists
     seconds: float = 0.0
+    throttled: int = 0  # 429 answers seen (and retried)
 
 
 @dataclass
@@ -367,31 +368,6 @@ class DrainLimits:
     log_every_seconds: float = 10.0
 
 
-@dataclass
-class _Progress:
-    """Logs a drain's progress at most every `every` seconds (and at the end): at Hub scale a line per batch
-    would flood the run's event log."""
-
-    kind: str
-    total: int
-    every: float
-    log: Callable[[str], None]
-    started: float = field(default_factory=time.monotonic)
-    last: float = field(default_factory=time.monotonic)
-
-    def update(self, report: QueueReport, client: HubClient) -> None:
-        done = report.fetched + report.missing + report.failed
-        now = time.monotonic()
-        if now - self.last < self.every and done != self.total:
-            return
-        self.last = now
-        eta = (now - self.started) / done * (self.total - done)
-        self.log(
-            f"{self.kind}: {done}/{self.total} keys, {report.rows} rows, {report.missing} missing, "
-            f"{report.failed} failed, rate budget left {client.pacer.remaining}, ETA {eta:,.0f} s"
-        )
-
-
 def _pending(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str, limit: int) -> list[str]:
     """Up to `limit` pending keys of `kind`, most valuable first."""
     rows = con.execute(
@@ -428,23 +404,17 @@ def _fetch_batch(
     report.failed += sum(o.status == "failed" for o in outcomes)
 
 
-def drain(
+def _drain_batches(
     con: duckdb.DuckDBPyConnection,
     client: HubClient,
     kind: FetchKind,
     snapshot: date,
-    limits: DrainLimits = DrainLimits(),
-    log: Callable[[str], None] = print,
-) -> QueueReport:
-    """Fetch every pending key of `kind` for `snapshot`, most valuable first, committing batch by batch. Keys
-    that failed in an earlier attempt (after all retries) are tried again; 404s stay `missing`. With a budget
-    (requests this drain may still spend), the keys left when it is spent reuse the previous snapshot's answers
-    as stale, or are deferred. A list's pages are never cut, so the last batch can overshoot by its extra pages."""
+    limits: DrainLimits,
+    report: QueueReport,
+    progress: CrawlProgress,
+) -> None:
+    """Fetch pending keys batch by batch while the budget has room, reporting progress after each batch."""
     budget = limits.budget
-    if budget is None or budget > 0:
-        _reopen(con, snapshot, kind.name)
-    report = QueueReport(kind.name)
-    progress = _Progress(kind.name, _count_pending(con, snapshot, kind.name), limits.log_every_seconds, log)
 
     def room() -> int | None:
         return None if budget is None else budget - report.requests
@@ -462,11 +432,36 @@ def drain(
                     break
                 chunk = keys[start : start + limits.batch][:left]  # every key costs at least one request
                 _fetch_batch(con, client, kind, snapshot, pool, chunk, report)
-                progress.update(report, client)
+                progress.update(
+                    report.fetched + report.missing + report.failed,
+                    f"{report.rows:,} rows, {report.missing:,} missing, {report.failed:,} failed, "
+                    f"rate budget left {client.pacer.remaining}",
+                )
+
+
+def drain(
+    con: duckdb.DuckDBPyConnection,
+    client: HubClient,
+    kind: FetchKind,
+    snapshot: date,
+    limits: DrainLimits = DrainLimits(),
+    log: Callable[[str], None] = print,
+) -> QueueReport:
+    """Fetch every pending key of `kind` for `snapshot`, most valuable first, committing batch by batch. Keys
+    that failed in an earlier attempt (after all retries) are tried again; 404s stay `missing`. With a budget
+    (requests this drain may still spend), the keys left when it is spent reuse the previous snapshot's answers
+    as stale, or are deferred. A list's pages are never cut, so the last batch can overshoot by its extra pages."""
+    budget = limits.budget
+    if budget is None or budget > 0:
+        _reopen(con, snapshot, kind.name)
+    report = QueueReport(kind.name)
+    planned = _count_pending(con, snapshot, kind.name)
+    with CrawlProgress(kind.name, planned, log, "keys", limits.log_every_seconds) as progress:
+        _drain_batches(con, client, kind, snapshot, limits, report, progress)
+    report.seconds, report.throttled = progress.seconds, progress.throttled
     if budget is not None:
         report.stale = _settle_unfetched(con, snapshot, kind.name, limits.previous)
         report.deferred = _count_pending(con, snapshot, kind.name, "deferred")
         if report.stale or report.deferred:
             log(f"{kind.name}: budget spent; {report.stale} keys reuse older answers, {report.deferred} deferred")
-    report.seconds = time.monotonic() - progress.started
     return report

@@ -12,7 +12,7 @@ from assets.raw import raw_assets
 from assets.serving import serving_warehouse
 from orchestration.checks import gate_checks
 from orchestration.resources import build_resources
-from orchestration.schedules import daily_snapshot, refresh_job
+from orchestration.schedules import automation_sensor, daily_snapshot, refresh_job
 from orchestration.settings import Settings
 
 
@@ -33,6 +33,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
         # Ad-hoc materializations (UI, CLI, automation) too: one process, one DuckDB writer.
         executor=dg.in_process_executor,
         schedules=[daily_snapshot],
+        sensors=[automation_sensor],
         resources=build_resources(settings),
     )
 

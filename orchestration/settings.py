@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         PROJECT_ROOT / "data", validation_alias=_env("HUBKG_DATA_DIR"), description="warehouse, releases, Data Docs"
     )
+    dagster_home: Path = Field(
+        PROJECT_ROOT / ".dagster_home",
+        validation_alias=_env("DAGSTER_HOME"),
+        description="the Dagster instance of `hubkg demo`, `hubkg ui` and `hubkg status`",
+    )
     page_size: int = Field(
         1000, ge=1, validation_alias=_env("HUBKG_PAGE_SIZE"), description="entities per listing page"
     )
@@ -136,7 +141,7 @@ class Settings(BaseSettings):
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
 
-    @field_validator("data_dir")
+    @field_validator("data_dir", "dagster_home")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.resolve()

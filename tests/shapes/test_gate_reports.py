@@ -10,7 +10,7 @@ import pytest
 
 from expectations.bridge import describe_failures, read_frame, to_check_result, validate
 from expectations.suites import CLASSIFICATION_SPLIT, LINEAGE_PRIORS, PRIOR_FLOORS, drift_suite
-from orchestration.cli import format_failed_check
+from orchestration.report import format_failed_check
 
 pytestmark = pytest.mark.fast
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
