@@ -40,8 +40,8 @@ def test_every_node_is_placed_apart() -> None:
 
 
 def test_unchanged_components_keep_their_place_and_new_ones_do_not_land_on_them() -> None:
-    before_nodes, before_edges = synthetic_lineage(20_000, grown=400)
-    after_nodes, after_edges = synthetic_lineage(20_400)
+    before_nodes, before_edges = synthetic_lineage(5_000, grown=100)
+    after_nodes, after_edges = synthetic_lineage(5_100)
     before = _positions(before_nodes, before_edges)
     after = _positions(after_nodes, after_edges, previous=before)
     old, new = _members(before_nodes, before_edges), _members(after_nodes, after_edges)
