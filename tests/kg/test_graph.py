@@ -191,9 +191,9 @@ def test_a_full_refresh_is_refused_and_every_snapshot_kept(generated_builds, tmp
     warehouse = warehouse_copy(generated_builds[1], tmp_path)
     before = snapshot_rows(warehouse, "kg.models")
     assert [s for s, _ in before] == [FIRST, SECOND]
-    run_dbt("run", warehouse, tmp_path, "kg.models")  # the same model rebuilds without the flag
+    run_dbt("run", warehouse, tmp_path, "kg.entities.models")  # the same model rebuilds without the flag
     with pytest.raises(subprocess.CalledProcessError):
-        run_dbt("run", warehouse, tmp_path, "kg.models", flags=("--full-refresh",))
+        run_dbt("run", warehouse, tmp_path, "kg.entities.models", flags=("--full-refresh",))
     assert snapshot_rows(warehouse, "kg.models") == before
 
 
@@ -202,11 +202,11 @@ def test_a_mart_refuses_staging_of_another_snapshot(generated_builds, tmp_path) 
     warehouse = warehouse_copy(generated_builds[1], tmp_path)
     before = snapshot_rows(warehouse, "kg.models")
     with pytest.raises(subprocess.CalledProcessError) as refused:
-        run_dbt("run", warehouse, tmp_path, "kg.models", {"snapshot_date": FIRST})
+        run_dbt("run", warehouse, tmp_path, "kg.entities.models", {"snapshot_date": FIRST})
     assert f"is built for snapshot {FIRST}, but " in refused.value.stdout
     assert f"stg_models holds {SECOND}" in refused.value.stdout
     assert snapshot_rows(warehouse, "kg.models") == before
-    run_dbt("run", warehouse, tmp_path, "+kg.models", {"snapshot_date": FIRST})  # with its staging, it builds
+    run_dbt("run", warehouse, tmp_path, "+kg.entities.models", {"snapshot_date": FIRST})  # with its staging, it builds
     assert snapshot_rows(warehouse, "kg.models") == before
 
 
@@ -245,9 +245,9 @@ def test_mart_tests_check_the_snapshot_being_built(generated_builds, tmp_path) -
     warehouse = warehouse_copy(generated_builds[1], tmp_path)
     with duckdb.connect(str(warehouse)) as con:
         con.execute("INSERT INTO kg.models SELECT * FROM kg.models WHERE snapshot_date = ? LIMIT 1", [FIRST])
-    run_dbt("test", warehouse, tmp_path, "kg.models", {"snapshot_date": SECOND})
+    run_dbt("test", warehouse, tmp_path, "kg.entities.models", {"snapshot_date": SECOND})
     with pytest.raises(subprocess.CalledProcessError):
-        run_dbt("test", warehouse, tmp_path, "kg.models", {"snapshot_date": FIRST})
+        run_dbt("test", warehouse, tmp_path, "kg.entities.models", {"snapshot_date": FIRST})
 
 
 def test_exports_of_the_latest_snapshot(sample_build) -> None:
