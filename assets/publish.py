@@ -119,6 +119,14 @@ BENCHMARKS = ReleaseSpec(
 )
 
 
+def with_atlas_link(spec: ReleaseSpec, publisher: PublishTarget) -> ReleaseSpec:
+    """The release's card also points at the interactive atlas Space. The link is host-relative, so the card (and
+    so the commit) does not change with the endpoint a run talks to."""
+    atlas = publisher.repo_id("atlas")
+    link = f"**Atlas:** this snapshot's lineage forest, interactive: [{atlas}](/spaces/{atlas})."
+    return replace(spec, notes=(*spec.notes, link))
+
+
 def build_publish_asset(spec: ReleaseSpec, gated_by: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
         key=["publish", f"{spec.repo}_dataset"],
@@ -145,14 +153,8 @@ def build_publish_asset(spec: ReleaseSpec, gated_by: list[dg.AssetKey]) -> dg.As
         api = HfApi(endpoint=publisher.endpoint)
         cache = publisher.releases_dir / ".cache"
         previous = None if publisher.dry_run else previous_manifest(api, repo_id, cache)
-        atlas = publisher.repo_id("atlas")
-        atlas_link = (
-            f"**Atlas:** this snapshot's lineage forest, interactive: [{atlas}]({publisher.endpoint}/spaces/{atlas})."
-        )
         with warehouse.get_connection() as con:
-            release = build_release(
-                con, folder, replace(spec, notes=(*spec.notes, atlas_link)), snapshot, previous, repo_id
-            )
+            release = build_release(con, folder, with_atlas_link(spec, publisher), snapshot, previous, repo_id)
         metadata = {
             "snapshot_date": str(snapshot),
             "folder": str(release.folder),

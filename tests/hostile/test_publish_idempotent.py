@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 from huggingface_hub import HfApi
 
-from assets.publish import BENCHMARKS, GRAPH
+from assets.publish import BENCHMARKS, GRAPH, with_atlas_link
 from hub_emulator.server import HubEmulator
 from release.folder import build_release
 from release.publisher import previous_manifest, publish
@@ -36,5 +36,6 @@ def _republish(api: HfApi, target, spec, repo_id: str, warehouse):
     snapshot = date.fromisoformat(SNAPSHOT)
     previous = previous_manifest(api, repo_id, target.releases_dir / ".cache")
     with duckdb.connect(str(warehouse)) as con:
-        release = build_release(con, target.folder(spec.repo, SNAPSHOT), spec, snapshot, previous)
+        folder, release_spec = target.folder(spec.repo, SNAPSHOT), with_atlas_link(spec, target)
+        release = build_release(con, folder, release_spec, snapshot, previous, repo_id)
     return publish(api, repo_id, release)
