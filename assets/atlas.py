@@ -16,7 +16,7 @@ from huggingface_hub import HfApi
 from huggingface_hub.errors import RepositoryNotFoundError
 
 from assets.partitions import FOLLOW_INPUTS, SNAPSHOT_DAYS, built_snapshot
-from assets.publish import SNAPSHOT_TABLES
+from assets.publish import SNAPSHOT_TABLES, outcome_metadata
 from atlas.accuracy import evaluate_snapshot, scores
 from atlas.frame import EDGES_SQL, load_forest, replace_rows, store_positions
 from atlas.page import imputation_sections, write_page
@@ -165,16 +165,7 @@ def atlas_space(
         return dg.MaterializeResult(metadata={**metadata, "repo_id": repo_id, "superseded_by": max(later)})
     outcome = publish(api, repo_id, Release(folder=folder, snapshot=date.fromisoformat(snapshot)), repo_type="space")
     context.log.info(f"{repo_id}: {outcome.commit or 'content unchanged, no commit'}, tag {outcome.tag}")
-    return dg.MaterializeResult(
-        metadata={
-            **metadata,
-            "repo_id": repo_id,
-            "commit": outcome.commit or "unchanged",
-            "head": outcome.head,
-            "tag": outcome.tag,
-            "files_added": dg.MetadataValue.json(outcome.added),
-        }
-    )
+    return dg.MaterializeResult(metadata={**metadata, **outcome_metadata(outcome)})
 
 
 atlas_assets = [accuracy_imputation, atlas_picture, atlas_space]

@@ -3,6 +3,7 @@
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
@@ -15,7 +16,7 @@ from assets.partitions import FOLLOW_INPUTS, PUBLISHED_FRESHNESS, SNAPSHOT_DAYS,
 from baselines import chart
 from baselines.leaderboard import history, markdown, panel_notes
 from release.folder import build_release
-from release.publisher import PublishTarget, previous_manifest, publish
+from release.publisher import PublishOutcome, PublishTarget, previous_manifest, publish
 from release.spec import ReleaseSpec, ReleaseTable
 
 # Upload progress bars would flood the Dagster run log; the asset logs the commit instead.
@@ -119,6 +120,18 @@ BENCHMARKS = ReleaseSpec(
 )
 
 
+def outcome_metadata(outcome: PublishOutcome) -> dict[str, Any]:
+    """What a publish did, as materialization metadata: the repo, its commit (or none), head, tag and files."""
+    return {
+        "repo_id": outcome.repo_id,
+        "commit": outcome.commit or "unchanged",
+        "head": outcome.head,
+        "tag": outcome.tag,
+        "files_added": dg.MetadataValue.json(outcome.added),
+        "files_deleted": dg.MetadataValue.json(outcome.deleted),
+    }
+
+
 def with_atlas_link(spec: ReleaseSpec, publisher: PublishTarget) -> ReleaseSpec:
     """The release's card also points at the interactive atlas Space. The link is host-relative, so the card (and
     so the commit) does not change with the endpoint a run talks to."""
@@ -174,17 +187,7 @@ def build_publish_asset(spec: ReleaseSpec, gated_by: list[dg.AssetKey]) -> dg.As
         context.log.info(
             f"{repo_id}: {summary}, {len(outcome.added)} files added, {len(outcome.deleted)} removed, tag {outcome.tag}"
         )
-        return dg.MaterializeResult(
-            metadata={
-                **metadata,
-                "repo_id": repo_id,
-                "commit": outcome.commit or "unchanged",
-                "head": outcome.head,
-                "tag": outcome.tag,
-                "files_added": dg.MetadataValue.json(outcome.added),
-                "files_deleted": dg.MetadataValue.json(outcome.deleted),
-            }
-        )
+        return dg.MaterializeResult(metadata={**metadata, **outcome_metadata(outcome)})
 
     return _publish
 
