@@ -72,7 +72,8 @@ def open_atlas(browser: Browser, url: str, timeout_ms: int = 120_000) -> tuple[P
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url)
-    page.wait_for_function("document.body.dataset.ready", timeout=timeout_ms)
+    # A selector wait, not wait_for_function: the page's CSP (script-src 'self') forbids the eval its polling uses.
+    page.locator("body[data-ready]").wait_for(state="attached", timeout=timeout_ms)
     if page.evaluate("document.body.dataset.ready") != "true" or errors:
         raise RuntimeError(f"the atlas did not render: {page.text_content('#summary')} {errors}")
     return page, float(page.evaluate("window.atlas.firstRenderMs"))
