@@ -31,6 +31,7 @@ from orchestration.emulator_process import (
     EmulatorStartError,
     pipeline_environment,
     running_emulator,
+    stop,
 )
 from orchestration.settings import PROJECT_ROOT, Settings
 from release.sanitize import card_text
@@ -245,11 +246,7 @@ def ui(args: argparse.Namespace, console: Console) -> int:
         except KeyboardInterrupt:
             return 0
         finally:
-            daemon.terminate()
-            try:
-                daemon.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
+            stop(daemon, timeout=30)
 
 
 def status(args: argparse.Namespace, console: Console) -> int:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from orchestration.settings import PROJECT_ROOT
 
@@ -69,8 +70,13 @@ def running_emulator(
             raise EmulatorStartError(f"the Hub emulator did not start: {reason}")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, timeout=10)
+
+
+def stop(process: subprocess.Popen[Any], timeout: float) -> None:
+    """Ask a child process to end (SIGTERM); kill it if it has not ended within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
