@@ -8,7 +8,7 @@
   rankings goes to ranx, whose reciprocal rank gives the target's rank in it.
 
 ranx compiles its metrics with numba on first use (tens of seconds); numba caches the compiled code beside ranx in
-the environment, so later processes load it in a fraction of a second (figures in PERFORMANCE.md). Where
+the environment, so later processes load it in about a second (figures in PERFORMANCE.md). Where
 site-packages is read-only, numba's own `NUMBA_CACHE_DIR` names a writable cache directory.
 """
 
