@@ -150,10 +150,15 @@ def _top_of(scorer: Scorer, likes: Likes, users: np.ndarray, k: int) -> np.ndarr
     return top
 
 
-def _scores(top: np.ndarray, users: np.ndarray, likes: Likes, ks: tuple[int, ...]) -> dict[str, float]:
-    """Recall@K and NDCG@K of sorted `users` whose top items are the rows of `top`."""
+def _per_user(top: np.ndarray, users: np.ndarray, likes: Likes, ks: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """Each user's Recall@K and NDCG@K, for sorted `users` whose top items are the rows of `top`."""
     asked = np.isin(likes.test_users, users)
     return ranking_metrics(top, np.searchsorted(users, likes.test_users[asked]), likes.test_items[asked], ks)
+
+
+def _means(per_user: dict[str, np.ndarray], rows: np.ndarray | slice = slice(None)) -> dict[str, float]:
+    """Each metric's mean over the users of `rows` (default: all)."""
+    return {metric: float(values[rows].mean()) for metric, values in per_user.items()}
 
 
 def evaluate(
@@ -164,7 +169,7 @@ def evaluate(
     users = np.unique(likes.test_users) if users is None else np.unique(users)
     if len(users) == 0:
         raise ValueError("no test likes to evaluate")
-    return _scores(_top_of(scorer, likes, users, max(ks)), users, likes, ks)
+    return _means(_per_user(_top_of(scorer, likes, users, max(ks)), users, likes, ks))
 
 
 @dataclass(frozen=True)
@@ -199,13 +204,13 @@ def rank_test_users(
     users = sample_users(likes, size, seed)
     if len(users) == 0:
         raise ValueError("no test likes to evaluate")
-    top = _top_of(scorer, likes, users, max(ks))
-    metrics = _scores(top, users, likes, ks)
+    per_user = _per_user(_top_of(scorer, likes, users, max(ks)), users, likes, ks)
+    metrics = _means(per_user)
     if len(users) == population:
         return Ranked(metrics, population, population, {})
     # Groups are row sets of the one ranking: the interval costs no extra scoring.
     groups = np.array_split(np.random.default_rng(seed + 1).permutation(len(users)), INTERVAL_GROUPS)
-    means = [_scores(top[rows], users[rows], likes, ks) for rows in (np.sort(g) for g in groups)]
+    means = [_means(per_user, g) for g in groups]
     spread = stats.t.ppf(0.975, len(groups) - 1) * np.sqrt(1 - len(users) / population) / np.sqrt(len(groups))
     intervals = {}
     for metric, value in metrics.items():

@@ -23,7 +23,7 @@ from itertools import chain
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from baselines.metrics import filtered_ranks, rank_metrics
+from baselines.metrics import rank_metrics, realistic_ranks
 
 QUERY_BATCH = 256
 NAME_CONTAINED_BONUS = 0.5
@@ -143,5 +143,5 @@ def evaluate(scorer: HeadScorer, lineage: Lineage) -> dict[str, float]:
         filtered = np.zeros(scores.shape, dtype=bool)
         for i, (r, t) in enumerate(zip(relations.tolist(), tails.tolist(), strict=True)):
             filtered[i, true_heads[(r, t)]] = True
-        ranks.append(filtered_ranks(scores, heads, filtered))
+        ranks.append(realistic_ranks(scores, heads, filtered))
     return rank_metrics(np.concatenate(ranks))
