@@ -142,7 +142,7 @@ def recommend_top(scorer: Scorer, likes: Likes, users: np.ndarray, k: int) -> np
     return np.take_along_axis(part, order, axis=1)
 
 
-def _top_of(scorer: Scorer, likes: Likes, users: np.ndarray, k: int) -> np.ndarray:
+def top_items(scorer: Scorer, likes: Likes, users: np.ndarray, k: int) -> np.ndarray:
     """Each of `users`' top k items, ranking all items a block of users at a time (only the top k are kept)."""
     top = np.concatenate([recommend_top(scorer, likes, users[i : i + BATCH], k) for i in range(0, len(users), BATCH)])
     if top.shape[1] < k:  # fewer items than K: pad with a column that never hits
@@ -150,7 +150,7 @@ def _top_of(scorer: Scorer, likes: Likes, users: np.ndarray, k: int) -> np.ndarr
     return top
 
 
-def _per_user(top: np.ndarray, users: np.ndarray, likes: Likes, ks: tuple[int, ...]) -> dict[str, np.ndarray]:
+def per_user_metrics(top: np.ndarray, users: np.ndarray, likes: Likes, ks: tuple[int, ...]) -> dict[str, np.ndarray]:
     """Each user's Recall@K and NDCG@K, for sorted `users` whose top items are the rows of `top`."""
     asked = np.isin(likes.test_users, users)
     return ranking_metrics(top, np.searchsorted(users, likes.test_users[asked]), likes.test_items[asked], ks)
@@ -169,7 +169,7 @@ def evaluate(
     users = np.unique(likes.test_users) if users is None else np.unique(users)
     if len(users) == 0:
         raise ValueError("no test likes to evaluate")
-    return _means(_per_user(_top_of(scorer, likes, users, max(ks)), users, likes, ks))
+    return _means(per_user_metrics(top_items(scorer, likes, users, max(ks)), users, likes, ks))
 
 
 @dataclass(frozen=True)
@@ -198,22 +198,30 @@ def rank_test_users(
     scorer: Scorer, likes: Likes, ks: tuple[int, ...] = KS, size: int = SAMPLE_USERS, seed: int = SAMPLE_SEED
 ) -> Ranked:
     """`evaluate` on every test user, or on a seeded sample of `size` of them with a 95% confidence interval per
-    metric: the sample split into `INTERVAL_GROUPS` random groups, the groups' means give the standard error
-    (Student t, with the finite-population correction for sampling without replacement)."""
-    population = len(np.unique(likes.test_users))
+    metric (`scored`)."""
     users = sample_users(likes, size, seed)
     if len(users) == 0:
         raise ValueError("no test likes to evaluate")
-    per_user = _per_user(_top_of(scorer, likes, users, max(ks)), users, likes, ks)
+    per_user = per_user_metrics(top_items(scorer, likes, users, max(ks)), users, likes, ks)
+    return scored(per_user, len(np.unique(likes.test_users)), seed)
+
+
+def scored(per_user: dict[str, np.ndarray], population: int, seed: int = SAMPLE_SEED) -> Ranked:
+    """Mean metrics of the evaluated users out of `population` test users, with a 95% interval when they are a
+    sample: the sample split into `INTERVAL_GROUPS` random groups, the groups' means give the standard error
+    (Student t, with the finite-population correction for sampling without replacement)."""
+    evaluated = len(next(iter(per_user.values())))
     metrics = _means(per_user)
-    if len(users) == population:
+    if evaluated == population:
         return Ranked(metrics, population, population, {})
+    if evaluated < 2 * INTERVAL_GROUPS:
+        raise ValueError(f"a sample of {evaluated} users is too small for an interval from {INTERVAL_GROUPS} groups")
     # Groups are row sets of the one ranking: the interval costs no extra scoring.
-    groups = np.array_split(np.random.default_rng(seed + 1).permutation(len(users)), INTERVAL_GROUPS)
+    groups = np.array_split(np.random.default_rng(seed + 1).permutation(evaluated), INTERVAL_GROUPS)
     means = [_means(per_user, g) for g in groups]
-    spread = stats.t.ppf(0.975, len(groups) - 1) * np.sqrt(1 - len(users) / population) / np.sqrt(len(groups))
+    spread = stats.t.ppf(0.975, len(groups) - 1) * np.sqrt(1 - evaluated / population) / np.sqrt(len(groups))
     intervals = {}
     for metric, value in metrics.items():
         half = spread * float(np.std([m[metric] for m in means], ddof=1))
         intervals[metric] = (max(value - half, 0.0), min(value + half, 1.0))
-    return Ranked(metrics, len(users), population, intervals)
+    return Ranked(metrics, evaluated, population, intervals)

@@ -60,3 +60,8 @@ def test_a_test_set_within_the_sample_size_is_ranked_in_full(likes: Likes) -> No
     ranked = rank_test_users(scorer, likes, size=4000)
     assert not ranked.sampled and ranked.intervals == {}
     assert ranked.metrics == evaluate(scorer, likes)
+
+
+def test_a_sample_too_small_for_its_interval_is_refused(likes: Likes) -> None:
+    with pytest.raises(ValueError, match="too small for an interval"):
+        rank_test_users(BASELINES["MostPop"](likes), likes, size=39)
