@@ -194,6 +194,8 @@ def loaded_run(work: Path, nodes: int, seed: int) -> tuple[Figures, float]:
     dbt += ["--project-dir", str(DBT_PROJECT.project_dir), "--profiles-dir", str(DBT_PROJECT.profiles_dir)]
     stage("dbt build", [*dbt, "--target-path", f"{run_dir}/target", "--log-path", f"{run_dir}/logs"])
     floor = transform_floor(warehouse, snapshot)
+    ratio = figures["dbt build"][0] / floor
+    print(f"{nodes:>9} nodes  transform floor    {floor:9.1f} s  (dbt build / floor {ratio:.1f}x)", flush=True)
     (run_dir / "empty-world").mkdir()
     with running_emulator(run_dir / "empty-world", run_dir / "hub") as url:  # publishing needs a Hub, not the world
         dagster_env = {**pipeline_environment(url, run_dir / "dagster_home"), **settings}
@@ -210,6 +212,8 @@ def loaded_runs(work: Path, sizes: list[int], seed: int, keep: bool) -> int:
     runs = {}
     for nodes in sizes:
         runs[nodes] = loaded_run(work, nodes, seed)
+        # Each finished size is kept on disk: a run stopped before the last size still has the earlier ones' figures.
+        (work / f"loaded-{seed}.json").write_text(json.dumps({str(n): run for n, run in runs.items()}, indent=1))
         if not keep:  # a 2x world and warehouse take tens of GB; each size is recreated from --nodes/--seed
             shutil.rmtree(work / f"loaded-{nodes}-{seed}")
     print_scaling(runs)
