@@ -185,9 +185,9 @@ def test_pipeline_and_library_follow_lineage_at_the_model_atlas_rates(large: Wor
 
 
 def test_lineage_carries_the_signals_measured_on_real_models(large: World) -> None:
-    """Finetunes keep their parent's name and derived models their parent's owner at the rates measured on
-    shared/hub-samples; quantizations and adapters extend their base's name; a merge's further parents are mostly
-    relatives (base, siblings, children) of its first one, as mergekit's one-architecture merges are."""
+    """Finetunes keep their parent's name and derived models their parent's owner at the rates measured on real
+    models (shared/hub-samples); quantizations and adapters extend their base's name; a merge's further parents are
+    mostly relatives (base, siblings, children) of its first one, as mergekit's one-architecture merges are."""
     present = [e for e in large.lineage if not e["dangling"]]
 
     def name(repo: str) -> str:
@@ -223,6 +223,17 @@ def test_lineage_carries_the_signals_measured_on_real_models(large: World) -> No
         return other == base or other in children.get(base or "", set()) | children.get(head, set())
 
     assert share(further, relative) > 0.5
+
+
+def test_lineage_signal_rates_are_those_of_the_recorded_real_models() -> None:
+    """calibration.py's name and owner rates, recomputed from the recorded real bodies that name a base model."""
+    bodies = [r["body"] for r in read_jsonl(RECORDS_FILE) if r["status"] == 200 and "sha" in (r.get("body") or {})]
+    pairs = {(b["id"], t.split(":")[-1]) for b in bodies for t in b["tags"] if t.startswith("base_model:")}
+    assert len(pairs) == len({derived for derived, _ in pairs}) == 6
+    named = sum(base.split("/")[1].lower() in derived.split("/")[1].lower() for derived, base in pairs)
+    same_owner = sum(base.split("/")[0] == derived.split("/")[0] for derived, base in pairs)
+    assert named / len(pairs) == cal.FINETUNE_NAME_KEEPS_PARENT_SHARE
+    assert same_owner / len(pairs) == cal.DERIVED_SAME_OWNER_SHARE
 
 
 def test_tracing_baselines_rank_generated_lineage_above_random(large: World) -> None:
