@@ -25,10 +25,11 @@ FORMAT_VERSION = 1
 # Time of the newest embedded recording, so recorded bodies satisfy lastModified <= now.
 DEFAULT_NOW = "2025-03-21T14:10:06Z"
 DEFAULT_HOSTILE_SHARE = 0.005
-# The demo's world: big enough for a 1% tracing test split, with likes and follows SAMPLE_SOCIAL_DENSITY times the
-# calibrated volumes. At a few thousand nodes the calibrated volumes leave no 5-core of likes (the recommendation
-# benchmark's filter; one appears only near 60,000 nodes), while HuggingBench's 5-core keeps ~23% of HuggingKG's
-# 1.97 M likes (463 k rows): the denser sample world keeps about that share (tests/generator checks it).
+# The demo's world: big enough for a 1% tracing valid/test split (~5 triples each), with likes and follows
+# `social_density` (3) times the calibrated volumes. At a few thousand nodes the calibrated volumes leave no 5-core
+# of likes (the recommendation benchmark's filter; one appears only near 60,000 nodes), while HuggingBench's 5-core
+# keeps ~23% of HuggingKG's 1.97 M likes (463 k rows): the denser sample world keeps about that share (tests/generator
+# checks it).
 SAMPLE_WORLD: dict[str, Any] = {"nodes": 4000, "seed": 0, "with_recorded": True, "social_density": 3.0}
 WORLD_FILES = (
     "world.json",
