@@ -75,17 +75,27 @@ def neighbour_vote(nodes: LabelledNodes) -> np.ndarray:
     return _one_label(votes + frequency / (frequency.sum() + 1.0))  # the prior only breaks ties (< 1 vote)
 
 
+def _tfidf(vectorizer: TfidfVectorizer, train: list, test: list) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """TF-IDF of the training and test documents; no columns when no term occurs in `TEXT_MIN_DF` training documents
+    (a tiny benchmark, such as one author's scope), where scikit-learn refuses to build an empty vocabulary."""
+    try:
+        return vectorizer.fit_transform(train), vectorizer.transform(test)
+    except ValueError:  # "empty vocabulary" / "after pruning, no terms remain"
+        return sp.csr_matrix((len(train), 0)), sp.csr_matrix((len(test), 0))
+
+
 def text_and_tags(nodes: LabelledNodes) -> np.ndarray:
-    """One-vs-rest logistic regression on TF-IDF of the text (name, card prose) plus the kept tags."""
+    """One-vs-rest logistic regression on TF-IDF of the text (name, card prose) plus the kept tags; the majority label
+    when no term or tag occurs in two training nodes (nothing to learn from)."""
     words = TfidfVectorizer(min_df=TEXT_MIN_DF, max_features=TEXT_MAX_FEATURES, sublinear_tf=True, dtype=np.float64)
     tags = TfidfVectorizer(analyzer=lambda t: t, min_df=TEXT_MIN_DF, dtype=np.float64)
     train, test = np.flatnonzero(nodes.train), np.flatnonzero(nodes.test)
-    features = sp.hstack(
-        [words.fit_transform([nodes.text[i] for i in train]), tags.fit_transform([nodes.tags[i] for i in train])]
-    ).tocsr()
-    test_features = sp.hstack(
-        [words.transform([nodes.text[i] for i in test]), tags.transform([nodes.tags[i] for i in test])]
-    ).tocsr()
+    word_train, word_test = _tfidf(words, [nodes.text[i] for i in train], [nodes.text[i] for i in test])
+    tag_train, tag_test = _tfidf(tags, [nodes.tags[i] for i in train], [nodes.tags[i] for i in test])
+    features = sp.hstack([word_train, tag_train]).tocsr()
+    if features.shape[1] == 0:
+        return global_majority(nodes)
+    test_features = sp.hstack([word_test, tag_test]).tocsr()
     learnable = nodes.labels[train].any(axis=0)  # labels with a training example
     model = OneVsRestClassifier(LogisticRegression(C=LOGREG_C, solver="liblinear", random_state=0), n_jobs=-1)
     # One label per core. Threads, not processes: liblinear fits without the GIL, and worker processes would get

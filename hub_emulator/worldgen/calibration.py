@@ -125,3 +125,29 @@ LICENSE_CHANCE_AGREEMENT = sum(s * s for s in MODEL_LICENSE_SHARES.values())
 # A derived model keeps its (first, earlier) parent's license at this rate and draws from the mix otherwise, so it
 # agrees with its parent at the paper's hub accuracy: p + (1 - p) · chance = 0.85.
 LICENSE_INHERIT_SHARE = (ATLAS_LICENSE_HUB_ACCURACY - LICENSE_CHANCE_AGREEMENT) / (1 - LICENSE_CHANCE_AGREEMENT)
+
+# --- Pipeline tag and library along lineage --------------------------------------------------------------------------
+# Model Atlas Table 1b: a model's pipeline_tag / library_name is predicted by its hub's majority with accuracy 0.79 /
+# 0.84. The generator reaches them without a separate draw: a child is in its parent's family (lineage.py), and the
+# family fixes the library (changed only where the relation does: PEFT adapters, GGUF and MLX quantizations) and the
+# task of most members (plan.py). tests/generator checks both hub accuracies on a generated world.
+ATLAS_PIPELINE_HUB_ACCURACY = 0.79
+ATLAS_LIBRARY_HUB_ACCURACY = 0.84
+
+# --- Lineage signals: what relates a derived model to its parent besides the stated link ---------------------------
+# Measured on the real model_info bodies of shared/hub-samples (huggingface_hub cassettes; the same bodies are embedded
+# in hub_emulator/samples/recorded): 6 of them name a base model in their tags, all finetunes — zephyr-7b-beta ←
+# Mistral-7B-v0.1, roberta-base-squad2 ← roberta-base, wav2vec2-large-xlsr-53-gender-recognition-librispeech ←
+# wav2vec2-xls-r-300m, Llama-3.1-8B-Instruct ← Llama-3.1-8B, Meta-Llama-3-70B-Instruct ← Meta-Llama-3-70B,
+# zephyr-orpo-141b-A35b-v0.1 ← Mixtral-8x22B-v0.1. Six is few: the rates are rough (tests/generator recomputes them).
+# 3 of 6 carry the parent's repo name inside their own; the others are new names that keep the size (7b, 141b).
+FINETUNE_NAME_KEEPS_PARENT_SHARE = 3 / 6
+# 2 of 6 are uploaded by the parent's owner (meta-llama twice). Applied to every derived model: a random owner agrees
+# with the parent's only by chance (≈ 0.02 at 20,000 nodes), so the world's same-owner rate is about this share.
+DERIVED_SAME_OWNER_SHARE = 2 / 6
+# Merges need one architecture (mergekit merges tensors of equal shape; TIES/DARE configs name the common base), so
+# the parents of a real merge are relatives: the base and its finetunes, as in hub-docs' example (two Mistral-7B
+# finetunes, shared/reference/model-atlas.md §9). No measured rate exists in shared/ (the samples hold no merge): an
+# assumption. A merge's further parents are drawn among its first parent's relatives (its parent, siblings and
+# children) at this rate, from the whole family otherwise.
+MERGE_RELATIVES_SHARE = 0.9

@@ -106,16 +106,59 @@ def build_lineage(rng: np.random.Generator, family: np.ndarray, pop: np.ndarray)
             pos, avail = pos[ok], avail[ok]
             picked = np.searchsorted(cdf, rng.random(len(pos)) * avail, side="right")
             parent_of[members[pos]] = members[np.minimum(picked, pos - 1)]
-            for i in pos[rel[pos] == MERGE]:
-                k = rng.choice(cal.MERGE_PARENTS, p=cal.MERGE_PARENT_WEIGHTS)
-                draws = np.searchsorted(cdf, rng.random(3 * k) * cdf[i - 1], side="right")
-                chosen = list(dict.fromkeys(int(members[min(d, i - 1)]) for d in draws))[:k]
-                merge_parents[int(members[i])] = chosen
+        # quantized weights are not merged (Model Atlas drops quantized models from every parent candidate set)
+        kids = _children(members[rel != QUANTIZED], parent_of)
+        for i in pos[rel[pos] == MERGE]:
+            k = rng.choice(cal.MERGE_PARENTS, p=cal.MERGE_PARENT_WEIGHTS)
+            draws = np.searchsorted(cdf, rng.random(3 * k) * cdf[i - 1], side="right")
+            chosen = list(dict.fromkeys(int(members[min(d, i - 1)]) for d in draws))
+            merge_parents[int(members[i])] = _merge_parents(
+                rng, chosen, int(k), int(members[i]), parent_of, kids, relation
+            )
     relation[(relation != ROOT) & (parent_of < 0)] = ROOT
     for i, chosen in merge_parents.items():
         if len(chosen) < 2:
             relation[i] = FINETUNE
     return _assemble(rng, relation, quant, parent_of, merge_parents)
+
+
+def _children(members: np.ndarray, parent_of: np.ndarray) -> dict[int, np.ndarray]:
+    """Children (ascending model indices) of every parent among ``members``."""
+    parents = parent_of[members]
+    order = np.argsort(parents, kind="stable")
+    keys, starts = np.unique(parents[order], return_index=True)
+    groups = np.split(members[order], starts[1:])
+    return {int(key): group for key, group in zip(keys, groups, strict=True) if key >= 0}
+
+
+def _merge_parents(
+    rng: np.random.Generator,
+    drawn: list[int],
+    k: int,
+    merge: int,
+    parent_of: np.ndarray,
+    kids: dict[int, np.ndarray],
+    relation: np.ndarray,
+) -> list[int]:
+    """Up to ``k`` parents of ``merge``: the first drawn one, then each further parent at ``MERGE_RELATIVES_SHARE``
+    one of its unquantized relatives uploaded before the merge (its base, siblings, children), otherwise the next
+    drawn one."""
+    first = drawn[0]
+    base = int(parent_of[first])
+    near = [base] if base >= 0 and relation[base] != QUANTIZED else []
+    for group in (kids.get(base), kids.get(first)):
+        if group is not None:
+            near += group[group < merge].tolist()
+    pool = list(dict.fromkeys(r for r in near if r != first))
+    out, rest = [first], iter(drawn[1:])
+    for _ in range(k - 1):
+        if pool and rng.random() < cal.MERGE_RELATIVES_SHARE:
+            out.append(pool.pop(int(rng.integers(len(pool)))))
+        else:
+            following = next((r for r in rest if r not in out), None)
+            if following is not None:
+                out.append(following)
+    return list(dict.fromkeys(out))
 
 
 def _assemble(

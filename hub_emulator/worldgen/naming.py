@@ -11,6 +11,8 @@ import random
 import re
 from dataclasses import dataclass
 
+from hub_emulator.worldgen.calibration import FINETUNE_NAME_KEEPS_PARENT_SHARE
+
 _SYLLABLES = (
     "ka",
     "ri",
@@ -264,8 +266,10 @@ def root_model_name(rnd: random.Random, family: Family) -> str:
     return name
 
 
-def derived_model_name(rnd: random.Random, base_name: str, relation: str, quant: str | None) -> str:
-    """Name of a derived model, in the style uploaders use for each relation."""
+def derived_model_name(rnd: random.Random, base_name: str, relation: str, quant: str | None, family: Family) -> str:
+    """Name of a derived model, in the style uploaders use for each relation: quantizations, adapters and merges
+    extend their base's name; a finetune keeps it at ``FINETUNE_NAME_KEEPS_PARENT_SHARE`` (``Llama-3-8B-Instruct``)
+    and otherwise gets a name of its own with the base's size (``zephyr-7b-beta`` of ``Mistral-7B-v0.1``)."""
     if relation == "quantized":
         return f"{base_name}-{QUANT_SUFFIXES[quant or 'gguf']}"
     if relation == "adapter":
@@ -273,6 +277,9 @@ def derived_model_name(rnd: random.Random, base_name: str, relation: str, quant:
     if relation == "merge":
         return f"{base_name}-{rnd.choice(MERGE_SUFFIXES)}"
     suffix = rnd.choice(FINETUNE_SUFFIXES)
+    if rnd.random() >= FINETUNE_NAME_KEEPS_PARENT_SHARE:
+        size = next((s for s in family.sizes if s in base_name), rnd.choice(family.sizes))
+        return f"{rnd.choice(_SYLLABLES)}{rnd.choice(_SYLLABLES)}-{size.lower()}-{suffix}"
     return f"{base_name}-{suffix}" if rnd.random() < 0.8 else f"{rnd.choice(_SYLLABLES).capitalize()}-{base_name}"
 
 

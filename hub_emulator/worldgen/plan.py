@@ -108,15 +108,17 @@ def build_plan(
     now: int,
     hostile_share: float,
     task_ids: list[str],
-    reserved_names: frozenset[str] = frozenset(),
-    reserved_ids: frozenset[str] = frozenset(),
+    reserved: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+    social_density: float = 1.0,
 ) -> Plan:
     """Draw the whole skeleton of a world of ``nodes`` nodes.
 
-    ``task_ids`` are the 52 tasks in order; ``reserved_names`` / ``reserved_ids`` are account names and
-    repo ids already taken (by embedded recorded bodies), which generated ones must not reuse.
-    Each part draws from its own named random stream, so the parts are independent of the order they run in.
+    ``task_ids`` are the 52 tasks in order; ``reserved`` = (account names, repo ids) already taken (by embedded
+    recorded bodies), which generated ones must not reuse. ``social_density`` multiplies the calibrated volumes of
+    likes and follows (see ``generate_world``). Each part draws from its own named random stream, so the parts are
+    independent of the order they run in.
     """
+    reserved_names, reserved_ids = reserved
     counts = cal.node_counts(nodes)
     acc = _draw_accounts(seed, now, counts, reserved_names)
     repo_ids = naming.Namespace(reserved_ids)
@@ -141,6 +143,7 @@ def build_plan(
     datasets = repos("dataset", counts["dataset"], 0.7)
     spaces = repos("space", counts["space"], 1.0)
     family, lineage, form, pipeline = _draw_model_lineage(seed, models, task_ids)
+    _owners_along_lineage(stream(seed, "lineage-owners"), models, lineage)
     n_model_ghosts = int((lineage.parents.targets < 0).sum())
     ghost_models, lineage_ghosts = _name_models(seed, models, acc, family, lineage, n_model_ghosts, repo_ids)
     _name_repos(seed, datasets, acc.users, acc.orgs, naming.dataset_name, repo_ids)
@@ -163,7 +166,9 @@ def build_plan(
     popularity = {"model": models.pop, "dataset": datasets.pop, "space": spaces.pop, "paper": paper_pop}
     coll_is_org, coll_owner, items = _draw_collections(seed, counts["collection"], acc, popularity, ghosts)
     all_repos = (models, datasets, spaces)
-    likes, follow_users, follow_orgs, members = _draw_social(seed, now, acc, all_repos, (coll_is_org, coll_owner))
+    likes, follow_users, follow_orgs, members = _draw_social(
+        seed, now, acc, all_repos, (coll_is_org, coll_owner), social_density
+    )
     _users_before_their_repos(acc.user_created, all_repos)
     discovered = _discoverable_users(
         (len(acc.users), len(acc.orgs)),
@@ -349,13 +354,16 @@ def _draw_social(
     acc: _Accounts,
     all_repos: tuple[Repos, ...],
     collection_owners: tuple[np.ndarray, np.ndarray],
+    density: float,
 ) -> tuple[
     dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
     tuple[np.ndarray, np.ndarray],
     tuple[np.ndarray, np.ndarray],
     tuple[np.ndarray, np.ndarray],
 ]:
-    """Likes (by topic taste), user and org follows, and org membership (every org with content gets staff)."""
+    """Likes (by topic taste), user and org follows, and org membership (every org with content gets staff).
+
+    ``density`` scales the calibrated like and follow volumes (membership is not a taste signal)."""
     rng = stream(seed, "social")
     taste = stream(seed, "taste")
     n_users, n_orgs = len(acc.users), len(acc.orgs)
@@ -364,7 +372,7 @@ def _draw_social(
         repo.kind: _draw_likes(
             rng,
             repo,
-            cal.per_tail(f"user_like_{repo.kind}"),
+            density * cal.per_tail(f"user_like_{repo.kind}"),
             acc.user_activity,
             (taste.integers(0, LIKE_TOPICS, len(repo)), user_topic),
             acc.user_created,
@@ -373,9 +381,16 @@ def _draw_social(
         for repo in all_repos
     }
     follow_users = _draw_pairs(
-        rng, n_users, cal.per_head("user_follow_user"), acc.user_activity, heavy_tail(rng, n_users, 0.9), no_self=True
+        rng,
+        n_users,
+        density * cal.per_head("user_follow_user"),
+        acc.user_activity,
+        heavy_tail(rng, n_users, 0.9),
+        no_self=True,
     )
-    follow_orgs = _draw_pairs(rng, n_users, cal.per_head("user_follow_org"), acc.user_activity, acc.org_activity)
+    follow_orgs = _draw_pairs(
+        rng, n_users, density * cal.per_head("user_follow_org"), acc.user_activity, acc.org_activity
+    )
     member_users, member_orgs = _draw_pairs(
         rng, n_users, cal.per_head("user_affiliatedWith_org"), acc.user_activity, acc.org_activity
     )
@@ -407,6 +422,17 @@ def _plant_time_violations(rng: np.random.Generator, models: Repos, lineage: Lin
         if parent >= 0:
             models.created[i] = models.created[parent] - int(rng.integers(1, 30)) * DAY
     models.modified = np.maximum(models.modified, models.created)
+
+
+def _owners_along_lineage(rng: np.random.Generator, models: Repos, lineage: Lineage) -> None:
+    """A derived model is uploaded by its first parent's owner at ``DERIVED_SAME_OWNER_SHARE`` (shared/hub-samples);
+    in creation order, so a same-owner chain stays with one owner. Ghost and later (planted) parents are skipped."""
+    same = (rng.random(len(models)) < cal.DERIVED_SAME_OWNER_SHARE) & (lineage.relation != ROOT)
+    for i in np.flatnonzero(same):
+        parent = int(lineage.parents.of(int(i))[0])
+        if 0 <= parent < i:
+            models.owner[i] = models.owner[parent]
+            models.owner_is_org[i] = models.owner_is_org[parent]
 
 
 def _statement_forms(rng: np.random.Generator, models: Repos, lineage: Lineage) -> np.ndarray:
@@ -448,7 +474,8 @@ def _name_models(
             first = int(lineage.parents.of(i)[0])
             base = names[first] if first >= 0 else ghost_of[-first - 1].split("/", 1)[1]
             quant = int(lineage.quant[i])
-            name = naming.derived_model_name(rnd, base, RELATION_NAMES[rel], QUANT_KINDS[quant] if quant >= 0 else None)
+            quant_kind = QUANT_KINDS[quant] if quant >= 0 else None
+            name = naming.derived_model_name(rnd, base, RELATION_NAMES[rel], quant_kind, naming.FAMILIES[family[i]])
         names.append(naming.trim_name(name))
         models.ids.append(naming.unique_repo_id(owner, names[-1], repo_ids))
         names[-1] = models.ids[-1].split("/", 1)[1]

@@ -88,6 +88,6 @@ def plant(world: Path) -> str:
 def atlas_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AtlasBuild]:
     work = tmp_path_factory.mktemp("atlas")
     world = work / "world"
-    generate_world(world, nodes=800, seed=5)
+    generate_world(world, nodes=1200, seed=5)
     owner = plant(world)
     yield AtlasBuild(world, refresh_world(world, work / "storage", work / "data", SNAPSHOT), owner)

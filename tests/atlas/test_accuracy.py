@@ -118,7 +118,7 @@ def test_a_model_without_a_labelled_neighbour_is_not_scored_by_knn() -> None:
 def test_generated_worlds_state_scores_on_few_models_smoothly_along_lineage(tmp_path: Path) -> None:
     from hub_emulator.worldgen.generate import generate_world
 
-    generate_world(tmp_path, nodes=3000, seed=5)
+    generate_world(tmp_path, nodes=4000, seed=5)
     models = [json.loads(line) for line in (tmp_path / "models.jsonl").read_text(encoding="utf-8").splitlines()]
     stated = {
         m["id"]: {(r.benchmark, r.metric): r.value for r in eval_results(m.get("cardData"))}

@@ -65,6 +65,16 @@ def test_classification_baselines_on_two_communities() -> None:
     assert text_and_tags(nodes).tolist() == [[True, False], [False, True]]
 
 
+def test_text_and_tags_without_a_shared_term_predicts_the_majority() -> None:
+    """A tiny benchmark (one author's scope) where no word or tag occurs in two training nodes: no vocabulary to fit,
+    so the majority label, not a crash of the leaderboard."""
+    nodes = labelled_graph()
+    unique = LabelledNodes(
+        nodes.labels, nodes.split, [f"word{i}" for i in range(12)], [[f"tag{i}"] for i in range(12)], nodes.edges
+    )
+    assert text_and_tags(unique).tolist() == global_majority(unique).tolist() == [[False, True], [False, True]]
+
+
 def chains() -> tuple[Lineage, Lineage]:
     """20 base models with 3 fine-tunes each; `seen` holds every triple in training, `asked` asks 20 of them."""
     entities = [f"org{b}/base{b}" for b in range(20)] + [f"user{b}/base{b}-ft{k}" for b in range(20) for k in range(3)]

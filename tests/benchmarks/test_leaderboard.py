@@ -59,16 +59,18 @@ def test_ordering_is_sane(scores: dict, rebuilt: BenchBuild) -> None:
         m: scores[("classification", "time", m, "micro_f1")] for m in ("GlobalMajority", "NeighbourVote", "TfidfLogReg")
     }
     assert cls["NeighbourVote"] > cls["GlobalMajority"] and cls["TfidfLogReg"] > cls["GlobalMajority"], cls
-    # tracing: names and dates beat a random ranking of the candidates (MRR ≈ ln(n) / n) many times over; TransE
-    # sees only lineage triples, and a held-out edge of a lineage tree leaves it nothing (tests/baselines checks
-    # that it learns what it is shown)
+    # tracing: names and dates beat a random ranking of the candidates (MRR ≈ ln(n) / n); only by a few times here,
+    # since this world holds a handful of test triples and half of the finetunes take a name of their own, as real
+    # ones do (calibration.py; tests/generator checks the margin on ~60 held-out triples). TransE sees only lineage
+    # triples, and a held-out edge of a lineage tree leaves it nothing (tests/baselines checks that it learns what it
+    # is shown)
     ((n,),) = rebuilt.sql(
         "SELECT count(*) FROM (SELECT head FROM benchmarks.trace_triples WHERE snapshot_date = $1 "
         "UNION SELECT tail FROM benchmarks.trace_triples WHERE snapshot_date = $1)",
         [SNAPSHOT],
     )
-    assert scores[("tracing", "random", "MetadataHeuristic", "mrr")] > 10 * math.log(n) / n
-    assert scores[("tracing", "temporal", "MetadataHeuristic", "mrr")] > 10 * math.log(n) / n
+    assert scores[("tracing", "random", "MetadataHeuristic", "mrr")] > 2 * math.log(n) / n
+    assert scores[("tracing", "temporal", "MetadataHeuristic", "mrr")] > 2 * math.log(n) / n
 
 
 def test_scores_are_deterministic_and_chart_and_card_show_them(

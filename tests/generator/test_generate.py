@@ -8,11 +8,13 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from baselines import tracing
 from hub_emulator.worldgen import calibration as cal
 from hub_emulator.worldgen import hostile
-from hub_emulator.worldgen.generate import WORLD_FILES, generate_world, main
+from hub_emulator.worldgen.generate import SAMPLE_WORLD, WORLD_FILES, generate_world, main
 from hub_emulator.worldgen.recorded import RECORDS_FILE
 from hub_emulator.worldgen.timeline import parse_iso
 
@@ -153,16 +155,121 @@ def test_licenses_follow_lineage_at_the_model_atlas_rates(large: World) -> None:
     assert len(present) > 300 and abs(agree - cal.ATLAS_LICENSE_HUB_ACCURACY) < 0.06
     top, top_count = Counter(licensed.values()).most_common(1)[0]
     assert top == "apache-2.0" and abs(top_count / len(licensed) - cal.ATLAS_LICENSE_GLOBAL_ACCURACY) < 0.05
+    assert hub_vote_accuracy(present, licensed) > cal.ATLAS_LICENSE_GLOBAL_ACCURACY + 0.2
+
+
+def hub_vote_accuracy(edges: list[dict], labels: dict[str, str]) -> float:
+    """Model Atlas's hub imputation, leave-one-out: how often the majority label of a model's labelled siblings (the
+    other children of its first parent) is its own."""
     hubs: dict[str, list[str]] = {}
-    for e in present:
-        hubs.setdefault(e["base"], []).append(e["derived"])
+    for e in edges:
+        if e["derived"] in labels:
+            hubs.setdefault(e["base"], []).append(e["derived"])
     votes = [
-        Counter(licensed[o] for o in kids if o != k).most_common(1)[0][0] == licensed[k]
+        Counter(labels[o] for o in kids if o != k).most_common(1)[0][0] == labels[k]
         for kids in hubs.values()
         if len(kids) > 1
         for k in kids
     ]
-    assert sum(votes) / len(votes) > cal.ATLAS_LICENSE_GLOBAL_ACCURACY + 0.2
+    return sum(votes) / len(votes)
+
+
+def test_pipeline_and_library_follow_lineage_at_the_model_atlas_rates(large: World) -> None:
+    present = [e for e in large.lineage if not e["dangling"]]
+    for key, paper in (
+        ("pipeline_tag", cal.ATLAS_PIPELINE_HUB_ACCURACY),
+        ("library_name", cal.ATLAS_LIBRARY_HUB_ACCURACY),
+    ):
+        labels = {m["id"]: m[key] for m in large.models if m.get(key)}
+        assert abs(hub_vote_accuracy(present, labels) - paper) < 0.06, key
+
+
+def test_lineage_carries_the_signals_measured_on_real_models(large: World) -> None:
+    """Finetunes keep their parent's name and derived models their parent's owner at the rates measured on real
+    models (shared/hub-samples); quantizations and adapters extend their base's name; a merge's further parents are
+    mostly relatives (base, siblings, children) of its first one, as mergekit's one-architecture merges are."""
+    present = [e for e in large.lineage if not e["dangling"]]
+
+    def name(repo: str) -> str:
+        return repo.split("/", 1)[1].lower()
+
+    def share(edges: list[dict], holds) -> float:
+        return sum(map(holds, edges)) / len(edges)
+
+    finetunes = [e for e in present if e["relation"] == "finetune"]
+    assert len(finetunes) > 300
+    kept = share(finetunes, lambda e: name(e["base"]) in name(e["derived"]))
+    assert abs(kept - cal.FINETUNE_NAME_KEEPS_PARENT_SHARE) < 0.06
+    extended = [e for e in present if e["relation"] in ("quantized", "adapter")]
+    assert share(extended, lambda e: name(e["base"]) in name(e["derived"])) > 0.97  # long chains get cut at 90
+    single = [e for e in present if e["relation"] != "merge"]
+    same_owner = share(single, lambda e: e["base"].split("/")[0] == e["derived"].split("/")[0])
+    assert abs(same_owner - cal.DERIVED_SAME_OWNER_SHARE) < 0.06
+
+    parents: dict[str, list[str]] = {}
+    for e in present:
+        parents.setdefault(e["derived"], []).append(e["base"])
+    first = {model: bases[0] for model, bases in parents.items()}
+    children: dict[str, set[str]] = {}
+    for model, base in first.items():
+        children.setdefault(base, set()).add(model)
+    merged = {e["derived"] for e in present if e["relation"] == "merge"}
+    further = [(bases[0], other) for model, bases in parents.items() if model in merged for other in bases[1:]]
+    assert len(further) > 30
+
+    def relative(pair: tuple[str, str]) -> bool:
+        head, other = pair
+        base = first.get(head)
+        return other == base or other in children.get(base or "", set()) | children.get(head, set())
+
+    assert share(further, relative) > 0.5
+
+
+def test_lineage_signal_rates_are_those_of_the_recorded_real_models() -> None:
+    """calibration.py's name and owner rates, recomputed from the recorded real bodies that name a base model."""
+    bodies = [r["body"] for r in read_jsonl(RECORDS_FILE) if r["status"] == 200 and "sha" in (r.get("body") or {})]
+    pairs = {(b["id"], t.split(":")[-1]) for b in bodies for t in b["tags"] if t.startswith("base_model:")}
+    assert len(pairs) == len({derived for derived, _ in pairs}) == 6
+    named = sum(base.split("/")[1].lower() in derived.split("/")[1].lower() for derived, base in pairs)
+    same_owner = sum(base.split("/")[0] == derived.split("/")[0] for derived, base in pairs)
+    assert named / len(pairs) == cal.FINETUNE_NAME_KEEPS_PARENT_SHARE
+    assert same_owner / len(pairs) == cal.DERIVED_SAME_OWNER_SHARE
+
+
+def test_tracing_baselines_rank_generated_lineage_above_random(large: World) -> None:
+    """HuggingBench's tracing task on the generated lineage: the metadata heuristic and TransE rank the true base at
+    least twice as well as a random ranking (MRR), on held-out triples chosen as benchmarks.trace_triples does."""
+    lineage = tracing_split(large)
+    n = len(lineage.entities)
+    random_mrr = sum(1 / k for k in range(1, n + 1)) / n  # expected MRR of a random ranking of n candidates
+    assert (lineage.split == "test").sum() > 50
+    for method, fit in tracing.BASELINES.items():
+        mrr = tracing.evaluate(fit(lineage), lineage)["mrr"]
+        assert mrr >= 2 * random_mrr, (method, mrr, random_mrr)
+
+
+def tracing_split(world: World) -> tracing.Lineage:
+    """Every 4th triple whose base and derived model both occur in another triple is held out for test, unless its
+    base or derived model would then be missing from train (transductive, like benchmarks.trace_triples)."""
+    models = {m["id"]: m for m in world.models}
+    triples = [(e["base"], e["relation"], e["derived"]) for e in world.lineage if e["base"] in models]
+    degree = Counter([h for h, _, _ in triples] + [t for _, _, t in triples])
+    eligible = [k for k, (h, _, t) in enumerate(triples) if degree[h] > 1 and degree[t] > 1]
+    held = set(eligible[::4])
+    seen = {x for k, (h, _, t) in enumerate(triples) if k not in held for x in (h, t)}
+    test = {k for k in held if triples[k][0] in seen and triples[k][2] in seen}
+    entities = sorted({x for h, _, t in triples for x in (h, t)})
+    index = {e: i for i, e in enumerate(entities)}
+    relations = sorted({r for _, r, _ in triples})
+    return tracing.Lineage(
+        entities=entities,
+        created=np.array([parse_iso(models[e]["createdAt"]).timestamp() for e in entities]),
+        head=np.array([index[h] for h, _, _ in triples]),
+        relation=np.array([relations.index(r) for _, r, _ in triples]),
+        tail=np.array([index[t] for _, _, t in triples]),
+        split=np.array(["test" if k in test else "train" for k in range(len(triples))]),
+        relations=len(relations),
+    )
 
 
 @pytest.mark.parametrize("world_name", ["small", "large"])
@@ -204,11 +311,34 @@ def test_recorded_bodies_are_embedded_verbatim() -> None:
     world = World(SAMPLE)
     recorded_truth = [e for e in world.lineage if e["derived"] in {b["id"] for b in bodies}]
     assert recorded_truth and all(e["dangling"] for e in recorded_truth)
-    assert sum(p.stat().st_size for p in SAMPLE.rglob("*") if p.is_file()) < 2_000_000
-    assert world.meta["nodes"] == 1000 and world.meta["seed"] == 0
+    assert sum(p.stat().st_size for p in SAMPLE.rglob("*") if p.is_file()) < 6_000_000
+    assert {k: world.meta[k] for k in ("nodes", "seed", "social_density")} == {
+        k: SAMPLE_WORLD[k] for k in ("nodes", "seed", "social_density")
+    }
+
+
+def five_core(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (user, item) pairs left once every user and item has at least 5 (rec_interactions' k-core)."""
+    while True:
+        users, items = Counter(u for u, _ in pairs), Counter(i for _, i in pairs)
+        kept = {(u, i) for u, i in pairs if users[u] >= 5 and items[i] >= 5}
+        if kept == pairs:
+            return kept
+        pairs = kept
+
+
+def test_sample_world_holds_a_recommendation_core_like_huggingbench() -> None:
+    """The sample world's denser likes keep about HuggingBench's share in the 5-core (463 k of HuggingKG's 1.97 M
+    likes, ≈ 0.24), and its users follow each other inside the core (the social variant)."""
+    world = World(SAMPLE)
+    likes = {(x["user"], f"{x['repo_type']}:{x['repo_id']}") for x in world.likes}
+    core = five_core(likes)
+    assert 0.15 < len(core) / len(likes) < 0.35
+    users = {u for u, _ in core}
+    assert sum(f["follower"] in users and f["followee"] in users for f in world.follows) > 20
 
 
 def test_sample_world_is_up_to_date(tmp_path: Path) -> None:
-    generate_world(tmp_path, 1000, seed=0, with_recorded=True)
+    assert main(["--sample", "--out", str(tmp_path)]) == 0
     for name in WORLD_FILES:
         assert filecmp.cmp(tmp_path / name, SAMPLE / name, shallow=False), name

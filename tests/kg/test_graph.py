@@ -128,6 +128,8 @@ def test_dangling_edges_carry_reasons(sample_build) -> None:
             "dataset_cite_paper": "paper not found (404)",
             "collection_contain_paper": "paper not found (404)",
             "model_trainedOrFineTunedOn_dataset": "dataset not in snapshot",
+            "space_use_dataset": "dataset not in snapshot",
+            "collection_contain_dataset": "dataset not in snapshot",
             "space_use_model": "model not in snapshot",
             "collection_contain_model": "model not in snapshot",
             "collection_contain_space": "space not in snapshot",

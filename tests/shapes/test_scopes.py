@@ -12,7 +12,7 @@ from tests.pipeline.conftest import run_refresh
 
 SCOPES = {
     "models only": ({"scope_families": ("models",)}, ("datasets", "spaces", "collections")),
-    "one author without Spaces": ({"scope_authors": ("toarpat",)}, ("spaces", "collections")),
+    "one author without Spaces": ({"scope_authors": ("olaneochenpat",)}, ("spaces", "collections")),
 }
 
 
