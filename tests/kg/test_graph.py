@@ -14,7 +14,7 @@ import pytest
 
 from assets.exports import NODE_TABLES, RELATIONS
 from tests.kg.conftest import FIRST, SECOND, Build
-from tests.support import run_dbt
+from tests.support import insert_raw, run_dbt
 
 LINEAGE = ("model_adapter_model", "model_finetune_model", "model_merge_model", "model_quantized_model")
 NODE_TYPE_OF_TABLE = dict(
@@ -214,19 +214,26 @@ def test_staging_keeps_the_latest_observation_of_a_key(generated_builds, tmp_pat
     """A key observed twice (a resumed crawl, a repo listed twice) keeps only its latest row in staging, whichever
     row the table holds first: an account (per-entity rows) and a model (listing rows, keyed by `_id`)."""
     warehouse = warehouse_copy(generated_builds[1], tmp_path)
-    copy = (
-        "INSERT INTO raw.{table} BY NAME SELECT * REPLACE (observed_at {shift} INTERVAL 1 HOUR AS observed_at, "
-        "json_merge_patch(body, json_object('{field}', '{value}')) AS body) "
-        "FROM raw.{table} WHERE snapshot_date = ? AND key = ?"
-    )
+
+    def copy(con: duckdb.DuckDBPyConnection, table: str, key: str, shift: str, field: str, value: str) -> None:
+        row = con.execute(
+            f"SELECT * EXCLUDE (rowid) REPLACE (observed_at {shift} INTERVAL 1 HOUR AS observed_at, "
+            f"json_merge_patch(body, json_object('{field}', '{value}'))::VARCHAR AS body) "
+            f"FROM raw.{table} WHERE snapshot_date = ? AND key = ?",
+            [SECOND, key],
+        ).fetchone()
+        names = [d[0] for d in con.description]
+        values = dict(zip(names, row, strict=True))
+        head = {name: values.pop(name) for name in ("snapshot_date", "observed_at", "page") if name in values}
+        insert_raw(con, table, head, **values)
+
     with duckdb.connect(str(warehouse)) as con:
         account, model = (
             con.execute(f"SELECT min(key) FROM raw.{table} WHERE snapshot_date = ?", [SECOND]).fetchone()[0]
             for table in ("principals", "models")
         )
-        later = copy.format(table="principals", shift="+", field="fullname", value="the later copy")
-        con.execute(later, [SECOND, account])
-        con.execute(copy.format(table="models", shift="-", field="sha", value="the earlier copy"), [SECOND, model])
+        copy(con, "principals", account, "+", "fullname", "the later copy")
+        copy(con, "models", model, "-", "sha", "the earlier copy")
     run_dbt("run", warehouse, tmp_path, "stg_principals stg_models", {"snapshot_date": SECOND})
     with duckdb.connect(str(warehouse), read_only=True) as con:
         fullnames = con.execute("SELECT fullname FROM staging.stg_principals WHERE name = ?", [account]).fetchall()
