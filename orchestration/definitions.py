@@ -11,6 +11,7 @@ from assets.publish import publish_assets
 from assets.raw import raw_assets
 from assets.serving import serving_warehouse
 from orchestration.checks import gate_checks
+from orchestration.maintenance import daily_maintenance, maintenance_job
 from orchestration.resources import build_resources
 from orchestration.schedules import daily_snapshot, refresh_job
 from orchestration.settings import Settings
@@ -29,10 +30,10 @@ def build_defs(settings: Settings) -> dg.Definitions:
             serving_warehouse,
         ],
         asset_checks=gate_checks,
-        jobs=[refresh_job],
+        jobs=[refresh_job, maintenance_job],
         # Ad-hoc materializations (UI, CLI, automation) too: one process, one DuckDB writer.
         executor=dg.in_process_executor,
-        schedules=[daily_snapshot],
+        schedules=[daily_snapshot, daily_maintenance],
         resources=build_resources(settings),
     )
 

@@ -13,6 +13,7 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from assets.dbt import DBT_EXECUTABLE, DBT_PROJECT
+from orchestration.maintenance import Retention
 from orchestration.settings import Settings
 
 
@@ -30,4 +31,5 @@ def build_resources(settings: Settings) -> dict[str, Any]:
         "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
         "publisher": settings.publish_target(),
         "data_dir": settings.data_dir,
+        "storage_retention": Retention(settings.dagster_retention_days),
     }

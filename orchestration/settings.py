@@ -126,6 +126,14 @@ class Settings(BaseSettings):
         description="`1`: write the release folder, upload nothing",
     )
 
+    dagster_retention_days: float = Field(
+        7,
+        ge=0,
+        validation_alias=_env("HUBKG_DAGSTER_RETENTION_DAYS"),
+        description="days Dagster's finished runs (records, event and compute logs) and dbt's per-run target "
+        "folders are kept; the daily `maintenance_job` prunes older ones",
+    )
+
     @field_validator("endpoint")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:

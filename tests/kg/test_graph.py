@@ -216,16 +216,17 @@ def test_staging_keeps_the_latest_observation_of_a_key(generated_builds, tmp_pat
     warehouse = warehouse_copy(generated_builds[1], tmp_path)
 
     def copy(con: duckdb.DuckDBPyConnection, table: str, key: str, shift: str, field: str, value: str) -> None:
-        row = con.execute(
+        con.execute(
             f"SELECT * EXCLUDE (rowid) REPLACE (observed_at {shift} INTERVAL 1 HOUR AS observed_at, "
             f"json_merge_patch(body, json_object('{field}', '{value}'))::VARCHAR AS body) "
             f"FROM raw.{table} WHERE snapshot_date = ? AND key = ?",
             [SECOND, key],
-        ).fetchone()
+        )
         names = [d[0] for d in con.description]
-        values = dict(zip(names, row, strict=True))
-        head = {name: values.pop(name) for name in ("snapshot_date", "observed_at", "page") if name in values}
-        insert_raw(con, table, head, **values)
+        for row in con.fetchall():
+            values = dict(zip(names, row, strict=True))
+            head = {name: values.pop(name) for name in ("snapshot_date", "observed_at", "page") if name in values}
+            insert_raw(con, table, head, **values)
 
     with duckdb.connect(str(warehouse)) as con:
         account, model = (
