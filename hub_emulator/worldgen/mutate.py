@@ -1,4 +1,5 @@
-"""A simulated day on the Hub: ``python -m hub_emulator mutate --world W --out W2 [--churn 0.01] [--seed 0]``.
+"""A simulated day on the Hub: ``python -m hub_emulator mutate --world W --out W2 [--churn 0.01] [--seed 0]
+[--counter-drift 0.3]``.
 
 Writes world W as it is one day later, with a share ``churn`` of it touched: new repos (shapes cloned from existing
 ones, new ids, no likes yet), modified repos (a new commit: ``sha``, ``lastModified``; downloads move), deleted
@@ -9,7 +10,9 @@ collection items follow the repo, other repos' tags and cards keep naming the ol
 world is as consistent as a generated one and is the ground truth a refresh is compared against. ``world.json``
 drops the generator's ``counts`` (the day's truth is its files) and records what changed; ``truth/`` is not
 carried over. Embedded recorded bodies (real counters, no like lines) are left as
-they are. The whole world is held in memory: a tool for test and benchmark worlds.
+they are. Beside the churn, a share of models and datasets (``counter_drift``) get new download counts, as the
+Hub's rolling 30-day counts move every day. The whole world is held in memory: a tool for test and benchmark
+worlds.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from typing import Any
 
 from hub_emulator.worldgen.timeline import parse_iso
 
+# Share of models and datasets whose rolling download counts move on a simulated day.
+COUNTER_DRIFT = 0.3
 REPO_FILES = {"model": "models.jsonl", "dataset": "datasets.jsonl", "space": "spaces.jsonl"}
 UNCHANGED_FILES = ("tasks.json", "papers.jsonl", "members.jsonl")
 
@@ -116,6 +121,20 @@ class _Day:
         body.update({"spaces": []} if kind == "model" and "spaces" in body else {})
         return body
 
+    def drift_counters(self, share: float, rnd: random.Random) -> None:
+        """On the Hub `downloads` is a rolling 30-day count: it moves every day on every repo downloaded in the
+        last month, not only on the repos that changed. A `share` of the models and datasets get the day's counts
+        (`downloads` up or down, `downloadsAllTime` up, `trendingScore` anew) and nothing else."""
+        for kind in ("model", "dataset"):
+            for body in rnd.sample(self.touchable(kind), round(len(self.touchable(kind)) * share)):
+                if "downloads" in body:
+                    body["downloads"] = max(0, body["downloads"] + rnd.randint(-body["downloads"] // 10, 50))
+                if "downloadsAllTime" in body:
+                    body["downloadsAllTime"] += rnd.randint(1, 50)
+                if "trendingScore" in body:
+                    body["trendingScore"] = rnd.randint(0, 100)
+                self.changes[f"{kind}s_counters_drifted"] += 1
+
     def churn_likes(self) -> None:
         """Unlike a share of likes, then add new likes of unliked repos."""
         rnd = self.rnd
@@ -172,8 +191,11 @@ class _Day:
                 shutil.copyfile(src / name, out / name)
 
 
-def mutate_world(src: Path, out: Path, churn: float = 0.01, seed: int = 0) -> dict[str, int]:
-    """Write the day after ``src`` into ``out``; returns how many of each change were made."""
+def mutate_world(
+    src: Path, out: Path, churn: float = 0.01, seed: int = 0, counter_drift: float = COUNTER_DRIFT
+) -> dict[str, int]:
+    """Write the day after ``src`` into ``out``; returns how many of each change were made. ``counter_drift`` is
+    the share of models and datasets whose download counters move that day (beside the structural ``churn``)."""
     meta = json.loads((src / "world.json").read_text(encoding="utf-8"))
     stamp = (parse_iso(meta["now"]) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     recorded = set((meta.get("recorded") or {}).get("models", []))
@@ -185,6 +207,8 @@ def mutate_world(src: Path, out: Path, churn: float = 0.01, seed: int = 0) -> di
     day.churn_likes()
     day.churn_follows()
     day.churn_collections()
+    # Its own random stream: the structural changes of a seed stay what they were without drift.
+    day.drift_counters(counter_drift, random.Random(f"drift-{seed}"))
     _recount(day.repos, day.likes, day.follows, day.users, day.orgs, recorded)
     day.write(src, out)
     day_meta = {k: v for k, v in meta.items() if k != "counts"}
@@ -251,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--churn", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--counter-drift", type=float, default=COUNTER_DRIFT, help="share of models and datasets whose downloads move"
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(mutate_world(args.world, args.out, args.churn, args.seed)))
+    print(json.dumps(mutate_world(args.world, args.out, args.churn, args.seed, args.counter_drift)))
     return 0
