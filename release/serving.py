@@ -1,8 +1,8 @@
 """The serving copy: a read-only database holding the last build that passed its gates.
 
 DuckDB allows one writer per file and a reader of the build file would see half-built tables, so readers never
-open it. After a build passes its gates the published layers are copied into a new file that replaces the serving
-file with one atomic rename: a query that is running keeps reading the old file, the next one sees the new build,
+open it. After a build passes its gates the published layers (tables, and the views and as-of macros over the kg
+history) are copied into a new file that replaces the serving file with one atomic rename: a query that is running keeps reading the old file, the next one sees the new build,
 and no query ever waits for a run (or makes a run wait).
 """
 
@@ -44,8 +44,26 @@ def refresh_serving_copy(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id:
             ]
     finally:
         con.execute("DETACH serving_copy")
+    _copy_views_and_macros(con, staging)
     os.replace(staging, target)
     return counts
+
+
+def _copy_views_and_macros(con: duckdb.DuckDBPyConnection, copy: Path) -> None:
+    """The served views (`kg.<model>`: the latest snapshot of an interval history) and table macros
+    (`kg.<model>__as_of(d)`) re-created in the copy from the build's catalog; they name no database, so they
+    resolve inside the copy."""
+    in_build = f"schema_name IN {SERVED_SCHEMAS} AND database_name = current_database() AND NOT internal"
+    views = con.execute(f"SELECT sql FROM duckdb_views() WHERE {in_build} ORDER BY view_name").fetchall()
+    macros = con.execute(
+        "SELECT DISTINCT schema_name, function_name, parameters, macro_definition FROM duckdb_functions() "
+        f"WHERE function_type = 'table_macro' AND {in_build} ORDER BY ALL"
+    ).fetchall()
+    with duckdb.connect(str(copy)) as served:
+        for (sql,) in views:
+            served.execute(sql)
+        for schema, name, parameters, definition in macros:
+            served.execute(f"CREATE MACRO {schema}.{name}({', '.join(parameters)}) AS TABLE {definition}")
 
 
 def query(sql: str, data_dir: Path) -> duckdb.DuckDBPyRelation:

@@ -1,27 +1,35 @@
 -- Nodes and edges added, removed or changed (attributes hash differs) between the snapshot being built and the
--- previous snapshot in kg_nodes / kg_edges. The first snapshot has no previous one, hence no rows.
+-- previous snapshot, read from the validity intervals of kg_nodes / kg_edges: the rows a snapshot opened
+-- (valid_from) against those it closed (valid_to). The first snapshot has no previous one, hence no rows. Each
+-- snapshot's changes are its own rows (snapshot_partition): they are the change log, not copies.
+{{ config(materialized='snapshot_partition') }}
+
 with current_snapshot as (select {{ build_snapshot_date() }} as snapshot_date),
 
 previous_snapshot as (
-    select max(n.snapshot_date) as snapshot_date
-    from {{ ref('kg_nodes') }} as n, current_snapshot as c
-    where n.snapshot_date < c.snapshot_date
+    select max(s.snapshot_date) as snapshot_date
+    from {{ history_snapshots_relation(ref('kg_nodes')) }} as s, current_snapshot as c
+    where s.snapshot_date < c.snapshot_date
 ),
 
 nodes_now as (
-    select * from {{ ref('kg_nodes') }} where snapshot_date = (select snapshot_date from current_snapshot)
+    select * from {{ history_relation(ref('kg_nodes')) }}
+    where valid_from = (select snapshot_date from current_snapshot)
 ),
 
 nodes_before as (
-    select * from {{ ref('kg_nodes') }} where snapshot_date = (select snapshot_date from previous_snapshot)
+    select * from {{ history_relation(ref('kg_nodes')) }}
+    where valid_to = (select snapshot_date from current_snapshot)
 ),
 
 edges_now as (
-    select * from {{ ref('kg_edges') }} where snapshot_date = (select snapshot_date from current_snapshot)
+    select * from {{ history_relation(ref('kg_edges')) }}
+    where valid_from = (select snapshot_date from current_snapshot)
 ),
 
 edges_before as (
-    select * from {{ ref('kg_edges') }} where snapshot_date = (select snapshot_date from previous_snapshot)
+    select * from {{ history_relation(ref('kg_edges')) }}
+    where valid_to = (select snapshot_date from current_snapshot)
 ),
 
 node_changes as (
