@@ -91,6 +91,22 @@ def query(sql: str, output: str) -> int:
     return 0
 
 
+def add_days_arguments(cmd: argparse.ArgumentParser) -> None:
+    """`hubkg demo --days N [--churn C --counter-drift D --nodes K]`: several daily snapshots of a mutating
+    generated world (perf/history_days.py), with each day's requests, wall time, bytes and rows."""
+    from perf.history_days import add_arguments
+
+    add_arguments(cmd)
+    cmd.set_defaults(days=0)
+
+
+def demo_days(args: argparse.Namespace) -> int:
+    from perf.history_days import run
+
+    args.world = None  # a generated world of --nodes, mutated day by day
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hubkg", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -99,12 +115,16 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--world", type=Path, default=SAMPLE_WORLD, help="world directory to serve")
         if name == "ui":
             cmd.add_argument("--port", type=int, default=3000)
+        else:
+            add_days_arguments(cmd)
     sql = sub.add_parser("query", help="run SQL against the serving copy of the last good build")
     sql.add_argument("sql")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table", dest="output")
     args = parser.parse_args(argv)
     if args.command == "query":
         return query(args.sql, args.output)
+    if args.command == "demo" and args.days:
+        return demo_days(args)
     if args.command == "demo":
         return demo(args.world)
     return ui(args.world, args.port)

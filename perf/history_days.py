@@ -1,0 +1,153 @@
+"""Play several daily snapshots of a mutating world through the whole pipeline and print, per day, what each cost:
+requests to the Hub, wall time, bytes on disk per directory (DAGSTER_HOME included) and rows added per layer.
+
+    .venv/bin/hubkg demo --days 10 --churn 0.01 --nodes 3000           # what `hubkg demo --days` runs
+    .venv/bin/python -m perf.history_days --days 10 --nodes 26000 --json out.json
+
+Day 0 serves the world (generated with `--nodes`, or `--world`); each later day serves the previous day mutated by
+`hub_emulator mutate` with structural `--churn` and `--counter-drift`. Snapshot dates end today, one per day, each
+run through `dagster job execute` exactly as `hubkg demo` runs one. The data directory and DAGSTER_HOME are fresh
+folders under `--work` (default: a temporary folder), so the figures are this run's alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from hub_emulator.worldgen.generate import generate_world
+from hub_emulator.worldgen.mutate import COUNTER_DRIFT, mutate_world
+from orchestration.emulator_process import pipeline_environment, running_emulator
+from orchestration.settings import PROJECT_ROOT
+
+LAYERS = ("raw", "staging", "intermediate", "kg", "benchmarks", "atlas")
+
+
+@dataclass
+class Day:
+    snapshot: str
+    requests: int
+    seconds: float
+    bytes: dict[str, int] = field(default_factory=dict)  # directory → bytes on disk after the day
+    rows: dict[str, int] = field(default_factory=dict)  # layer → rows stored in its base tables after the day
+    kg_changes: int = 0
+
+
+def du(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def directory_bytes(data: Path, dagster_home: Path) -> dict[str, int]:
+    sizes = {p.name: du(p) for p in sorted(data.iterdir()) if p.name != "emulator"}
+    sizes["DAGSTER_HOME"] = du(dagster_home)
+    return sizes
+
+
+def layer_rows(warehouse: Path, snapshot: str) -> tuple[dict[str, int], int]:
+    """Rows stored per layer (base tables: what takes the disk) and the day's kg_changes rows."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute(
+            "SELECT schema_name, sum(estimated_size) FROM duckdb_tables() WHERE database_name = current_database() "
+            "GROUP BY 1"
+        ).fetchall()
+        changes = con.execute("SELECT count(*) FROM kg.kg_changes WHERE snapshot_date = ?", [snapshot]).fetchone()
+    rows = dict.fromkeys(LAYERS, 0) | {schema: int(n) for schema, n in tables if schema in LAYERS}
+    return rows, int(changes[0]) if changes else 0
+
+
+def run_day(world: Path, snapshot: str, data: Path, dagster_home: Path) -> tuple[int, float]:
+    """One `hubkg_refresh` run of `snapshot` against `world`; returns (GET requests served, wall seconds)."""
+    log = data / "emulator" / f"requests-{snapshot}.jsonl"
+    started = time.monotonic()
+    with running_emulator(world, data / "emulator", log=log) as url:
+        command = [str(Path(sys.executable).parent / "dagster"), "job", "execute", "-m", "orchestration.definitions"]
+        command += ["-j", "hubkg_refresh", "--tags", json.dumps({"dagster/partition": snapshot})]
+        env = pipeline_environment(url, dagster_home) | {"HUBKG_DATA_DIR": str(data)}
+        result = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-5000:] + result.stderr[-5000:])
+        raise RuntimeError(f"the run of {snapshot} failed (exit {result.returncode})")
+    requests = sum('"GET"' in line for line in log.read_text(encoding="utf-8").splitlines())
+    return requests, time.monotonic() - started
+
+
+def play(days: int, churn: float, counter_drift: float, nodes: int, world: Path | None, work: Path) -> list[Day]:
+    """Play `days` daily snapshots; prints each day's line as it finishes and returns them all."""
+    data, dagster_home = work / "data", work / "dagster_home"
+    data.mkdir(parents=True, exist_ok=True)
+    today = datetime.now(UTC).date()
+    if world is None:
+        world = work / "world-0"
+        generate_world(world, nodes=nodes, seed=25)
+    played: list[Day] = []
+    for n in range(days):
+        if n:
+            mutate_world(world, work / f"world-{n}", churn, seed=n, counter_drift=counter_drift)
+            world = work / f"world-{n}"
+        snapshot = (today - timedelta(days=days - 1 - n)).isoformat()
+        requests, seconds = run_day(world, snapshot, data, dagster_home)
+        rows, changes = layer_rows(data / "hubkg.duckdb", snapshot)
+        day = Day(snapshot, requests, seconds, directory_bytes(data, dagster_home), rows, changes)
+        played.append(day)
+        print_day(day, played[0], played[-2] if n else None)
+    return played
+
+
+def print_day(day: Day, first: Day, before: Day | None) -> None:
+    total = sum(day.bytes.values())
+    added = total - sum(before.bytes.values()) if before else total
+    grown = {k: v - (before.bytes.get(k, 0) if before else 0) for k, v in day.bytes.items()}
+    rows = {k: v - (before.rows.get(k, 0) if before else 0) for k, v in day.rows.items()}
+    print(
+        f"{day.snapshot}: {day.requests:,} requests, {day.seconds:,.1f} s, {total / 1e6:,.1f} MB on disk "
+        f"(+{added / 1e6:,.2f} MB = {100 * added / max(sum(first.bytes.values()), 1):.1f}% of day 0), "
+        f"kg_changes {day.kg_changes:,}",
+        flush=True,
+    )
+    print("    bytes added: " + ", ".join(f"{k} {v / 1e6:+.2f} MB" for k, v in grown.items()), flush=True)
+    print("    rows added:  " + ", ".join(f"{k} {v:+,}" for k, v in rows.items()), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m perf.history_days", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    parser.add_argument("--work", type=Path, help="folder for the worlds, data and DAGSTER_HOME (kept)")
+    parser.add_argument("--json", type=Path, help="write every day's figures here")
+    args = parser.parse_args(argv)
+    return run(args)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--days", type=int, default=3, help="daily snapshots to play")
+    parser.add_argument("--churn", type=float, default=0.01, help="structural share of the world changed per day")
+    parser.add_argument("--counter-drift", type=float, default=COUNTER_DRIFT, help="share whose downloads move")
+    parser.add_argument("--nodes", type=int, default=3000, help="size of the generated day-0 world")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Play the days of `args` (see `add_arguments`; `work`, `json` and `world` optional)."""
+    work = getattr(args, "work", None)
+    with tempfile.TemporaryDirectory(prefix="hubkg-days-") as tmp:
+        played = play(
+            args.days, args.churn, args.counter_drift, args.nodes, getattr(args, "world", None), work or Path(tmp)
+        )
+    if getattr(args, "json", None):
+        args.json.write_text(json.dumps([asdict(d) for d in played], indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    sys.exit(main())
