@@ -20,33 +20,35 @@ from orchestration.settings import Settings
 from tests.pipeline.conftest import SNAPSHOT, run_refresh
 
 LATEST = f"snapshot_date = DATE '{SNAPSHOT}'"
+OPEN = "valid_to IS NULL"  # a kg row of the latest snapshot in its interval history (kg.<table>__history)
 PREVIOUS = "DATE '2026-11-15'"
 FAULTS = {
     "duplicate key": (
-        f"INSERT INTO kg.models SELECT * FROM kg.models WHERE {LATEST} LIMIT 1",
+        f"INSERT INTO kg.models__history SELECT * FROM kg.models__history WHERE {OPEN} LIMIT 1",
         "kg_models",
         "expect_column_values_to_be_unique",
     ),
     "dangling edge": (
-        f"INSERT INTO kg.kg_edges SELECT 'ghost/model', relation, tail, head_type, tail_type, attributes_hash, "
-        f"snapshot_date FROM kg.kg_edges WHERE {LATEST} AND relation = 'model_finetune_model' LIMIT 1",
+        "INSERT INTO kg.kg_edges__history SELECT * REPLACE ('ghost/model' AS head) "
+        f"FROM kg.kg_edges__history WHERE {OPEN} AND relation = 'model_finetune_model' LIMIT 1",
         "kg_edges",
         "expect_column_values_to_be_in_set",
     ),
     "unknown relation": (
-        f"UPDATE kg.kg_edges SET relation = 'model_clone_model' WHERE {LATEST} AND rowid = "
-        f"(SELECT min(rowid) FROM kg.kg_edges WHERE {LATEST})",
+        f"UPDATE kg.kg_edges__history SET relation = 'model_clone_model' WHERE {OPEN} AND rowid = "
+        f"(SELECT min(rowid) FROM kg.kg_edges__history WHERE {OPEN})",
         "kg_edges",
         "expect_column_values_to_be_in_set",
     ),
     "negative count": (
-        f"UPDATE kg.datasets SET downloads = -2147483648 WHERE {LATEST} AND id = (SELECT min(id) FROM kg.datasets)",
+        "UPDATE kg.datasets__counters SET downloads = -2147483648 WHERE row_hash = "
+        f"(SELECT row_hash FROM kg.datasets__history WHERE {OPEN} AND id = (SELECT min(id) FROM kg.datasets))",
         "kg_datasets",
         "expect_column_values_to_be_between",
     ),
     "future date": (
-        f"UPDATE kg.spaces SET created_at = TIMESTAMPTZ '2099-01-01 00:00:00+00', "
-        f"last_modified = TIMESTAMPTZ '2099-01-02 00:00:00+00' WHERE {LATEST} AND id = (SELECT min(id) FROM kg.spaces)",
+        f"UPDATE kg.spaces__history SET created_at = TIMESTAMPTZ '2099-01-01 00:00:00+00', "
+        f"last_modified = TIMESTAMPTZ '2099-01-02 00:00:00+00' WHERE {OPEN} AND id = (SELECT min(id) FROM kg.spaces)",
         "kg_spaces",
         "expect_column_values_to_be_between",
     ),
@@ -73,24 +75,21 @@ FAULTS = {
 
 
 def _drop_30_percent(con) -> None:
-    """Make the build look like a second snapshot that lost 30% of one relation's rows."""
+    """Make the build look like a second snapshot that lost 30% of one relation's rows: every kg row held on an
+    earlier day too, and 30% of the likes closed by the latest one."""
     tables = [
-        t
+        t.removesuffix("__snapshots")
         for (t,) in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'kg' AND table_type = 'BASE TABLE'"
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'kg' "
+            "AND table_name LIKE '%\\_\\_snapshots' ESCAPE '\\'"
         ).fetchall()
     ]
     for table in tables:
-        columns = [
-            c
-            for (c,) in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'kg' "
-                f"AND table_name = '{table}' ORDER BY ordinal_position"
-            ).fetchall()
-        ]
-        select = ", ".join(PREVIOUS if c == "snapshot_date" else f'"{c}"' for c in columns)
-        con.execute(f'INSERT INTO kg."{table}" SELECT {select} FROM kg."{table}" WHERE {LATEST}')
-    con.execute(f"DELETE FROM kg.user_like_model WHERE {LATEST} AND hash(user_id, model_id) % 10 < 3")
+        con.execute(f'INSERT INTO kg."{table}__snapshots" VALUES ({PREVIOUS}, now())')
+        con.execute(f'UPDATE kg."{table}__history" SET valid_from = {PREVIOUS}')
+    con.execute(
+        f"UPDATE kg.user_like_model__history SET valid_to = DATE '{SNAPSHOT}' WHERE hash(user_id, model_id) % 10 < 3"
+    )
 
 
 @pytest.fixture(scope="module")
