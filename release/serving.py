@@ -2,8 +2,9 @@
 
 DuckDB allows one writer per file and a reader of the build file would see half-built tables, so readers never
 open it. After a build passes its gates the published layers (tables, and the views and as-of macros over the kg
-history) are copied into a new file that replaces the serving file with one atomic rename: a query that is running keeps reading the old file, the next one sees the new build,
-and no query ever waits for a run (or makes a run wait).
+history) are copied into a new file that replaces the serving file with one atomic rename: a query that is
+running keeps reading the old file, the next one sees the new build, and no query ever waits for a run (or makes
+a run wait).
 """
 
 from __future__ import annotations
