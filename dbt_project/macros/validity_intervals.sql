@@ -38,6 +38,18 @@
   {{ run_hooks(pre_hooks, inside_transaction=False) }}
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
+  {% do run_query("create table if not exists " ~ snapshots
+        ~ " (snapshot_date date not null, applied_at timestamptz not null)") %}
+  {%- set latest = run_query("select max(snapshot_date)::varchar, " ~ day ~ "::varchar from " ~ snapshots).rows[0] -%}
+  {%- if latest[0] is not none and latest[1] < latest[0] and not var('rebuild_history', false) -%}
+    {{ exceptions.raise_compiler_error(
+        this ~ " holds snapshots up to " ~ latest[0] ~ "; building the older " ~ latest[1]
+        ~ " would rewrite history: pass --vars '{snapshot_date: " ~ latest[1] ~ ", rebuild_history: true}' to drop "
+        ~ "every snapshot from " ~ latest[1] ~ " on and rebuild them in order") }}
+  {%- endif -%}
+
+  {#- A refused or failed earlier build may have left its view behind. -#}
+  {% do run_query("drop view if exists " ~ rows) %}
   {% do run_query(create_view_as(rows, compiled_code)) %}
   {%- set columns = adapter.get_columns_in_relation(rows) | map(attribute='name') | list -%}
   {%- set kept = columns | reject('equalto', 'snapshot_date') | list -%}
@@ -45,8 +57,6 @@
   {%- set identity = kept | reject('in', counters) | list -%}
   {%- set tally = api.Relation.create(database=this.database, schema=this.schema,
         identifier=this.identifier ~ '__counters', type='table').include(database=False) -%}
-  {% do run_query("create table if not exists " ~ snapshots
-        ~ " (snapshot_date date not null, applied_at timestamptz not null)") %}
   {%- if existing is not none and existing.type == 'table' -%}
     {% do convert_snapshot_copies(existing, history, snapshots, identity) %}
     {%- if counters -%}{% do convert_counter_copies(existing, tally, identity, counters) %}{%- endif -%}
@@ -63,14 +73,6 @@
   {%- for column in adapter.get_columns_in_relation(rows) if column.name not in held and column.name in identity -%}
     {% do run_query("alter table " ~ history ~ " add column " ~ adapter.quote(column.name) ~ " " ~ column.data_type) %}
   {%- endfor -%}
-
-  {%- set latest = run_query("select max(snapshot_date)::varchar, " ~ day ~ "::varchar from " ~ snapshots).rows[0] -%}
-  {%- if latest[0] is not none and latest[1] < latest[0] and not var('rebuild_history', false) -%}
-    {{ exceptions.raise_compiler_error(
-        this ~ " holds snapshots up to " ~ latest[0] ~ "; building the older " ~ latest[1]
-        ~ " would rewrite history: pass --vars '{snapshot_date: " ~ latest[1] ~ ", rebuild_history: true}' to drop "
-        ~ "every snapshot from " ~ latest[1] ~ " on and rebuild them in order") }}
-  {%- endif -%}
 
   {% call statement('main') %}
     -- Undo what this snapshot (or any later one, on an explicit rebuild) wrote before.
