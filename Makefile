@@ -4,7 +4,7 @@ VENV := .venv
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: demo test test-fast ui lint env browser
+.PHONY: demo test test-fast ui ui-check lint env browser
 env: $(VENV)/.synced
 
 $(VENV)/.synced: pyproject.toml uv.lock
@@ -21,6 +21,12 @@ demo: env
 
 ui: env
 	$(VENV)/bin/hubkg ui
+
+# The operator's view in a real browser: a demo into a temporary instance, then Playwright + Debian's headless
+# Chromium on the Dagster UI (asset graph, a dbt model, a GE gate, the automations, the run, the pictures).
+# Screenshots: data/ui/*.png. Also part of `make test`.
+ui-check: env browser
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/ui
 
 # Everything: the fast tier, the integration tier (emulator, dbt, Dagster runs) and the browser checks.
 test: env browser

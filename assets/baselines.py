@@ -1,12 +1,14 @@
 """Baselines layer: cheap, strong baselines scored on one snapshot's benchmarks — the leaderboard.
 
-Recommendation (MostPop, ItemKNN, EASE: Recall/NDCG@{5,10,20,40}, full ranking), task classification (global
+Recommendation (MostPop, ItemKNN, EASE: Recall/NDCG@{5,10,20,40}, full ranking; beyond 20,000 test users a seeded
+sample of 20,000, with a 95% confidence interval), task classification (global
 majority, neighbour vote, TF-IDF + tags logistic regression: micro/macro-F1) and model tracing (metadata
 heuristic, TransE: filtered head MRR, Hits@{1,3,10}), on every split variant that has a test split. Scores go to
 `benchmarks.leaderboard` (published with the benchmarks and shown in their card), run times to
-`benchmarks.baseline_runs`, and the history chart to `<data_dir>/benchmarks/leaderboard.svg`.
+`benchmarks.baseline_runs`, and the history chart to `<data_dir>/benchmarks/leaderboard.png` (and `.svg`).
 """
 
+import base64
 import resource
 import time
 from collections.abc import Callable, Iterator
@@ -18,10 +20,10 @@ from dagster_duckdb import DuckDBResource
 
 from assets.benchmarks import snapshot_to_export
 from assets.partitions import FOLLOW_INPUTS, SNAPSHOT_DAYS
-from baselines import classification, recommendation, tracing
-from baselines.chart import render_svg
+from baselines import chart, classification, recommendation, tracing
 from baselines.data import load_labelled_nodes, load_likes, load_lineage, split_has_test
-from baselines.leaderboard import Run, Score, history, markdown, record
+from baselines.leaderboard import Run, Score, history, markdown, panel_notes, record
+from baselines.recommendation import Ranked
 
 # benchmark → [(variant, benchmark table, split column)]
 VARIANTS = {
@@ -36,27 +38,52 @@ VARIANTS = {
 TRANSDUCTIVE_ONLY = {"TransE"}
 
 
-def _evaluations(con, snapshot: date, benchmark: str, variant: str, column: str) -> Iterator[tuple[str, Callable]]:
-    """(method, run → (metrics, evaluated)) for every baseline of one benchmark variant."""
+def _all(metrics: dict[str, float], evaluated: int) -> Ranked:
+    return Ranked(metrics, evaluated, evaluated, {})
+
+
+def _evaluations(
+    con, snapshot: date, benchmark: str, variant: str, column: str
+) -> Iterator[tuple[str, Callable[[], Ranked]]]:
+    """(method, run → its scores) for every baseline of one benchmark variant. Recommendation ranks every test user
+    up to `recommendation.SAMPLE_USERS`, a seeded sample of them beyond (scores with a 95% interval)."""
     if benchmark == "recommendation":
         likes = load_likes(con, snapshot, column)
         for method, fit in recommendation.BASELINES.items():
-            yield method, lambda fit=fit: (recommendation.evaluate(fit(likes), likes), len(set(likes.test_users)))
+            yield method, lambda fit=fit: recommendation.rank_test_users(fit(likes), likes)
     elif benchmark == "classification":
         nodes = load_labelled_nodes(con, snapshot)
         for method, predict in classification.BASELINES.items():
-            yield method, lambda predict=predict: (classification.evaluate(predict, nodes), int(nodes.test.sum()))
+            yield method, lambda predict=predict: _all(classification.evaluate(predict, nodes), int(nodes.test.sum()))
     else:
         lineage = load_lineage(con, snapshot, column)
         for method, fit in tracing.BASELINES.items():
             if variant == "random" or method not in TRANSDUCTIVE_ONLY:
                 yield (
                     method,
-                    lambda fit=fit: (
-                        tracing.evaluate(fit(lineage), lineage),
-                        int((lineage.split == "test").sum()),
-                    ),
+                    lambda fit=fit: _all(tracing.evaluate(fit(lineage), lineage), int((lineage.split == "test").sum())),
                 )
+
+
+def _b64(path: Path) -> str:
+    return base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _scores(benchmark: str, variant: str, method: str, ranked: Ranked) -> list[Score]:
+    population = ranked.population if ranked.sampled else None
+    return [
+        Score(
+            benchmark,
+            variant,
+            method,
+            metric,
+            value,
+            ranked.evaluated,
+            population,
+            *ranked.intervals.get(metric, (None, None)),
+        )
+        for metric, value in ranked.metrics.items()
+    ]
 
 
 @dg.asset(
@@ -99,23 +126,18 @@ def leaderboard(
                     continue
                 for method, run in _evaluations(con, snapshot, benchmark, variant, column):
                     started = time.perf_counter()
-                    metrics, evaluated = run()
+                    ranked = run()
                     seconds = time.perf_counter() - started
                     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                     context.log.info(
-                        f"{benchmark}/{variant} {method}: {metrics} ({evaluated:,} evaluated, {seconds:.1f} s, "
-                        f"peak RSS so far {peak:,.0f} MiB)"
+                        f"{benchmark}/{variant} {method}: {ranked.metrics} ({ranked.evaluated:,} evaluated of "
+                        f"{ranked.population:,}, {seconds:.1f} s, peak RSS so far {peak:,.0f} MiB)"
                     )
-                    scores += [Score(benchmark, variant, method, m, v, evaluated) for m, v in metrics.items()]
+                    scores += _scores(benchmark, variant, method, ranked)
                     runs.append(Run(benchmark, variant, method, seconds, datetime.now(UTC)))
         record(con, snapshot, scores, runs)
         table = markdown(con, snapshot)
-        chart = render_svg(history(con))
-    target = data_dir / "benchmarks" / "leaderboard.svg"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".svg.tmp")
-    partial.write_text(chart, encoding="utf-8")
-    partial.replace(target)
+        png, svg = chart.save(history(con), panel_notes(con, snapshot), data_dir / "benchmarks" / "leaderboard")
     return dg.MaterializeResult(
         metadata={
             "snapshot_date": snapshot.isoformat(),
@@ -124,7 +146,9 @@ def leaderboard(
                 {f"{r.benchmark}/{r.variant}/{r.method}": round(r.seconds, 2) for r in runs}
             ),
             "skipped": dg.MetadataValue.json(skipped),
-            "chart": dg.MetadataValue.path(str(target)),
+            "chart": dg.MetadataValue.path(str(png)),
+            "chart_svg": dg.MetadataValue.path(str(svg)),
+            "chart_preview": dg.MetadataValue.md(f"![leaderboard across snapshots](data:image/png;base64,{_b64(png)})"),
         }
     )
 

@@ -10,7 +10,9 @@ renamed into it, so readers never see half a folder):
   `test_mask.npy` (bool, N); row i of every array is `node_index` i of `nodes.parquet`;
 - `tracing/`: `triples.parquet`, `stats.parquet`, and LibKGE/PyKEEN folders `random/` and `temporal/` with
   `train.txt`, `valid.txt`, `test.txt` (head, relation, tail, tab-separated) and `entity_ids.del`,
-  `relation_ids.del` (`<index>\t<name>`).
+  `relation_ids.del` (`<index>\t<name>`). `random/` is transductive (every valid/test entity and relation occurs
+  in train); `temporal/` tests on models newer than train, and adds `valid_transductive.txt` and
+  `test_transductive.txt` (the triples whose entities and relation occur in train) and a `README.txt` saying so.
 Every query is ordered and numpy writes plain arrays, so the same snapshot and seed give byte-identical files.
 """
 
@@ -222,13 +224,43 @@ def classification_files(
     )
 
 
+TEMPORAL_README = """Temporal split of HubKG's model tracing benchmark (LibKGE/PyKEEN layout, tab-separated).
+
+valid.txt and test.txt hold the triples whose derived model was created after the cut-offs (recorded in
+stats.parquet). Most of those models are new, so their entities do not occur in train.txt: PyKEEN and LibKGE
+drop (filter) such triples, and a transductive model such as TransE cannot rank them. Inductive methods use
+valid.txt and test.txt as they are.
+
+valid_transductive.txt and test_transductive.txt keep only the triples whose head, relation and tail all occur
+in train.txt: the filtered transductive evaluation.
+"""
+
+
+def _transductive(con, where: str, folder: Path) -> dict[str, int]:
+    """`valid/test_transductive.txt` of the temporal split: triples whose entities and relation occur in train."""
+    (folder / "README.txt").write_text(TEMPORAL_README, encoding="utf-8")
+    train = f"FROM benchmarks.trace_triples {where} AND split_temporal = 'train'"
+    return {
+        split: _copy(
+            con,
+            f"SELECT head, relation, tail FROM benchmarks.trace_triples {where} AND split_temporal = '{split}' "
+            f"AND head IN (SELECT head {train} UNION SELECT tail {train}) "
+            f"AND tail IN (SELECT head {train} UNION SELECT tail {train}) "
+            f"AND relation IN (SELECT relation {train}) ORDER BY ALL",
+            folder / f"{split}_transductive.txt",
+            TSV,
+        )
+        for split in ("valid", "test")
+    }
+
+
 @dg.asset(
     key=["benchmarks", "tracing_files"],
     group_name="benchmarks",
     deps=_deps("trace_triples", "trace_entities", "trace_relations"),
     kinds={"duckdb", "parquet"},
     owners=["team:hubkg"],
-    code_version="1",
+    code_version="2",
     partitions_def=SNAPSHOT_DAYS,
 )
 def tracing_files(
@@ -259,6 +291,8 @@ def tracing_files(
                     )
                     for split in SPLITS
                 }
+                if variant == "temporal":
+                    counts["temporal_transductive"] = _transductive(con, where, folder)
                 _copy(
                     con,
                     f"SELECT entity_index, entity_id FROM benchmarks.trace_entities {where} ORDER BY 1",

@@ -109,6 +109,12 @@ def graph_files(
             f"SELECT * EXCLUDE (snapshot_date) FROM kg.kg_dangling_edges {where} ORDER BY relation, head, tail",
             staging / "dangling_edges.parquet",
         )
+        # why stated edges are not in the graph: missing endpoints, self-references, superseded lineage relations
+        by_reason = dict(
+            con.execute(
+                f"SELECT reason, count(*) FROM kg.kg_dangling_edges {where} GROUP BY reason ORDER BY reason"
+            ).fetchall()
+        )
         # how complete and current the snapshot is, per kind of call (stale or deferred under a request budget)
         _copy(
             con,
@@ -125,6 +131,7 @@ def graph_files(
             "nodes": dg.MetadataValue.json(nodes),
             "relations": dg.MetadataValue.json(relations),
             "dangling_edges": dg.MetadataValue.int(dangling),
+            "dangling_by_reason": dg.MetadataValue.json(by_reason),
         }
     )
 

@@ -1,7 +1,9 @@
 """Publish layer: releases committed to Hub dataset repos, only after the blocking quality gates passed."""
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
@@ -11,10 +13,10 @@ from huggingface_hub.utils import disable_progress_bars
 
 from assets.dbt import layer_models
 from assets.partitions import FOLLOW_INPUTS, PUBLISHED_FRESHNESS, SNAPSHOT_DAYS, built_snapshot
-from baselines.chart import render_svg
-from baselines.leaderboard import history, markdown
+from baselines import chart
+from baselines.leaderboard import history, markdown, panel_notes
 from release.folder import build_release
-from release.publisher import PublishTarget, previous_manifest, publish
+from release.publisher import PublishOutcome, PublishTarget, previous_manifest, publish
 from release.spec import ReleaseSpec, ReleaseTable
 
 # Upload progress bars would flood the Dagster run log; the asset logs the commit instead.
@@ -31,17 +33,29 @@ RENAMED = {
 
 
 def leaderboard_sections(con: duckdb.DuckDBPyConnection, snapshot: date, folder: Path) -> list[str]:
-    """The baselines' scores next to HuggingBench's, and `leaderboard.svg`: the scores across snapshots."""
-    (folder / "leaderboard.svg").write_text(render_svg(history(con)), encoding="utf-8")
+    """The baselines' scores next to HuggingBench's, and `leaderboard.png`/`.svg`: the scores across snapshots."""
+    chart.save(history(con), panel_notes(con, snapshot), folder / "leaderboard")
     return [
         "## Baselines",
         "Cheap, deterministic baselines scored on this snapshot (config `leaderboard`; methods and protocol in "
         "HubKG's `baselines/`). HuggingBench's column is its best published result on the December 2024 "
         "crawl — a different snapshot and split, so compare trends, not digits.",
         markdown(con, snapshot),
-        "![Baseline scores across snapshots](leaderboard.svg)",
+        "![Baseline scores across snapshots](leaderboard.png)\n\nScalable version: [leaderboard.svg](leaderboard.svg). "
+        "A panel without scores says why in the panel.",
     ]
 
+
+# Why a config can have 0 rows on a snapshot (shown in the card next to an empty config).
+KG_EMPTY_DEFAULT = "No entity or edge of this kind was observed on this snapshot (its scope or a small world)."
+KG_EMPTY = {
+    "kg_changes": "It compares with the previous snapshot in the same warehouse: empty on the first snapshot.",
+    "kg_dangling_edges": "Every edge's endpoints were in the snapshot.",
+}
+REC_EMPTY = (
+    "Recommendation keeps users and items with at least 5 likes each (k-core): on a small snapshot nothing survives."
+)
+TRACE_EMPTY = "No lineage (base_model) edge between models of this snapshot."
 
 GRAPH = ReleaseSpec(
     repo="graph",
@@ -49,12 +63,16 @@ GRAPH = ReleaseSpec(
     summary=(
         "A snapshot of the Hugging Face Hub as a knowledge graph in the schema of HuggingKG: one config per "
         "entity table (8) and relation table (30, base → derived for lineage), plus `triples` (every edge), "
-        "`nodes`, `dangling_edges` (edges whose endpoint is not in the snapshot, with the reason), `changes` "
+        "`nodes`, `dangling_edges` (stated edges not in the graph, with the reason: an endpoint not in the "
+        "snapshot, a model naming itself as its base, or a lineage relation superseded by another), `changes` "
         "(what was added, removed or changed since the previous snapshot) and `crawl_coverage` (how complete and "
         "current the crawl's answers are)."
     ),
     tables=tuple(
-        ReleaseTable(RENAMED.get(name, name), f"kg.{name}", description) for name, description in layer_models("kg")
+        ReleaseTable(
+            RENAMED.get(name, name), f"kg.{name}", description, when_empty=KG_EMPTY.get(name, KG_EMPTY_DEFAULT)
+        )
+        for name, description in layer_models("kg")
     ),
 )
 
@@ -67,17 +85,28 @@ BENCHMARKS = ReleaseSpec(
         "label-revealing tags removed) and model tracing (transductive random split and temporal split)."
     ),
     tables=(
-        ReleaseTable("recommendation", "benchmarks.rec_interactions", "User–item likes", "split_random"),
-        ReleaseTable("recommendation_social", "benchmarks.rec_social", "Follows among benchmark users"),
-        ReleaseTable("recommendation_kg", "benchmarks.rec_kg", "KG triples around items (4 variants)"),
+        ReleaseTable("recommendation", "benchmarks.rec_interactions", "User–item likes", "split_random", REC_EMPTY),
+        ReleaseTable(
+            "recommendation_social", "benchmarks.rec_social", "Follows among benchmark users", None, REC_EMPTY
+        ),
+        ReleaseTable("recommendation_kg", "benchmarks.rec_kg", "KG triples around items (4 variants)", None, REC_EMPTY),
         ReleaseTable("classification", "benchmarks.cls_nodes", "Labelled models and datasets", "split"),
         ReleaseTable("classification_edges", "benchmarks.cls_edges", "Graph among labelled nodes"),
         ReleaseTable("classification_tasks", "benchmarks.cls_tasks", "Task vocabulary and ids"),
-        ReleaseTable("tracing", "benchmarks.trace_triples", "Base → derived model triples", "split_random"),
-        ReleaseTable("tracing_temporal", "benchmarks.trace_triples", "Same triples, temporal split", "split_temporal"),
+        ReleaseTable(
+            "tracing", "benchmarks.trace_triples", "Base → derived model triples", "split_random", TRACE_EMPTY
+        ),
+        ReleaseTable(
+            "tracing_temporal",
+            "benchmarks.trace_triples",
+            "Same triples, temporal split",
+            "split_temporal",
+            TRACE_EMPTY,
+        ),
         ReleaseTable("stats", "benchmarks.benchmark_stats", "Sizes, ratios, cut-offs, availability"),
         ReleaseTable("leaderboard", "benchmarks.leaderboard", "Baseline scores on the test splits"),
     ),
+    task_categories=("graph-ml", "text-classification"),
     generated=leaderboard_sections,
     notes=(
         "## Split rules",
@@ -89,6 +118,26 @@ BENCHMARKS = ReleaseSpec(
         "like (from users' likes lists) at the same 80/10/10 shares.",
     ),
 )
+
+
+def outcome_metadata(outcome: PublishOutcome) -> dict[str, Any]:
+    """What a publish did, as materialization metadata: the repo, its commit (or none), head, tag and files."""
+    return {
+        "repo_id": outcome.repo_id,
+        "commit": outcome.commit or "unchanged",
+        "head": outcome.head,
+        "tag": outcome.tag,
+        "files_added": dg.MetadataValue.json(outcome.added),
+        "files_deleted": dg.MetadataValue.json(outcome.deleted),
+    }
+
+
+def with_atlas_link(spec: ReleaseSpec, publisher: PublishTarget) -> ReleaseSpec:
+    """The release's card also points at the interactive atlas Space. The link is host-relative, so the card (and
+    so the commit) does not change with the endpoint a run talks to."""
+    atlas = publisher.repo_id("atlas")
+    link = f"**Atlas:** this snapshot's lineage forest, interactive: [{atlas}](/spaces/{atlas})."
+    return replace(spec, notes=(*spec.notes, link))
 
 
 def build_publish_asset(spec: ReleaseSpec, gated_by: list[dg.AssetKey]) -> dg.AssetsDefinition:
@@ -118,7 +167,7 @@ def build_publish_asset(spec: ReleaseSpec, gated_by: list[dg.AssetKey]) -> dg.As
         cache = publisher.releases_dir / ".cache"
         previous = None if publisher.dry_run else previous_manifest(api, repo_id, cache)
         with warehouse.get_connection() as con:
-            release = build_release(con, folder, spec, snapshot, previous)
+            release = build_release(con, folder, with_atlas_link(spec, publisher), snapshot, previous, repo_id)
         metadata = {
             "snapshot_date": str(snapshot),
             "folder": str(release.folder),
@@ -138,17 +187,7 @@ def build_publish_asset(spec: ReleaseSpec, gated_by: list[dg.AssetKey]) -> dg.As
         context.log.info(
             f"{repo_id}: {summary}, {len(outcome.added)} files added, {len(outcome.deleted)} removed, tag {outcome.tag}"
         )
-        return dg.MaterializeResult(
-            metadata={
-                **metadata,
-                "repo_id": repo_id,
-                "commit": outcome.commit or "unchanged",
-                "head": outcome.head,
-                "tag": outcome.tag,
-                "files_added": dg.MetadataValue.json(outcome.added),
-                "files_deleted": dg.MetadataValue.json(outcome.deleted),
-            }
-        )
+        return dg.MaterializeResult(metadata={**metadata, **outcome_metadata(outcome)})
 
     return _publish
 

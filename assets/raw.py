@@ -67,6 +67,7 @@ def _drain(
 
 
 def _queue_metadata(report: QueueReport, requests: int, budget: int) -> dict:
+    done = report.fetched + report.missing + report.failed
     return {
         "requests_this_run": requests,
         f"{report.kind}_fetched": report.fetched,
@@ -77,6 +78,9 @@ def _queue_metadata(report: QueueReport, requests: int, budget: int) -> dict:
         # the budget ran out: keys answered by an older snapshot (stale) or not at all (deferred); kg_crawl_coverage
         "stale": report.stale,
         "deferred": report.deferred,
+        # the last progress line's numbers (the run log has one every 10 s while it crawls)
+        "keys_per_second": round(done / report.seconds, 2) if report.seconds else 0.0,
+        "throttled_429": report.throttled,
     }
 
 
@@ -107,6 +111,9 @@ def build_listing_asset(spec: ListingSpec) -> dg.AssetsDefinition:
                 "rate_limit_wait_seconds": round(client.pacer.waited_seconds, 1),
                 "resumed": report.resumed,
                 "seconds": round(report.seconds, 2),
+                # the last progress line's numbers (the run log has one every 10 s while it crawls)
+                "pages_per_second": round(report.pages / report.seconds, 2) if report.seconds else 0.0,
+                "throttled_429": report.throttled,
             }
         )
 
@@ -132,13 +139,14 @@ def build_queue_asset(
             previous = previous_for(con, hub, snapshot)
             revalidate = revalidation_budget(con, hub, previous, kind.name) if callable(unchanged_sql) else 0
             unchanged = unchanged_sql(revalidate) if callable(unchanged_sql) else unchanged_sql
-            planned = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged)
+            planned = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged, kind.key_rule)
             report = _drain(con, client, hub, kind, snapshot, previous, context.log.info)
         return dg.MaterializeResult(
             metadata={
                 "snapshot_date": str(snapshot),
                 "reused_from": str(previous) if previous else "none (full)",
                 "queued": planned.to_fetch,
+                "invalid_keys_quarantined": planned.invalid,
                 "carried_forward": planned.carried,
                 "revalidated_budget": revalidate,
                 **_queue_metadata(report, client.requests, hub.request_budget),
@@ -181,12 +189,13 @@ def accounts(context: dg.AssetExecutionContext, hub: dg.ResourceParam[CrawlConfi
                 entities.PRINCIPAL_KEYS,
                 previous,
                 entities.principals_unchanged(revalidate),
+                entities.PRINCIPALS.key_rule,
             )
             carried[entities.PRINCIPALS.name] = carried.get(entities.PRINCIPALS.name, 0) + names.carried
             _merge(reports, _drain(con, client, hub, entities.PRINCIPALS, snapshot, previous, context.log.info))
             new_lists = 0
             for kind, keys_sql, unchanged_sql in entities.SOCIAL:
-                lists = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged_sql)
+                lists = enqueue(con, snapshot, kind.name, keys_sql, previous, unchanged_sql, kind.key_rule)
                 carried[kind.name] = carried.get(kind.name, 0) + lists.carried
                 new_lists += lists.total
                 _merge(reports, _drain(con, client, hub, kind, snapshot, previous, context.log.info))
@@ -227,7 +236,7 @@ def accounts(context: dg.AssetExecutionContext, hub: dg.ResourceParam[CrawlConfi
 
 def _merge(reports: dict[str, QueueReport], report: QueueReport) -> None:
     total = reports.setdefault(report.kind, QueueReport(report.kind))
-    for counter in ("fetched", "missing", "failed", "rows", "requests", "stale", "seconds"):
+    for counter in ("fetched", "missing", "failed", "rows", "requests", "stale", "seconds", "throttled"):
         setattr(total, counter, getattr(total, counter) + getattr(report, counter))
     total.deferred = report.deferred  # a count of the queue, not of one drain
 

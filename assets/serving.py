@@ -8,6 +8,7 @@ from dagster_duckdb import DuckDBResource
 from assets.partitions import FOLLOW_INPUTS, SNAPSHOT_DAYS, snapshot_of
 from assets.publish import SNAPSHOT_TABLES
 from release.serving import refresh_serving_copy
+from release.summary import markdown, summarize
 
 
 @dg.asset(
@@ -36,9 +37,12 @@ def serving_warehouse(
             "WHERE snapshot_date = ? GROUP BY ALL ORDER BY ALL",
             [snapshot_of(context)],
         ).df()
+        summary = summarize(con, snapshot_of(context))
     preview_md = "\n\n".join(f"**{name}** ({counts[name]:,} rows)\n\n{md}" for name, md in previews.items())
     return dg.MaterializeResult(
         metadata={
+            # the same summary `hubkg demo` ends with
+            "summary": dg.MetadataValue.md(markdown(summary)),
             "tables": dg.MetadataValue.json(counts),
             "preview": dg.MetadataValue.md(preview_md),
             "changes_since_previous_snapshot": dg.MetadataValue.md(

@@ -1,10 +1,18 @@
-"""The leaderboard across snapshots as an SVG chart: one panel per benchmark (its headline metric), one line per
-baseline. Plain SVG text, so it needs no plotting library and renders on the Hub and in the Dagster UI."""
+"""The leaderboard across snapshots, drawn with matplotlib: one panel per benchmark (its headline metric on its
+headline split), one line per baseline, and a note in the panel itself when it has no score and why.
+
+Written as PNG (card, Dagster UI) and SVG (scalable), on an opaque white background so it reads on light and dark
+pages alike; the same scores give the same bytes (no dates or random ids in the files).
+"""
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
-from html import escape
+from pathlib import Path
+
+import matplotlib as mpl
+from matplotlib.figure import Figure
 
 # benchmark → (variant, metric) shown
 HEADLINE = {
@@ -12,49 +20,61 @@ HEADLINE = {
     "classification": ("time", "micro_f1"),
     "tracing": ("random", "mrr"),
 }
-COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")
-PANEL_W, PANEL_H, MARGIN = 300, 220, 40
+FORMATS = ("png", "svg")
+
+Scores = list[tuple[date, str, str, str, str, float]]
 
 
-def render_svg(scores: list[tuple[date, str, str, str, str, float]]) -> str:
-    """`scores`: (snapshot_date, benchmark, variant, method, metric, value) rows, any snapshots."""
+def draw(scores: Scores, notes: dict[str, str]) -> Figure:
+    """`scores`: (snapshot_date, benchmark, variant, method, metric, value) rows, any snapshots; `notes`:
+    benchmark → why it has no score (shown in its panel when it has none)."""
     snapshots = sorted({row[0] for row in scores})
-    parts = []
-    for p, (benchmark, (variant, metric)) in enumerate(HEADLINE.items()):
-        x0 = p * (PANEL_W + MARGIN) + MARGIN
-        parts.append(
-            f'<text x="{x0}" y="20" font-size="13" font-weight="bold">{benchmark}: {escape(metric)} ({variant})</text>'
-            f'<rect x="{x0}" y="30" width="{PANEL_W}" height="{PANEL_H}" fill="none" stroke="#999"/>'
-        )
-        for tick in (0.0, 0.5, 1.0):
-            y = 30 + PANEL_H * (1 - tick)
-            parts.append(f'<text x="{x0 - 4}" y="{y + 4}" font-size="10" text-anchor="end">{tick:.1f}</text>')
-        methods = sorted({r[3] for r in scores if r[1] == benchmark and r[2] == variant and r[4] == metric})
-        for m, method in enumerate(methods):
-            points = [
-                (snapshots.index(r[0]), r[5])
-                for r in sorted(scores)
-                if r[1] == benchmark and r[2] == variant and r[3] == method and r[4] == metric
-            ]
-            xy = [(x0 + PANEL_W * (i + 0.5) / len(snapshots), 30 + PANEL_H * (1 - value)) for i, value in points]
-            colour = COLOURS[m % len(COLOURS)]
-            if len(xy) > 1:
-                path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
-                parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-            parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in xy]
-            parts.append(  # legend under the panel, with the latest score
-                f'<text x="{x0}" y="{30 + PANEL_H + 32 + 14 * m}" font-size="11" fill="{colour}">{escape(method)}'
-                f" {points[-1][1]:.3f}</text>"
+    figure = Figure(figsize=(4.2 * len(HEADLINE), 3.6), facecolor="white", layout="constrained")
+    figure.suptitle("HubKG baseline leaderboard across snapshots", fontsize=12)
+    for axes, (benchmark, (variant, metric)) in zip(figure.subplots(1, len(HEADLINE)), HEADLINE.items(), strict=True):
+        axes.set_facecolor("white")
+        axes.set_title(f"{benchmark} ({variant} split)", fontsize=10)
+        axes.set_ylabel(metric)
+        axes.set_ylim(0, 1)
+        axes.grid(True, axis="y", color="#dddddd")
+        series: dict[str, list[tuple[int, float]]] = {}
+        for when, bench, var, method, name, value in sorted(scores):
+            if (bench, var, name) == (benchmark, variant, metric):
+                series.setdefault(method, []).append((snapshots.index(when), value))
+        for method, points in sorted(series.items()):
+            xs, ys = zip(*points, strict=True)
+            axes.plot(xs, ys, marker="o", label=f"{method} ({ys[-1]:.3f})")
+        axes.set_xticks(range(len(snapshots)), [s.isoformat() for s in snapshots], rotation=30, fontsize=7)
+        axes.set_xlim(-0.5, max(len(snapshots) - 0.5, 0.5))
+        if series:
+            axes.legend(fontsize=7, loc="upper left")
+        else:
+            reason = notes.get(benchmark, "no scores on any snapshot")
+            axes.text(
+                0.5,
+                0.5,
+                "no scores:\n" + textwrap.fill(reason, 32),
+                transform=axes.transAxes,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="#a33",
+                bbox={"boxstyle": "round", "facecolor": "#fff4f4", "edgecolor": "#a33"},
             )
-        for i in {0, len(snapshots) - 1}:
-            x = x0 + PANEL_W * (i + 0.5) / max(len(snapshots), 1)
-            label = snapshots[i].isoformat() if snapshots else ""
-            parts.append(
-                f'<text x="{x:.1f}" y="{30 + PANEL_H + 14}" font-size="10" text-anchor="middle">{label}</text>'
-            )
-    width = len(HEADLINE) * (PANEL_W + MARGIN) + MARGIN
-    legend_rows = max((len({r[3] for r in scores if r[1] == b}) for b in HEADLINE), default=0)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{PANEL_H + 50 + 14 * legend_rows}" '
-        f'font-family="sans-serif">{"".join(parts)}</svg>\n'
-    )
+    return figure
+
+
+def save(scores: Scores, notes: dict[str, str], stem: Path) -> list[Path]:
+    """Write `<stem>.png` and `<stem>.svg` (each replaced atomically); their paths."""
+    figure = draw(scores, notes)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    with mpl.rc_context({"svg.hashsalt": "hubkg", "svg.fonttype": "none"}):
+        for fmt in FORMATS:
+            target = stem.with_suffix(f".{fmt}")
+            partial = stem.with_suffix(f".{fmt}.tmp")
+            metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+            figure.savefig(partial, format=fmt, dpi=110, metadata=metadata)
+            partial.replace(target)
+            written.append(target)
+    return written

@@ -5,6 +5,10 @@ ranks every item for every test user with the user's train and valid items maske
 protocol) and reports Recall@K and NDCG@K on the test likes. Hyperparameters are fixed (no tuning on test):
 ItemKNN keeps 100 neighbours per item with shrinkage 10; EASE uses λ = 500 over the 10,000 most-liked items and
 ranks the rest after them by popularity (its item × item inverse is dense: 10k items = 800 MB).
+
+Full ranking costs test users × items, which grows with the square of the data. Up to `SAMPLE_USERS` test users
+every one is ranked; beyond, a fixed-size random sample of them (seeded: the same sample on a rerun) is, and the
+scores carry a 95% confidence interval (`rank_test_users`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy import stats
 
 from baselines.metrics import ranking_metrics
 
@@ -25,6 +30,11 @@ KNN_SHRINK = 10.0
 KNN_BLOCK = 2048  # items whose co-likes are held at once
 EASE_L2 = 500.0
 EASE_MAX_ITEMS = 10_000
+# Test users ranked in full up to this many; beyond, this many sampled (each costs a row of item scores).
+SAMPLE_USERS = 20_000
+SAMPLE_SEED = 0
+# The interval: the sample's users in this many equal random groups, whose means' spread gives the standard error.
+INTERVAL_GROUPS = 20
 
 
 @dataclass(frozen=True)
@@ -132,15 +142,73 @@ def recommend_top(scorer: Scorer, likes: Likes, users: np.ndarray, k: int) -> np
     return np.take_along_axis(part, order, axis=1)
 
 
-def evaluate(scorer: Scorer, likes: Likes, ks: tuple[int, ...] = KS) -> dict[str, float]:
-    """Recall@K and NDCG@K on the test likes, ranking all items (train and valid items masked)."""
-    users = np.unique(likes.test_users)
+def _top_of(scorer: Scorer, likes: Likes, users: np.ndarray, k: int) -> np.ndarray:
+    """Each of `users`' top k items, ranking all items a block of users at a time (only the top k are kept)."""
+    top = np.concatenate([recommend_top(scorer, likes, users[i : i + BATCH], k) for i in range(0, len(users), BATCH)])
+    if top.shape[1] < k:  # fewer items than K: pad with a column that never hits
+        top = np.pad(top, ((0, 0), (0, k - top.shape[1])), constant_values=likes.items)
+    return top
+
+
+def _scores(top: np.ndarray, users: np.ndarray, likes: Likes, ks: tuple[int, ...]) -> dict[str, float]:
+    """Recall@K and NDCG@K of sorted `users` whose top items are the rows of `top`."""
+    asked = np.isin(likes.test_users, users)
+    return ranking_metrics(top, np.searchsorted(users, likes.test_users[asked]), likes.test_items[asked], ks)
+
+
+def evaluate(
+    scorer: Scorer, likes: Likes, ks: tuple[int, ...] = KS, users: np.ndarray | None = None
+) -> dict[str, float]:
+    """Recall@K and NDCG@K on the test likes of `users` (default: every test user), ranking all items for each
+    (train and valid items masked)."""
+    users = np.unique(likes.test_users) if users is None else np.unique(users)
     if len(users) == 0:
         raise ValueError("no test likes to evaluate")
-    top = np.concatenate(
-        [recommend_top(scorer, likes, users[i : i + BATCH], max(ks)) for i in range(0, len(users), BATCH)]
-    )
-    if top.shape[1] < max(ks):  # fewer items than K: pad with a column that never hits
-        top = np.pad(top, ((0, 0), (0, max(ks) - top.shape[1])), constant_values=likes.items)
-    position = np.searchsorted(users, likes.test_users)
-    return ranking_metrics(top, position, likes.test_items, ks)
+    return _scores(_top_of(scorer, likes, users, max(ks)), users, likes, ks)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Scores of one baseline on its test set: all of it, or (recommendation beyond SAMPLE_USERS) a sample."""
+
+    metrics: dict[str, float]
+    evaluated: int  # test users (nodes, triples) scored
+    population: int  # in the whole test set
+    intervals: dict[str, tuple[float, float]]  # 95% confidence interval per metric; empty when all were scored
+
+    @property
+    def sampled(self) -> bool:
+        return self.evaluated < self.population
+
+
+def sample_users(likes: Likes, size: int = SAMPLE_USERS, seed: int = SAMPLE_SEED) -> np.ndarray:
+    """Every test user if there are at most `size`, else `size` of them drawn at random (seeded), sorted."""
+    users = np.unique(likes.test_users)
+    if len(users) <= size:
+        return users
+    return np.sort(np.random.default_rng(seed).choice(users, size=size, replace=False))
+
+
+def rank_test_users(
+    scorer: Scorer, likes: Likes, ks: tuple[int, ...] = KS, size: int = SAMPLE_USERS, seed: int = SAMPLE_SEED
+) -> Ranked:
+    """`evaluate` on every test user, or on a seeded sample of `size` of them with a 95% confidence interval per
+    metric: the sample split into `INTERVAL_GROUPS` random groups, the groups' means give the standard error
+    (Student t, with the finite-population correction for sampling without replacement)."""
+    population = len(np.unique(likes.test_users))
+    users = sample_users(likes, size, seed)
+    if len(users) == 0:
+        raise ValueError("no test likes to evaluate")
+    top = _top_of(scorer, likes, users, max(ks))
+    metrics = _scores(top, users, likes, ks)
+    if len(users) == population:
+        return Ranked(metrics, population, population, {})
+    # Groups are row sets of the one ranking: the interval costs no extra scoring.
+    groups = np.array_split(np.random.default_rng(seed + 1).permutation(len(users)), INTERVAL_GROUPS)
+    means = [_scores(top[rows], users[rows], likes, ks) for rows in (np.sort(g) for g in groups)]
+    spread = stats.t.ppf(0.975, len(groups) - 1) * np.sqrt(1 - len(users) / population) / np.sqrt(len(groups))
+    intervals = {}
+    for metric, value in metrics.items():
+        half = spread * float(np.std([m[metric] for m in means], ddof=1))
+        intervals[metric] = (max(value - half, 0.0), min(value + half, 1.0))
+    return Ranked(metrics, len(users), population, intervals)

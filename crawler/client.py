@@ -12,9 +12,10 @@ import itertools
 import json
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx2
 from huggingface_hub.errors import HfHubHTTPError
@@ -34,8 +35,56 @@ class MalformedPage(ValueError):
         self.url, self.reason, self.body, self.next_url = url, reason, body, next_url
 
 
-def _text_file(text: str, size: int, truncated: bool, headers: Mapping[str, str]) -> dict[str, Any]:
-    return {"text": text, "bytes": size, "truncated": truncated, "commit": headers.get("X-Repo-Commit")}
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def parse_json(text: str) -> Any:
+    """Parse a JSON body; any failure (syntax, nesting deeper than the parser's stack, NaN/Infinity, which no
+    JSON column accepts) is a `ValueError` with a one-line reason."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"malformed JSON: {exc.msg} (line {exc.lineno} col {exc.colno})") from exc
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply to parse") from exc
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]')
+
+
+def split_array(text: str) -> list[str]:
+    """The raw text of each top-level element of a JSON array, found by bracket depth without parsing, so one
+    element too deep, too odd or cut off cannot take its neighbours down with it. [] when `text` is no array."""
+    elements: list[str] = []
+    depth, start = 0, -1
+    for token in _TOKEN.finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+            if depth == 1:
+                if mark != "[":
+                    return []
+                start = token.end()
+        elif mark in "]}":
+            depth -= 1
+            if depth == 0:
+                elements.append(text[start : token.start()])
+                break
+        elif mark == "," and depth == 1:
+            elements.append(text[start : token.start()])
+            start = token.end()
+    if depth:  # cut off: the last element is incomplete, the ones before it stand
+        elements.append(text[start:])
+    return [e for e in elements if e.strip()]
+
+
+def text_file_body(data: bytes, size: int, commit: str | None) -> dict[str, Any]:
+    """How a text file's first bytes `data` (of `size` in all) are stored: text, size, whether cut, commit."""
+    truncated = size > len(data)
+    # Not final when cut: a character split by the cut is held back instead of becoming U+FFFD.
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(data, final=not truncated)
+    return {"text": text, "bytes": size, "truncated": truncated, "commit": commit}
 
 
 @dataclass
@@ -43,6 +92,7 @@ class Page:
     url: str
     items: list[dict[str, Any]]
     next_url: str | None
+    chars: int = 0  # length of the body
 
 
 @dataclass
@@ -60,15 +110,27 @@ class HubClient:
     def url(self, path: str) -> str:
         return f"{self.endpoint}{path}"
 
+    def relative(self, url: str) -> str:
+        """`url` as a path and query under the configured endpoint: what resume points store, so a changed
+        endpoint resumes where it stopped and a stored or linked URL naming another host is never followed there."""
+        parts = urlsplit(url)
+        prefix = urlsplit(self.endpoint).path.rstrip("/")
+        path = parts.path[len(prefix) :] if prefix and parts.path.startswith(prefix + "/") else parts.path
+        return path + (f"?{parts.query}" if parts.query else "")
+
+    def _same_origin(self, url: str) -> bool:
+        ours, theirs = urlsplit(self.endpoint), urlsplit(url)
+        return (ours.scheme, ours.hostname, ours.port) == (theirs.scheme, theirs.hostname, theirs.port)
+
     def get(
         self, url: str, params: Sequence[tuple[str, Any]] | None = None, headers: dict[str, str] | None = None
     ) -> httpx2.Response:
-        """One GET with retries on 429/5xx/network errors, paced by the RateLimit headers."""
+        """One GET with retries on 429/5xx/network errors, paced by the RateLimit headers. The token goes only to
+        the configured endpoint (httpx drops it on a redirect to another origin)."""
         # No `params` at all for a Link URL: an empty list would replace the cursor the URL carries.
         query = list(params) if params else None
-        response = http_backoff(
-            "GET", url, params=query, headers={**build_hf_headers(), **(headers or {})}, timeout=self.timeout
-        )
+        auth = build_hf_headers(token=None if self._same_origin(url) else False)
+        response = http_backoff("GET", url, params=query, headers={**auth, **(headers or {})}, timeout=self.timeout)
         with self._lock:  # per-entity crawls call from several threads
             self.requests += 1
         self._thread.requests = self.requests_of_this_thread() + 1
@@ -87,23 +149,27 @@ class HubClient:
     def get_page(self, url: str, params: Sequence[tuple[str, Any]] | None = None) -> Page:
         """Fetch one listing page (a JSON array and its `Link: rel="next"`)."""
         items, response = self._parsed(url, params, list)
-        return Page(str(response.url), items, response.links.get("next", {}).get("url"))
+        return Page(str(response.url), items, self._next_link(response), len(response.text))
+
+    def _next_link(self, response: httpx2.Response) -> str | None:
+        """The `Link: rel="next"` URL, re-rooted on the configured endpoint (whatever host the header names)."""
+        link = response.links.get("next", {}).get("url")
+        return self.url(self.relative(link)) if link else None
 
     def _parsed(self, url: str, params: Sequence[tuple[str, Any]] | None, expect: type) -> tuple[Any, httpx2.Response]:
         # Truncated transfers are the usual cause of a malformed body: re-read a few times before giving up.
         for attempt in range(MALFORMED_RETRIES + 1):
             response = self.get(url, params)
             try:
-                body = json.loads(response.text)
-            except json.JSONDecodeError as exc:
-                reason = f"malformed JSON: {exc.msg} (line {exc.lineno} col {exc.colno})"
+                body = parse_json(response.text)
+            except ValueError as exc:
+                reason = str(exc)
             else:
                 if isinstance(body, expect):
                     return body, response
                 reason = f"expected a JSON {expect.__name__}, got {type(body).__name__}"
             if attempt == MALFORMED_RETRIES:
-                next_url = response.links.get("next", {}).get("url")
-                raise MalformedPage(str(response.url), reason, response.text, next_url)
+                raise MalformedPage(str(response.url), reason, response.text, self._next_link(response))
         raise AssertionError("unreachable")
 
     def get_text_file(self, url: str) -> dict[str, Any]:
@@ -115,7 +181,7 @@ class HubClient:
                 response = self.get(url, headers={"Range": f"bytes=0-{self.max_file_bytes - 1}"})
             except HfHubHTTPError as exc:
                 if exc.response is not None and exc.response.status_code == 416:  # an empty file has no byte 0
-                    return _text_file("", 0, False, exc.response.headers)
+                    return text_file_body(b"", 0, exc.response.headers.get("X-Repo-Commit"))
                 raise
             content_range = re.fullmatch(r"bytes (\d+)-(\d+)/(\d+)", response.headers.get("Content-Range", ""))
             if content_range is None:  # a server that ignores Range sends the whole file
@@ -127,10 +193,7 @@ class HubClient:
                     if attempt == MALFORMED_RETRIES:
                         raise MalformedPage(url, f"{len(data)} bytes for range {first}-{last}", "", None)
                     continue
-            truncated = size > len(data)
-            # Not final when cut: a character split by the cut is held back instead of becoming U+FFFD.
-            text = codecs.getincrementaldecoder("utf-8")("replace").decode(data, final=not truncated)
-            return _text_file(text, size, truncated, response.headers)
+            return text_file_body(data, size, response.headers.get("X-Repo-Commit"))
         raise AssertionError("unreachable")
 
     def iter_numbered_pages(self, url: str, page_size: int) -> Iterator[list[Any]]:

@@ -11,30 +11,47 @@ likes, a collection's upvotes, the length of an account's list, the number of me
 
 from __future__ import annotations
 
+from crawler import ids
 from crawler.queue import FetchKind
 
-TASKS = FetchKind("tasks", (("catalog", "/api/tasks"),))
-COLLECTIONS = FetchKind("collections", (("collection", "/api/collections/{key}"),))
-PAPERS = FetchKind("papers", (("paper", "/api/papers/{key}"),))
-LIKERS = FetchKind("likers", (("repo", "/api/{key}/likers"),), reply="link_pages")
+TASKS = FetchKind("tasks", (("catalog", "/api/tasks"),), key_rule=ids.TASK_CATALOG)
+COLLECTIONS = FetchKind("collections", (("collection", "/api/collections/{key}"),), key_rule=ids.COLLECTION_SLUG)
+PAPERS = FetchKind("papers", (("paper", "/api/papers/{key}"),), key_rule=ids.ARXIV_ID)
+LIKERS = FetchKind("likers", (("repo", "/api/{key}/likers"),), reply="link_pages", key_rule=ids.TYPED_REPO)
 PRINCIPALS = FetchKind(
-    "principals", (("user", "/api/users/{key}/overview"), ("org", "/api/organizations/{key}/overview"))
+    "principals",
+    (("user", "/api/users/{key}/overview"), ("org", "/api/organizations/{key}/overview")),
+    key_rule=ids.ACCOUNT_NAME,
 )
-USER_FOLLOWERS = FetchKind("user_followers", (("user", "/api/users/{key}/followers"),), reply="link_pages")
-ORG_FOLLOWERS = FetchKind("org_followers", (("org", "/api/organizations/{key}/followers"),), reply="link_pages")
-ORG_MEMBERS = FetchKind("org_members", (("org", "/api/organizations/{key}/members"),), reply="link_pages")
+USER_FOLLOWERS = FetchKind(
+    "user_followers", (("user", "/api/users/{key}/followers"),), reply="link_pages", key_rule=ids.ACCOUNT_NAME
+)
+ORG_FOLLOWERS = FetchKind(
+    "org_followers", (("org", "/api/organizations/{key}/followers"),), reply="link_pages", key_rule=ids.ACCOUNT_NAME
+)
+ORG_MEMBERS = FetchKind(
+    "org_members", (("org", "/api/organizations/{key}/members"),), reply="link_pages", key_rule=ids.ACCOUNT_NAME
+)
 # A user's likes carry the time of each like, which likers lists do not (the temporal recommendation split).
-USER_LIKES = FetchKind("user_likes", (("user", "/api/users/{key}/likes"),), reply="link_pages")
+USER_LIKES = FetchKind(
+    "user_likes", (("user", "/api/users/{key}/likes"),), reply="link_pages", key_rule=ids.ACCOUNT_NAME
+)
 # Papers submitted to the daily page each day since it exists: finds paper pages no repo or collection cites.
 DAILY_PAPERS = FetchKind(
-    "daily_papers", (("day", "/api/daily_papers?date={key}"),), reply="numbered_pages", page_size=100
+    "daily_papers",
+    (("day", "/api/daily_papers?date={key}"),),
+    reply="numbered_pages",
+    page_size=100,
+    key_rule=ids.DAY,
 )
 DAILY_PAPERS_START = "2023-05-04"
 # Upvotes and comments of recent days still move: a refresh re-reads this many trailing days.
 DAILY_PAPERS_TRAILING_DAYS = 7
 # Card text (task-classification features): a file download, so the `resolvers` rate bucket, not `api`.
 # Keys are paths as the Hub addresses repos: `<id>` for a model, `datasets/<id>` for a dataset.
-READMES = FetchKind("readmes", (("card", "/{key}/resolve/main/README.md"),), reply="text_file")
+READMES = FetchKind(
+    "readmes", (("card", "/{key}/resolve/main/README.md"),), reply="text_file", key_rule=ids.README_REPO
+)
 
 ALL_KINDS = (
     TASKS,

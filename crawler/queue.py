@@ -15,10 +15,9 @@ by a rule, so the next refresh asks again) or, with none, is `deferred`: recorde
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 from urllib.parse import quote
@@ -27,8 +26,9 @@ import duckdb
 import pyarrow as pa
 from huggingface_hub.errors import HfHubHTTPError
 
-from crawler import store
+from crawler import ids, store
 from crawler.client import HubClient, MalformedPage
+from crawler.progress import CrawlProgress
 
 QUEUE_DDL = """
 CREATE TABLE IF NOT EXISTS raw.fetch_queue (
@@ -60,12 +60,17 @@ class FetchKind:
     paths: tuple[tuple[str, str], ...]  # (variant, path template with {key})
     reply: Literal["object", "link_pages", "numbered_pages", "text_file"] = "object"
     page_size: int = 1000
+    key_rule: ids.IdRule | None = None  # what a key must look like (checked by `enqueue`, before any request)
 
     def url_for(self, template: str, key: str) -> str:
+        # Keys are validated when queued; a dot segment or empty part here would make the URL name another resource.
+        if any(part in ("", ".", "..") for part in key.split("/")):
+            raise ValueError(f"refusing to request {key!r}: empty or dot path segment")
         return template.format(key=quote(key, safe="/"))
 
 
 READ_AHEAD_BATCHES = 25
+MISSING_REASON = "404: not found on the Hub (deleted, private or misspelled)"
 
 
 @dataclass
@@ -79,6 +84,7 @@ class QueueReport:
     stale: int = 0  # the budget was spent: reused an older answer
     deferred: int = 0  # the budget was spent and no older answer exists
     seconds: float = 0.0
+    throttled: int = 0  # 429 answers seen (and retried)
 
 
 @dataclass
@@ -100,7 +106,10 @@ def _fetch_one(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
 
 def _ask(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
     for variant, template in kind.paths:
-        url = client.url(kind.url_for(template, key))
+        try:
+            url = client.url(kind.url_for(template, key))
+        except ValueError as exc:
+            return _Outcome(key, "missing", reason=str(exc))
         try:
             items: list[Any]
             if kind.reply == "text_file":
@@ -119,7 +128,7 @@ def _ask(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
             return _Outcome(key, "failed", reason=f"HTTP {status}: {str(exc).splitlines()[0]}")
         except MalformedPage as exc:
             return _Outcome(key, "failed", reason=f"malformed response: {exc}")
-    return _Outcome(key, "missing", reason="404: not found on the Hub (deleted, private or misspelled)")
+    return _Outcome(key, "missing", reason=MISSING_REASON)
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, kinds: tuple[FetchKind, ...]) -> None:
@@ -136,6 +145,7 @@ class Planned:
 
     carried: int  # answered by the previous snapshot and reused (incremental refresh)
     to_fetch: int  # queued for a request
+    invalid: int = 0  # keys that break their id rule: quarantined, never requested
 
     @property
     def total(self) -> int:
@@ -149,37 +159,64 @@ def enqueue(
     keys_sql: str,
     previous: date | None = None,
     unchanged_sql: str | None = None,
+    key_rule: ids.IdRule | None = None,
 ) -> Planned:
     """Queue every key `keys_sql` yields (columns `key`, `priority`; `?` = the snapshot date) not queued yet, with
     the sum of its priorities (a key may come from several rows: a paper cited by many repos). With a `previous`
-    snapshot, the keys `unchanged_sql` vouches for are carried forward instead of fetched."""
+    snapshot, the keys `unchanged_sql` vouches for are carried forward instead of fetched. Keys that break
+    `key_rule` are quarantined with the reason (once per snapshot) and never queued."""
     params = [snapshot] * keys_sql.count("?")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE wanted_keys AS SELECT key, coalesce(sum(priority), 0) AS priority "
         f"FROM ({keys_sql}) WHERE key IS NOT NULL AND key <> '' GROUP BY key",
         params,
     )
+    invalid = _quarantine_invalid(con, snapshot, kind, key_rule) if key_rule else 0
     carried = _carry_forward(con, snapshot, previous, kind, unchanged_sql) if previous and unchanged_sql else 0
     count = "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ?"
-    before = con.execute(count, [snapshot, kind]).fetchone()[0]
+    before = con.execute(count, [snapshot, kind]).fetchall()[0][0]
     con.execute(
         "INSERT OR IGNORE INTO raw.fetch_queue (snapshot_date, kind, key, status, priority) "
         "SELECT ?, ?, key, 'pending', priority FROM wanted_keys",
         [snapshot, kind],
     )
-    after = con.execute(count, [snapshot, kind]).fetchone()[0]
+    after = con.execute(count, [snapshot, kind]).fetchall()[0][0]
     con.execute("DROP TABLE wanted_keys")
-    return Planned(carried, after - before)
+    return Planned(carried, after - before, invalid)
+
+
+# Quarantine locators are cut: a hostile "name" can be megabytes long.
+MAX_LOCATOR_CHARS = 500
+
+
+def _quarantine_invalid(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str, rule: ids.IdRule) -> int:
+    """Move the keys of `wanted_keys` that break `rule` to the quarantine (with the reason, once per snapshot)."""
+    with store.transaction(con):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE invalid_keys AS SELECT key, reason FROM "
+            f"(SELECT key, {rule.sql_problem('key')} AS reason FROM wanted_keys) WHERE reason IS NOT NULL"
+        )
+        con.execute(
+            "INSERT INTO raw.quarantine SELECT $1, now(), $2, left(i.key, $3), i.reason, NULL FROM invalid_keys AS i "
+            "WHERE NOT EXISTS (SELECT 1 FROM raw.quarantine AS q WHERE q.snapshot_date = $1 AND q.source = $2 "
+            "AND q.locator = left(i.key, $3))",
+            [snapshot, kind, MAX_LOCATOR_CHARS],
+        )
+        con.execute("DELETE FROM wanted_keys WHERE key IN (SELECT key FROM invalid_keys)")
+        invalid = con.execute("SELECT count(*) FROM invalid_keys").fetchone()
+        con.execute("DROP TABLE invalid_keys")
+    return int(invalid[0]) if invalid else 0
 
 
 def previous_snapshot(con: duckdb.DuckDBPyConnection, snapshot: date, listings: int) -> date | None:
     """The latest earlier snapshot whose `listings` listings all finished: what an incremental refresh reuses."""
     con.execute(store.DDL)
-    return con.execute(
+    latest: date | None = con.execute(
         "SELECT max(snapshot_date) FROM (SELECT snapshot_date FROM raw.crawl_state WHERE snapshot_date < ? "
         "GROUP BY snapshot_date HAVING bool_and(done) AND count(*) = ?)",
         [snapshot, listings],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
+    return latest
 
 
 def _carry_forward(
@@ -206,7 +243,7 @@ def _carry_forward(
             "SELECT $1, $2, key, status, priority FROM carried",
             [snapshot, kind],
         )
-        carried = con.execute("SELECT count(*) FROM carried").fetchone()[0]
+        carried = int(con.execute("SELECT count(*) FROM carried").fetchall()[0][0])
         con.execute("DROP TABLE carried")
     return carried
 
@@ -263,11 +300,12 @@ def _commit(con: duckdb.DuckDBPyConnection, snapshot: date, kind: FetchKind, out
 def requests_spent(con: duckdb.DuckDBPyConnection, snapshot: date) -> int:
     """Requests the snapshot has cost so far: its listing pages and every per-entity fetch, over all attempts."""
     con.execute(QUEUE_DDL)
-    return con.execute(
+    spent = con.execute(
         "SELECT (SELECT coalesce(sum(requests), 0) FROM raw.crawl_state WHERE snapshot_date = $1) "
         "+ (SELECT coalesce(sum(requests), 0) FROM raw.fetch_queue WHERE snapshot_date = $1)",
         [snapshot],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
+    return int(spent)
 
 
 def _reopen(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str) -> None:
@@ -308,7 +346,7 @@ def _settle_unfetched(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str,
             "WHERE snapshot_date = ? AND kind = ? AND status = 'pending'",
             [snapshot, kind],
         )
-        stale = con.execute("SELECT count(*) FROM stale_keys").fetchone()[0]
+        stale = int(con.execute("SELECT count(*) FROM stale_keys").fetchall()[0][0])
         con.execute("DROP TABLE stale_keys")
     return stale
 
@@ -322,31 +360,6 @@ class DrainLimits:
     budget: int | None = None  # requests this drain may still spend (None: no limit)
     previous: date | None = None  # the snapshot whose answers the keys left over reuse when the budget is spent
     log_every_seconds: float = 10.0
-
-
-@dataclass
-class _Progress:
-    """Logs a drain's progress at most every `every` seconds (and at the end): at Hub scale a line per batch
-    would flood the run's event log."""
-
-    kind: str
-    total: int
-    every: float
-    log: Callable[[str], None]
-    started: float = field(default_factory=time.monotonic)
-    last: float = field(default_factory=time.monotonic)
-
-    def update(self, report: QueueReport, client: HubClient) -> None:
-        done = report.fetched + report.missing + report.failed
-        now = time.monotonic()
-        if now - self.last < self.every and done != self.total:
-            return
-        self.last = now
-        eta = (now - self.started) / done * (self.total - done)
-        self.log(
-            f"{self.kind}: {done}/{self.total} keys, {report.rows} rows, {report.missing} missing, "
-            f"{report.failed} failed, rate budget left {client.pacer.remaining}, ETA {eta:,.0f} s"
-        )
 
 
 def _pending(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str, limit: int) -> list[str]:
@@ -385,6 +398,41 @@ def _fetch_batch(
     report.failed += sum(o.status == "failed" for o in outcomes)
 
 
+def _drain_batches(
+    con: duckdb.DuckDBPyConnection,
+    client: HubClient,
+    kind: FetchKind,
+    snapshot: date,
+    limits: DrainLimits,
+    report: QueueReport,
+    progress: CrawlProgress,
+) -> None:
+    """Fetch pending keys batch by batch while the budget has room, reporting progress after each batch."""
+    budget = limits.budget
+
+    def room() -> int | None:
+        return None if budget is None else budget - report.requests
+
+    def has_room() -> bool:
+        left = room()
+        return left is None or left > 0
+
+    with ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix=f"fetch-{kind.name}") as pool:
+        # Read ahead many batches: each read scans the queue, which holds millions of keys at Hub scale.
+        while has_room() and (keys := _pending(con, snapshot, kind.name, limits.batch * READ_AHEAD_BATCHES)):
+            for start in range(0, len(keys), limits.batch):
+                left = room()
+                if left is not None and left <= 0:
+                    break
+                chunk = keys[start : start + limits.batch][:left]  # every key costs at least one request
+                _fetch_batch(con, client, kind, snapshot, pool, chunk, report)
+                progress.update(
+                    report.fetched + report.missing + report.failed,
+                    f"{report.rows:,} rows, {report.missing:,} missing, {report.failed:,} failed, "
+                    f"rate budget left {client.pacer.remaining}",
+                )
+
+
 def drain(
     con: duckdb.DuckDBPyConnection,
     client: HubClient,
@@ -401,27 +449,13 @@ def drain(
     if budget is None or budget > 0:
         _reopen(con, snapshot, kind.name)
     report = QueueReport(kind.name)
-    progress = _Progress(kind.name, _count_pending(con, snapshot, kind.name), limits.log_every_seconds, log)
-
-    def room() -> int | None:
-        return None if budget is None else budget - report.requests
-
-    with ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix=f"fetch-{kind.name}") as pool:
-        # Read ahead many batches: each read scans the queue, which holds millions of keys at Hub scale.
-        while (room() is None or room() > 0) and (
-            keys := _pending(con, snapshot, kind.name, limits.batch * READ_AHEAD_BATCHES)
-        ):
-            for start in range(0, len(keys), limits.batch):
-                left = room()
-                if left is not None and left <= 0:
-                    break
-                chunk = keys[start : start + limits.batch][:left]  # every key costs at least one request
-                _fetch_batch(con, client, kind, snapshot, pool, chunk, report)
-                progress.update(report, client)
+    planned = _count_pending(con, snapshot, kind.name)
+    with CrawlProgress(kind.name, planned, log, "keys", limits.log_every_seconds) as progress:
+        _drain_batches(con, client, kind, snapshot, limits, report, progress)
+    report.seconds, report.throttled = progress.seconds, progress.throttled
     if budget is not None:
         report.stale = _settle_unfetched(con, snapshot, kind.name, limits.previous)
         report.deferred = _count_pending(con, snapshot, kind.name, "deferred")
         if report.stale or report.deferred:
             log(f"{kind.name}: budget spent; {report.stale} keys reuse older answers, {report.deferred} deferred")
-    report.seconds = time.monotonic() - progress.started
     return report

@@ -214,3 +214,36 @@ def commit_page(
             f"INSERT OR REPLACE INTO {RAW_SCHEMA}.crawl_state VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [snapshot, source, state.next_url, state.pages, state.entities, state.requests, state.done, observed_at],
         )
+
+
+def restart_listing(con: duckdb.DuckDBPyConnection, snapshot: date, source: str, reason: dict[str, Any]) -> None:
+    """Forget an unusable partial walk of `source` for `snapshot` (rows, quarantine, checkpoint) and record why."""
+    with transaction(con):
+        con.execute(f"DELETE FROM {RAW_SCHEMA}.{source} WHERE snapshot_date = ?", [snapshot])
+        con.execute(f"DELETE FROM {RAW_SCHEMA}.quarantine WHERE snapshot_date = ? AND source = ?", [snapshot, source])
+        con.execute(f"DELETE FROM {RAW_SCHEMA}.crawl_state WHERE snapshot_date = ? AND source = ?", [snapshot, source])
+        con.execute(
+            f"INSERT INTO {RAW_SCHEMA}.quarantine VALUES (?, ?, ?, ?, ?, ?)",
+            [snapshot, datetime.now(UTC), source, reason["locator"], reason["reason"], reason["payload"]],
+        )
+
+
+def quarantine_duplicate_ids(con: duckdb.DuckDBPyConnection, snapshot: date, source: str) -> int:
+    """Record every id of a finished listing that arrived under more than one stable key (`_id`): the pair cannot be
+    told apart, so staging leaves both out. Idempotent (a resumed or re-checked listing records each id once)."""
+    reason = "id listed under more than one internal id: the entities are left out of the graph"
+    with transaction(con):
+        con.execute(
+            f"INSERT INTO {RAW_SCHEMA}.quarantine SELECT $1, now(), $2, id, "
+            "$3 || ' (' || string_agg(DISTINCT key, ', ' ORDER BY key) || ')', NULL "
+            f"FROM {RAW_SCHEMA}.{source} AS r WHERE snapshot_date = $1 GROUP BY id "
+            f"HAVING count(DISTINCT key) > 1 AND NOT EXISTS (SELECT 1 FROM {RAW_SCHEMA}.quarantine AS q "
+            "WHERE q.snapshot_date = $1 AND q.source = $2 AND q.locator = r.id AND starts_with(q.reason, $3))",
+            [snapshot, source, reason],
+        )
+        found = con.execute(
+            f"SELECT count(*) FROM {RAW_SCHEMA}.quarantine WHERE snapshot_date = ? AND source = ? "
+            "AND starts_with(reason, ?)",
+            [snapshot, source, reason],
+        ).fetchone()
+    return int(found[0]) if found else 0

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from expectations.suites import SuiteSpec
+from release.sanitize import card_text
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -95,7 +96,30 @@ def validate(spec: SuiteSpec, frame: pd.DataFrame, gx_root: Path, now: datetime 
     )
 
 
-def to_check_result(outcome: SuiteOutcome, severity: dg.AssetCheckSeverity) -> dg.AssetCheckResult:
+def describe_failures(suite: str, failures: list[dict[str, Any]], docs_url: str | None, rows: int = 3) -> str:
+    """What a person at a terminal needs when a gate fails: the suite, each failed expectation with its arguments,
+    observed value and a few offending rows, and where the Data Docs page is. Observed values and rows come from
+    Hub data (ids, names), so they pass through `release.sanitize.card_text` before they are printed."""
+    lines = [f"Great Expectations suite `{suite}` failed:"]
+    for f in failures:
+        # a table-level expectation has an observed value; a per-row one, the unexpected values it saw
+        observed = f.get("observed_value")
+        if observed in (None, "None"):
+            observed = ", ".join(str(v) for v in (f.get("sample") or [])[:rows]) or "n/a"
+        unexpected = f.get("unexpected_count")
+        offending = ", ".join(card_text(v, 120) for v in (f.get("rows") or [])[:rows])
+        lines.append(
+            f"  - {f['expectation']} {card_text(f.get('kwargs', {}), 200)}: observed {card_text(observed, 200)}"
+            + (f" ({unexpected} unexpected)" if unexpected is not None else "")
+            + (f"; offending rows: {offending}" if offending else "")
+        )
+    lines.append(f"  Data Docs: {docs_url or 'not rendered'}")
+    return "\n".join(lines)
+
+
+def to_check_result(
+    outcome: SuiteOutcome, severity: dg.AssetCheckSeverity, thresholds: str | None = None
+) -> dg.AssetCheckResult:
     """Failed expectations with their observed value, a sample of offending values and the rows they sit in."""
     failed = "\n".join(
         f"- `{f['expectation']}` {f['kwargs']}: {f['unexpected_count']} unexpected, observed {f['observed_value']}, "
@@ -112,4 +136,6 @@ def to_check_result(outcome: SuiteOutcome, severity: dg.AssetCheckSeverity) -> d
     }
     if outcome.docs_url:
         metadata["data_docs"] = dg.MetadataValue.url(outcome.docs_url)
+    if thresholds:
+        metadata["threshold_source"] = thresholds
     return dg.AssetCheckResult(passed=outcome.success, severity=severity, metadata=metadata)

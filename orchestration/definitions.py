@@ -13,7 +13,7 @@ from assets.serving import serving_warehouse
 from orchestration.checks import gate_checks
 from orchestration.maintenance import daily_maintenance, maintenance_job
 from orchestration.resources import build_resources
-from orchestration.schedules import daily_snapshot, refresh_job
+from orchestration.schedules import automation_sensor, daily_snapshot, refresh_job
 from orchestration.settings import Settings
 
 
@@ -34,6 +34,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
         # Ad-hoc materializations (UI, CLI, automation) too: one process, one DuckDB writer.
         executor=dg.in_process_executor,
         schedules=[daily_snapshot, daily_maintenance],
+        sensors=[automation_sensor],
         resources=build_resources(settings),
     )
 

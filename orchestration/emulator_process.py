@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from orchestration.settings import PROJECT_ROOT
 
@@ -39,6 +40,10 @@ def pipeline_environment(url: str, dagster_home: Path) -> dict[str, str]:
     }
 
 
+class EmulatorStartError(RuntimeError):
+    """The emulator process exited before serving (a bad world, a port in use): its own message says why."""
+
+
 @contextmanager
 def running_emulator(
     world: Path, storage: Path, log: Path | None = None, extra_args: tuple[str, ...] = ()
@@ -48,16 +53,30 @@ def running_emulator(
     command = [sys.executable, "-m", "hub_emulator", "serve", "--world", str(world), "--storage", str(storage)]
     if log is not None:
         command += ["--log", str(log)]
-    process = subprocess.Popen([*command, *extra_args], stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+    # The emulator's own messages (a client hanging up, a failed start) go to a file beside its storage, not to
+    # the operator's terminal; a failed start quotes the last of them.
+    errors = storage / "emulator.log"
+    with errors.open("w", encoding="utf-8") as sink:
+        process = subprocess.Popen(
+            [*command, *extra_args], stdout=subprocess.PIPE, stderr=sink, text=True, cwd=PROJECT_ROOT
+        )
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
         if not url.startswith("http"):
-            raise RuntimeError(f"the Hub emulator did not start (exit code {process.poll()}): {url!r}")
+            process.wait(timeout=10)
+            lines = [line.strip() for line in errors.read_text(encoding="utf-8").splitlines() if line.strip()]
+            reason = lines[-1] if lines else f"exit code {process.returncode}"
+            raise EmulatorStartError(f"the Hub emulator did not start: {reason}")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, timeout=10)
+
+
+def stop(process: subprocess.Popen[Any], timeout: float) -> None:
+    """Ask a child process to end (SIGTERM); kill it if it has not ended within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()

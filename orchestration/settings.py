@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         PROJECT_ROOT / "data", validation_alias=_env("HUBKG_DATA_DIR"), description="warehouse, releases, Data Docs"
     )
+    dagster_home: Path = Field(
+        PROJECT_ROOT / ".dagster_home",
+        validation_alias=_env("DAGSTER_HOME"),
+        description="the Dagster instance of `hubkg demo`, `hubkg ui` and `hubkg status`",
+    )
     page_size: int = Field(
         1000, ge=1, validation_alias=_env("HUBKG_PAGE_SIZE"), description="entities per listing page"
     )
@@ -120,6 +125,11 @@ class Settings(BaseSettings):
     bench_repo: str = Field(
         "hubkg-benchmarks", validation_alias=_env("HUBKG_BENCH_REPO"), description="the benchmarks repo"
     )
+    atlas_space: str = Field(
+        "hubkg-atlas",
+        validation_alias=_env("HUBKG_ATLAS_SPACE"),
+        description="the static Space (`sdk: static`) the interactive atlas is published to, in the same namespace",
+    )
     publish_dry_run: bool = Field(
         False,
         validation_alias=_env("HUBKG_PUBLISH_DRY_RUN"),
@@ -147,7 +157,7 @@ class Settings(BaseSettings):
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
 
-    @field_validator("data_dir")
+    @field_validator("data_dir", "dagster_home")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.resolve()
@@ -187,7 +197,7 @@ class Settings(BaseSettings):
         return PublishTarget(
             endpoint=self.endpoint,
             namespace=self.publish_namespace,
-            repos={"graph": self.graph_repo, "benchmarks": self.bench_repo},
+            repos={"graph": self.graph_repo, "benchmarks": self.bench_repo, "atlas": self.atlas_space},
             releases_dir=self.data_dir / "releases",
             dry_run=self.publish_dry_run,
         )

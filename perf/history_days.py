@@ -6,7 +6,7 @@ requests to the Hub, wall time, bytes on disk per directory (DAGSTER_HOME includ
 
 Day 0 serves the world (generated with `--nodes`, or `--world`); each later day serves the previous day mutated by
 `hub_emulator mutate` with structural `--churn` and `--counter-drift`. Snapshot dates end today, one per day, each
-run through `dagster job execute` exactly as `hubkg demo` runs one. The data directory and DAGSTER_HOME are fresh
+run through `orchestration.launch` exactly as `hubkg demo` runs one. The data directory and DAGSTER_HOME are fresh
 folders under `--work` (default: a temporary folder), so the figures are this run's alone.
 """
 
@@ -72,13 +72,15 @@ def run_day(world: Path, snapshot: str, data: Path, dagster_home: Path) -> tuple
     log = data / "emulator" / f"requests-{snapshot}.jsonl"
     started = time.monotonic()
     with running_emulator(world, data / "emulator", log=log) as url:
-        command = [str(Path(sys.executable).parent / "dagster"), "job", "execute", "-m", "orchestration.definitions"]
-        command += ["-j", "hubkg_refresh", "--tags", json.dumps({"dagster/partition": snapshot})]
+        # the run `hubkg demo` launches: the refresh job of one partition, recorded in DAGSTER_HOME
+        command = [sys.executable, "-m", "orchestration.launch", "--partition", snapshot]
         env = pipeline_environment(url, dagster_home) | {"HUBKG_DATA_DIR": str(data)}
-        result = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True)
+        output = data.parent / "logs" / f"day-{snapshot}.log"  # beside the data: not counted in its bytes
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8") as sink:
+            result = subprocess.run(command, env=env, cwd=PROJECT_ROOT, stdout=sink, stderr=subprocess.STDOUT)
     if result.returncode != 0:
-        sys.stderr.write(result.stdout[-5000:] + result.stderr[-5000:])
-        raise RuntimeError(f"the run of {snapshot} failed (exit {result.returncode})")
+        raise RuntimeError(f"the run of {snapshot} failed (exit {result.returncode}); its log: {output}")
     requests = sum('"GET"' in line for line in log.read_text(encoding="utf-8").splitlines())
     return requests, time.monotonic() - started
 

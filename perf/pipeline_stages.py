@@ -1,6 +1,16 @@
 """Run the pipeline stage by stage against the emulator on a generated world and print per-stage figures.
 
     .venv/bin/python perf/pipeline_stages.py --nodes 26143 [--seed 0] [--work /tmp/hubkg-bench] [--resume RUN_DIR]
+    .venv/bin/python perf/pipeline_stages.py --raw-loader --nodes 261430 2614300 5228600 [--seed 0] [--work DIR]
+
+With `--raw-loader` the crawl is skipped: for each `--nodes` in turn (one world at a time, each in a fresh run
+directory, recreated from `--nodes/--seed` alone), the world is generated, its raw layer written by
+`perf/raw_loader.py` (the rows a crawl would store), and every later stage timed on its own — dbt build, exports,
+benchmark exports, baselines, atlas, publish (to an emulator serving an empty world), serving, and the gates (every
+GE suite once, `perf/gates.py`; last, as one suite checks the leaderboard) — with `HUBKG_DUCKDB_MEMORY_LIMIT=8GB`
+unless set. The snapshot is the world's `now` date, so the run is deterministic. It ends with one table: wall and
+peak RSS per stage and size, and each size's ratio to the previous one. Each size's run directory is deleted once
+measured unless `--keep`.
 
 A run killed mid-stage (e.g. a HuggingKG-size crawl longer than a working session) continues with `--resume`: the
 finished stages are kept (`stages.json` in the run directory), the interrupted one runs again — the crawl resumes
@@ -17,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -28,6 +39,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assets.dbt import DBT_EXECUTABLE, DBT_PROJECT  # noqa: E402
 from orchestration.emulator_process import pipeline_environment, running_emulator  # noqa: E402
 from release.serving import SERVED_SCHEMAS  # noqa: E402
 
@@ -134,13 +146,107 @@ def ensure_world(work: Path, nodes: int, seed: int) -> Path:
     return world
 
 
+# --raw-loader: the stages after the raw layer, each a Dagster materialization (dbt build and gates are timed on
+# their own: a materialization of the dbt assets would run the gates inside it).
+LOADED_STAGES = {
+    "exports": "group:exports",
+    "benchmark exports": "group:benchmarks and not kind:dbt",
+    "baselines": "group:baselines",
+    "atlas": "group:atlas and not kind:dbt",
+    "publish": "group:publish",
+    "serving": "group:serving",
+}
+Figures = dict[str, tuple[float, float]]  # stage: (wall seconds, peak RSS MiB)
+
+
+def loaded_run(work: Path, nodes: int, seed: int) -> tuple[Figures, float]:
+    """Every stage after the crawl on a freshly generated and loaded world of `nodes`; (figures, transform floor)."""
+    run_dir = work / f"loaded-{nodes}-{seed}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    world, warehouse = run_dir / "world", run_dir / "hubkg.duckdb"
+    settings = {
+        "HUBKG_DATA_DIR": str(run_dir),
+        "HUBKG_DUCKDB_PATH": str(warehouse),
+        "HUBKG_DUCKDB_MEMORY_LIMIT": os.environ.get("HUBKG_DUCKDB_MEMORY_LIMIT", "8GB"),
+    }
+    env = {**os.environ, **settings}
+    figures: Figures = {}
+
+    def stage(name: str, command: list[str]) -> None:
+        record(name, timed(command, env))
+
+    def record(name: str, figure: tuple[float, float]) -> None:
+        figures[name] = figure
+        print(f"{nodes:>9} nodes  {name:18s} {figure[0]:9.1f} s  {figure[1]:8.0f} MiB", flush=True)
+
+    python = [sys.executable]
+    stage(
+        "generate world",
+        [*python, "-m", "hub_emulator", "generate", "--nodes", str(nodes), "--seed", str(seed), "--out", str(world)],
+    )
+    snapshot = json.loads((world / "world.json").read_text())["now"][:10]
+    stage(
+        "load raw",
+        [*python, "perf/raw_loader.py", "--world", str(world), "--warehouse", str(warehouse), "--snapshot", snapshot],
+    )
+    dbt = [DBT_EXECUTABLE, "build", "--quiet", "--vars", json.dumps({"snapshot_date": snapshot})]
+    dbt += ["--project-dir", str(DBT_PROJECT.project_dir), "--profiles-dir", str(DBT_PROJECT.profiles_dir)]
+    stage("dbt build", [*dbt, "--target-path", f"{run_dir}/target", "--log-path", f"{run_dir}/logs"])
+    floor = transform_floor(warehouse, snapshot)
+    (run_dir / "empty-world").mkdir()
+    with running_emulator(run_dir / "empty-world", run_dir / "hub") as url:  # publishing needs a Hub, not the world
+        dagster_env = {**pipeline_environment(url, run_dir / "dagster_home"), **settings}
+        for name, selection in LOADED_STAGES.items():
+            record(name, materialize(selection, snapshot, dagster_env))
+    # Last: the suites include the leaderboard's, which the baselines stage writes.
+    stage("gates", [*python, "perf/gates.py", "--warehouse", str(warehouse), "--repeat", "1", "--snapshot", snapshot])
+    print_baselines(warehouse)
+    return figures, floor
+
+
+def loaded_runs(work: Path, sizes: list[int], seed: int, keep: bool) -> int:
+    """`loaded_run` for each size in turn, then the scaling table."""
+    runs = {}
+    for nodes in sizes:
+        runs[nodes] = loaded_run(work, nodes, seed)
+        if not keep:  # a 2x world and warehouse take tens of GB; each size is recreated from --nodes/--seed
+            shutil.rmtree(work / f"loaded-{nodes}-{seed}")
+    print_scaling(runs)
+    return 0
+
+
+def print_scaling(runs: dict[int, tuple[Figures, float]]) -> None:
+    """One table: wall and peak RSS per stage and size, and each size's ratio to the previous size."""
+    sizes = list(runs)
+    head = "| stage | " + " | ".join(f"{n:,} nodes: wall s | peak RSS MiB" for n in sizes)
+    head += "".join(f" | wall {b:,}/{a:,} | RSS {b:,}/{a:,}" for a, b in zip(sizes, sizes[1:], strict=False))
+    print(f"\n{head} |\n|---|" + "---|" * (2 * len(sizes) + 2 * (len(sizes) - 1)))
+    for name in runs[sizes[0]][0]:
+        cells = [f"{runs[n][0][name][0]:.1f} | {runs[n][0][name][1]:,.0f}" for n in sizes]
+        ratios = [
+            f"{runs[b][0][name][0] / runs[a][0][name][0]:.2f} | {runs[b][0][name][1] / runs[a][0][name][1]:.2f}"
+            for a, b in zip(sizes, sizes[1:], strict=False)
+        ]
+        print(f"| {name} | " + " | ".join(cells + ratios) + " |")
+    floors = " | ".join(f"{runs[n][1]:.1f} s, dbt/floor {runs[n][0]['dbt build'][0] / runs[n][1]:.1f}x" for n in sizes)
+    print(f"transform floor per size: {floors}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--nodes", type=int, required=True)
+    parser.add_argument("--nodes", type=int, nargs="+", required=True, help="several only with --raw-loader")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=Path("/tmp/hubkg-bench"))
     parser.add_argument("--resume", type=Path, default=None, help="continue an interrupted run in this run directory")
+    parser.add_argument("--raw-loader", action="store_true", help="load the raw layer instead of crawling")
+    parser.add_argument("--keep", action="store_true", help="--raw-loader: keep each size's run directory")
     args = parser.parse_args()
+    if args.raw_loader:
+        return loaded_runs(args.work, args.nodes, args.seed, args.keep)
+    if len(args.nodes) > 1:
+        parser.error("several --nodes need --raw-loader")
+    args.nodes = args.nodes[0]
     world = ensure_world(args.work, args.nodes, args.seed)
     counts = json.loads((world / "world.json").read_text())["counts"]
     entities = sum(counts["nodes"].values())

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from release.card import render_card
-from release.spec import Release, ReleaseSpec
+from release.spec import Release, ReleaseSpec, ReleaseTable
 
 # Row groups sized for the Hub's dataset viewer (it reads one row group at a time); shards keep a commit of a
 # HuggingKG-size graph under 100 files.
@@ -34,10 +34,10 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[list[str]]:
     return [[name, str(kind)] for name, kind, *_ in rows]
 
 
-def _write_shards(con: duckdb.DuckDBPyConnection, query: str, params: list, target: Path, stem: str) -> list[str]:
+def _write_shards(con: duckdb.DuckDBPyConnection, query: str, params: list[Any], target: Path, stem: str) -> list[str]:
     """Write `query` sorted, in fixed-size shards named `<stem>-0000i-of-0000n.parquet`."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE release_rows AS SELECT * FROM ({query}) ORDER BY ALL", params)
-    rows = con.execute("SELECT count(*) FROM release_rows").fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM release_rows").fetchall()[0][0]
     shards = max(1, math.ceil(rows / ROWS_PER_SHARD))
     names = []
     for i in range(shards):
@@ -55,8 +55,37 @@ def _write_shards(con: duckdb.DuckDBPyConnection, query: str, params: list, targ
 def _observed(con: duckdb.DuckDBPyConnection, snapshot: date) -> list[str]:
     low, high = con.execute(
         "SELECT min(updated_at), max(updated_at) FROM raw.crawl_state WHERE snapshot_date = ?", [snapshot]
-    ).fetchone()
+    ).fetchall()[0]
     return [low.isoformat() if low else "", high.isoformat() if high else ""]
+
+
+class ReleaseError(RuntimeError):
+    """A config of the release could not be built: nothing of this repo may be published."""
+
+
+def _write_table(con: duckdb.DuckDBPyConnection, folder: Path, t: ReleaseTable, snapshot: date) -> dict[str, Any]:
+    """Write one config's parquet files; its manifest entry (rows per split, columns)."""
+    target = folder / "data" / t.config
+    target.mkdir(parents=True)
+    select = f"SELECT * EXCLUDE (snapshot_date) FROM {t.table} WHERE snapshot_date = ?"
+    if t.split_column is None:
+        splits = {"train": _write_shards(con, select, [snapshot], target, "train")}
+    else:
+        values = con.execute(f"SELECT DISTINCT {t.split_column} FROM ({select}) ORDER BY 1", [snapshot])
+        splits = {
+            SPLIT_NAMES.get(value, value): _write_shards(
+                con, f"{select} AND {t.split_column} = ?", [snapshot, value], target, SPLIT_NAMES.get(value, value)
+            )
+            for (value,) in values.fetchall()
+            if value is not None
+        }
+        # An empty benchmark (e.g. nothing survives the k-core on a small world) is still a valid config.
+        splits = splits or {"train": _write_shards(con, select, [snapshot], target, "train")}
+    counts = {
+        split: con.execute(f"SELECT count(*) FROM read_parquet('{target}/{split}-*.parquet')").fetchall()[0][0]
+        for split in splits
+    }
+    return {"rows": counts, "columns": _columns(con, t.table)}
 
 
 def build_release(
@@ -65,36 +94,41 @@ def build_release(
     spec: ReleaseSpec,
     snapshot: date,
     previous: dict[str, Any] | None = None,
+    repo_id: str | None = None,
 ) -> Release:
-    """Write every table of `spec` for `snapshot` plus manifest and card into `folder` (replacing it)."""
+    """Write every table of `spec` for `snapshot` plus manifest and card into `folder` (replacing it).
+
+    Raises `ReleaseError` naming the config when one cannot be built, and `CardError` when the card's metadata
+    would not validate: either way before anything is uploaded."""
     if folder.exists():
         shutil.rmtree(folder)
     tables: dict[str, Any] = {}
     for t in spec.tables:
-        target = folder / "data" / t.config
-        target.mkdir(parents=True)
-        select = f"SELECT * EXCLUDE (snapshot_date) FROM {t.table} WHERE snapshot_date = ?"
-        if t.split_column is None:
-            splits = {"train": _write_shards(con, select, [snapshot], target, "train")}
-        else:
-            values = con.execute(f"SELECT DISTINCT {t.split_column} FROM ({select}) ORDER BY 1", [snapshot])
-            splits = {
-                SPLIT_NAMES.get(value, value): _write_shards(
-                    con, f"{select} AND {t.split_column} = ?", [snapshot, value], target, SPLIT_NAMES.get(value, value)
-                )
-                for (value,) in values.fetchall()
-                if value is not None
-            }
-            # An empty benchmark (e.g. nothing survives the k-core on a small world) is still a valid config.
-            splits = splits or {"train": _write_shards(con, select, [snapshot], target, "train")}
-        counts = {
-            split: con.execute(f"SELECT count(*) FROM read_parquet('{target}/{split}-*.parquet')").fetchone()[0]
-            for split in splits
-        }
-        tables[t.config] = {"rows": counts, "columns": _columns(con, t.table)}
-    manifest = {"repo": spec.repo, "snapshot_date": snapshot.isoformat(), "observed": _observed(con, snapshot)}
-    manifest["tables"] = tables
+        try:
+            tables[t.config] = _write_table(con, folder, t, snapshot)
+        except duckdb.Error as exc:
+            raise ReleaseError(
+                f"{spec.repo}: config `{t.config}` (from {t.table}) failed to build, nothing is published: {exc}"
+            ) from exc
+    manifest: dict[str, Any] = {
+        "repo": spec.repo,
+        "snapshot_date": snapshot.isoformat(),
+        "observed": _observed(con, snapshot),
+        "tables": tables,
+    }
+    if previous is not None and {k: previous.get(k) for k in ("snapshot_date", "tables")} == {
+        k: manifest[k] for k in ("snapshot_date", "tables")
+    }:
+        # The same snapshot with the same tables again (a rerun after a crash): compare with what its first
+        # publication compared with, so the card's bytes, and so the repo, stay as they are: no README-only commit.
+        previous = previous.get("previous_release")
+    manifest["previous_release"] = (
+        None
+        if previous is None
+        else {"snapshot_date": previous.get("snapshot_date"), "tables": previous.get("tables", {})}
+    )
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     sections = spec.generated(con, snapshot, folder) if spec.generated else []
-    (folder / "README.md").write_text(render_card(spec, manifest, previous, sections), encoding="utf-8")
+    card = render_card(spec, manifest, previous, sections, repo_id)
+    (folder / "README.md").write_text(card, encoding="utf-8")
     return Release(folder=folder, snapshot=snapshot, manifest=manifest)

@@ -1,4 +1,4 @@
-"""Publish a release folder to a Hub dataset repo as one atomic, idempotent commit.
+"""Publish a release folder to a Hub repo (a dataset, or the atlas's static Space) as one atomic, idempotent commit.
 
 - Content-addressed: local files are hashed the way the Hub identifies them (sha256 for LFS files, the git blob
   id otherwise); only changed files are sent, stale files are deleted in the same commit, and when nothing
@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi, hf_hub_download
+from huggingface_hub import CommitOperationAdd, CommitOperationDelete, DatasetInfo, HfApi, SpaceInfo, hf_hub_download
 from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError, RevisionNotFoundError
 
-from release.folder import MANIFEST, Release
+from release.folder import MANIFEST
+from release.spec import Release
 
 # Files the Hub manages itself; never deleted as stale.
 HUB_MANAGED = {".gitattributes"}
@@ -60,13 +61,14 @@ def _local_ids(path: Path) -> tuple[str, str]:
     return hashlib.sha256(data).hexdigest(), blob
 
 
-def _remote_ids(api: HfApi, repo_id: str) -> tuple[str | None, dict[str, str]]:
+def _remote_ids(api: HfApi, repo_id: str, repo_type: str) -> tuple[str | None, dict[str, str]]:
     """Head commit and {path: content id} of `main` (sha256 for LFS files, else blob id)."""
     try:
-        info = api.dataset_info(repo_id, files_metadata=True)
+        info = api.repo_info(repo_id, repo_type=repo_type, files_metadata=True)
     except (RepositoryNotFoundError, RevisionNotFoundError):
         return None, {}
-    files = {s.rfilename: (s.lfs.sha256 if s.lfs else s.blob_id) for s in info.siblings or []}
+    assert isinstance(info, DatasetInfo | SpaceInfo), f"not a dataset or Space repo: {repo_type}"
+    files = {s.rfilename: (s.lfs.sha256 if s.lfs else s.blob_id) or "" for s in info.siblings or []}
     return info.sha, files
 
 
@@ -78,33 +80,37 @@ def previous_manifest(api: HfApi, repo_id: str, cache_dir: Path) -> dict[str, An
         )
     except (RepositoryNotFoundError, RevisionNotFoundError, EntryNotFoundError):
         return None
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    manifest: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return manifest
 
 
-def publish(api: HfApi, repo_id: str, release: Release) -> PublishOutcome:
-    api.create_repo(repo_id, repo_type="dataset", exist_ok=True)
-    head, remote = _remote_ids(api, repo_id)
+def publish(api: HfApi, repo_id: str, release: Release, repo_type: str = "dataset") -> PublishOutcome:
+    """Commit `release.folder` to `repo_id` (a Space is created as `sdk: static`) and tag it by snapshot."""
+    api.create_repo(repo_id, repo_type=repo_type, exist_ok=True, space_sdk="static" if repo_type == "space" else None)
+    head, remote = _remote_ids(api, repo_id, repo_type)
     local = {p.relative_to(release.folder).as_posix(): p for p in sorted(release.folder.rglob("*")) if p.is_file()}
     added = [name for name, path in local.items() if remote.get(name) not in _local_ids(path)]
     deleted = sorted(set(remote) - set(local) - HUB_MANAGED)
     tag = f"snapshot-{release.snapshot.isoformat()}"
     commit = None
     if added or deleted:
-        operations = [CommitOperationAdd(path_in_repo=name, path_or_fileobj=local[name]) for name in added]
+        operations: list[CommitOperationAdd | CommitOperationDelete] = [
+            CommitOperationAdd(path_in_repo=name, path_or_fileobj=local[name]) for name in added
+        ]
         operations += [CommitOperationDelete(path_in_repo=name) for name in deleted]
         info = api.create_commit(
             repo_id,
             operations,
             commit_message=f"HubKG snapshot {release.snapshot.isoformat()}",
             commit_description=f"{len(added)} files added or replaced, {len(deleted)} removed.",
-            repo_type="dataset",
+            repo_type=repo_type,
             parent_commit=head,
         )
         commit = head = info.oid
-    refs = {t.name: t.target_commit for t in api.list_repo_refs(repo_id, repo_type="dataset").tags}
+    refs = {t.name: t.target_commit for t in api.list_repo_refs(repo_id, repo_type=repo_type).tags}
     if refs.get(tag) != head:
         if tag in refs:
-            api.delete_tag(repo_id, tag=tag, repo_type="dataset")
-        api.create_tag(repo_id, tag=tag, revision=head, repo_type="dataset")
+            api.delete_tag(repo_id, tag=tag, repo_type=repo_type)
+        api.create_tag(repo_id, tag=tag, revision=head, repo_type=repo_type)
     assert head is not None
     return PublishOutcome(repo_id, commit, head, tag, added, deleted)

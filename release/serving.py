@@ -9,10 +9,19 @@ a run wait).
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
+
+from release.sanitize import terminal_text
 
 # Layers people query; raw JSON, staging and intermediate tables stay in the build database.
 SERVED_SCHEMAS = ("kg", "lineage", "atlas", "benchmarks")
@@ -40,9 +49,8 @@ def refresh_serving_copy(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id:
             con.execute(f"CREATE SCHEMA serving_copy.{schema}")
         for schema, table in tables:
             con.execute(f"CREATE TABLE serving_copy.{schema}.{table} AS SELECT * FROM {schema}.{table}")
-            counts[f"{schema}.{table}"] = con.execute(f"SELECT count(*) FROM serving_copy.{schema}.{table}").fetchone()[
-                0
-            ]
+            counted = con.execute(f"SELECT count(*) FROM serving_copy.{schema}.{table}").fetchall()
+            counts[f"{schema}.{table}"] = int(counted[0][0])
     finally:
         con.execute("DETACH serving_copy")
     _copy_views_and_macros(con, staging)
@@ -67,9 +75,123 @@ def _copy_views_and_macros(con: duckdb.DuckDBPyConnection, copy: Path) -> None:
             served.execute(f"CREATE MACRO {schema}.{name}({', '.join(parameters)}) AS TABLE {definition}")
 
 
-def query(sql: str, data_dir: Path) -> duckdb.DuckDBPyRelation:
-    """Run `sql` on the serving copy (read-only)."""
-    path = serving_path(data_dir)
+class QueryRefused(Exception):
+    """A query the sandbox will not run, or stopped: the message is one line meant for the user."""
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """What one `hubkg query` may cost."""
+
+    timeout_seconds: float = 60.0
+    max_rows: int = 10_000
+    max_bytes: int = 16 * 1024 * 1024  # of the rendered output
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    truncated: str = ""  # why the output was cut ("" = complete)
+
+
+# Only reads: everything else (COPY, EXPORT, ATTACH, SET, PRAGMA, INSTALL, LOAD, CREATE …) is refused up front.
+_ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+# The connection itself cannot touch anything but its own file, nor be reconfigured by the query.
+SANDBOX_CONFIG = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def _statement(sql: str) -> str:
+    """The one read-only statement of `sql`, or `QueryRefused` saying why not."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryRefused(_one_line(exc)) from exc
+    if len(statements) != 1:
+        raise QueryRefused(f"one statement per query, got {len(statements)}")
+    kind = statements[0].type
+    if kind not in _ALLOWED:
+        name = kind.name.replace("_STATEMENT", "")
+        raise QueryRefused(f"{name} is not allowed: queries are read-only (SELECT, WITH … SELECT, EXPLAIN)")
+    return statements[0].query
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     if not path.exists():
-        raise FileNotFoundError(f"no serving copy at {path}: run the pipeline (make demo) first")
-    return duckdb.connect(str(path), read_only=True).sql(sql)
+        raise QueryRefused(f"no serving copy at {path}: run the pipeline (make demo) first")
+    return duckdb.connect(str(path), read_only=True, config=dict(SANDBOX_CONFIG))
+
+
+def query(sql: str, data_dir: Path, limits: QueryLimits = QueryLimits()) -> QueryResult:
+    """Run one read-only statement on the serving copy inside the sandbox: no file, network or extension access,
+    no configuration change, a watchdog that interrupts it after `timeout_seconds`, at most `max_rows` rows.
+    Every refusal or failure is a `QueryRefused` with a one-line reason."""
+    statement = _statement(sql)
+    con = _connect(serving_path(data_dir))
+    watchdog = threading.Timer(limits.timeout_seconds, con.interrupt)  # DuckDB has no statement timeout setting
+    watchdog.start()
+    try:
+        cursor = con.execute(statement)
+        columns = [d[0] for d in cursor.description or []]
+        rows = cursor.fetchmany(limits.max_rows + 1)
+    except duckdb.InterruptException as exc:
+        raise QueryRefused(f"query stopped after the {limits.timeout_seconds:g} s time limit") from exc
+    except duckdb.PermissionException as exc:
+        raise QueryRefused(f"file, network and extension access is disabled for queries ({_one_line(exc)})") from exc
+    except duckdb.Error as exc:
+        raise QueryRefused(_one_line(exc)) from exc
+    finally:
+        watchdog.cancel()
+        con.close()
+    truncated = f"output cut at {limits.max_rows:,} rows" if len(rows) > limits.max_rows else ""
+    return QueryResult(columns, rows[: limits.max_rows], truncated)
+
+
+def _cell(value: Any) -> Any:
+    """JSON-ready cell; text escaped for the terminal (control and bidi characters shown, never acted on)."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return terminal_text(value if isinstance(value, str) else str(value))
+
+
+def render(result: QueryResult, output: str, max_bytes: int = QueryLimits.max_bytes) -> str:
+    """`result` as an aligned table, CSV or JSON; every text cell escaped, the whole cut at `max_bytes`."""
+    rows = [[_cell(v) for v in row] for row in result.rows]
+    if output == "json":
+        text = json.dumps([dict(zip(result.columns, row, strict=True)) for row in rows], ensure_ascii=False)
+    elif output == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([terminal_text(c) for c in result.columns])
+        writer.writerows(rows)
+        text = buffer.getvalue().rstrip("\n")
+    else:
+        text = _table(
+            [terminal_text(c) for c in result.columns], [["NULL" if v is None else str(v) for v in r] for r in rows]
+        )
+    note = result.truncated
+    if len(text.encode("utf-8")) > max_bytes:
+        text = text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
+        note = f"output cut at {max_bytes:,} bytes"
+    return f"{text}\n({note})" if note and output == "table" else text
+
+
+def _table(columns: list[str], rows: list[list[str]]) -> str:
+    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows]
+    lines.append(f"({len(rows):,} rows)")
+    return "\n".join(lines)

@@ -17,6 +17,8 @@ class ReleaseTable:
     table: str  # warehouse table, one row per entity/edge per snapshot
     description: str
     split_column: str | None = None  # benchmark tables: one parquet set per split value
+    # Why the table can be empty on a snapshot; the card shows it next to a config with 0 rows.
+    when_empty: str = "Nothing of this kind was observed on this snapshot."
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class ReleaseSpec:
     title: str
     summary: str
     tables: tuple[ReleaseTable, ...]
+    # Hub task categories of the card's metadata (https://huggingface.co/tasks)
+    task_categories: tuple[str, ...] = ("graph-ml",)
     notes: tuple[str, ...] = ()  # extra card sections (provenance, split rules…), Markdown
     # card sections computed from the warehouse for the snapshot; may add files (e.g. a chart) to the folder
     generated: Callable[[duckdb.DuckDBPyConnection, date, Path], list[str]] | None = None

@@ -6,9 +6,11 @@ any test module imports it. Our code passes the endpoint explicitly, so HF_ENDPO
 
 import os
 
-from orchestration.emulator_process import EMULATOR_TOKEN
-
+# Before the import below: it reaches huggingface_hub (through the settings and the publisher).
 os.environ["HF_HUB_DISABLE_XET"] = "1"
+
+from orchestration.emulator_process import EMULATOR_TOKEN  # noqa: E402
+
 os.environ["HF_TOKEN"] = EMULATOR_TOKEN
 os.environ["GX_ANALYTICS_ENABLED"] = "false"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"

@@ -48,8 +48,17 @@
 {%- endmacro %}
 
 {#-
-  The labels imputation votes with, as CTEs: `labels` (every model's documented value of each imputed
-  attribute), `frequency` (models per value) and `global_vote` (the most common value overall).
+  Attributes whose hub vote is evaluated (Table 1b) but not written into `model_imputed`: `model_type` (the
+  architecture family: the config's `model_type`, else the GGUF architecture) and `relation_type` (the relation
+  to the parent, for models that have one).
+-#}
+{% macro evaluated_only_attributes() -%}
+    {{ return(['model_type', 'relation_type']) }}
+{%- endmacro %}
+
+{#-
+  The labels imputation votes with, as CTEs: `labels` (every model's documented value of each imputed or
+  evaluated attribute), `frequency` (models per value) and `global_vote` (the most common value overall).
 -#}
 {% macro attribute_label_ctes() -%}
 labels as (
@@ -57,10 +66,16 @@ labels as (
     select id as model_id, '{{ attribute }}' as attribute, {{ attribute }} as value
     from {{ ref('models') }}
     where snapshot_date = {{ build_snapshot_date() }} and {{ attribute }} is not null
-    {%- if not loop.last %}
     union all
-    {%- endif %}
     {%- endfor %}
+    select model_id, 'model_type', coalesce(config ->> '$.model_type', gguf ->> '$.architecture')
+    from {{ ref('stg_models') }}
+    where snapshot_date = {{ build_snapshot_date() }}
+        and coalesce(config ->> '$.model_type', gguf ->> '$.architecture') is not null
+    union all
+    select model_id, 'relation_type', relation_type
+    from {{ ref('atlas_nodes') }}
+    where snapshot_date = {{ build_snapshot_date() }} and not is_placeholder and relation_type <> 'root'
 ),
 
 frequency as (

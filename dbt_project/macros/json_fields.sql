@@ -24,13 +24,18 @@
          else {{ json_ts('createdAt') }} end
 {%- endmacro %}
 
-{#- Card-derived free text made inert before it is republished (the same rules as `orchestration/sanitize.py`,
-    keeping line breaks and web links, which are prose): no control or bidi-override characters, no template
-    delimiters, no loader URLs (`hf://`, `reference://`, `file://`, `s3://`, `gs://`). -#}
+{#- Untrusted free text made inert before it is republished (card prose, collection titles and descriptions,
+    account names and bios, paper titles and abstracts): the same rules as `release/sanitize.py`, keeping line
+    breaks and web links, which are prose. Terminal escape sequences are removed whole (no `[31m` residue), then
+    control, bidi-override and isolate characters; template delimiters; loader URLs (`hf://`, `reference://`,
+    `file://`, `s3://`, `gs://`). -#}
 {% macro inert_text(expr) -%}
     regexp_replace(
         regexp_replace(
-            regexp_replace({{ expr }}, '[\x00-\x08\x0b-\x1f\x7f-\x{9f}\x{202a}-\x{202e}\x{2066}-\x{2069}]', ' ', 'g'),
+            regexp_replace(
+                regexp_replace({{ expr }}, '\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-~]', '', 'g'),
+                '[\x00-\x08\x0b-\x1f\x7f-\x{9f}\x{202a}-\x{202e}\x{2066}-\x{2069}]', ' ', 'g'
+            ),
             {% raw %}'\{\{|\}\}|\{%|%\}|\{#|#\}'{% endraw %}, '', 'g'
         ),
         '(?i)\b(hf|reference|file|s3|gs)://\S*', '[link removed]', 'g'

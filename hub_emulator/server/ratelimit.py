@@ -1,4 +1,4 @@
-"""Fixed-window rate limiter with the Hub's per-bucket headers (hub-api.md §7).
+"""Fixed-window rate limiter with the Hub's per-bucket headers.
 
 Every response carries `RateLimit` and `RateLimit-Policy`, so clients that pace themselves on the
 headers behave the same against the emulator as against the Hub.

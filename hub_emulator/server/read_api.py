@@ -1,4 +1,4 @@
-"""Read endpoints served from the static world (hub-api.md §3): listings, info, social, papers."""
+"""Read endpoints served from the static world: listings, info, social, papers."""
 
 from __future__ import annotations
 
@@ -97,6 +97,26 @@ def offset_page(req: Request, items: Sequence[Any], default: int, maximum: int) 
 
 def _dumps(obj: Any) -> bytes:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def collection_listing_entry(body: dict[str, Any]) -> dict[str, Any]:
+    """A collection as `/api/collections` lists it: no `position`, only its first items."""
+    body.pop("position", None)
+    body["items"] = body.get("items", [])[:COLLECTION_LISTING_ITEMS]
+    return body
+
+
+def daily_paper_item(paper: dict[str, Any]) -> dict[str, Any]:
+    """A DailyPaper item of `/api/daily_papers`: the paper without its linked repos, plus listing fields."""
+    return {
+        "paper": {k: v for k, v in paper.items() if not k.startswith(("linked", "numTotal"))},
+        "publishedAt": paper["publishedAt"],
+        "title": paper["title"],
+        "summary": paper["summary"],
+        "thumbnail": f"https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{paper['id']}.png",
+        "numComments": 0,
+        "isAuthorParticipating": False,
+    }
 
 
 def _has_member(raw: bytes, key: str, value: str) -> bool:
@@ -283,12 +303,7 @@ class ReadApi:
             )
         except ValueError as exc:
             raise BadRequest("Invalid cursor") from exc
-        out = []
-        for index in indexes:
-            body = json.loads(table.raws[index])
-            body.pop("position", None)
-            body["items"] = body.get("items", [])[:COLLECTION_LISTING_ITEMS]
-            out.append(_dumps(body))
+        out = [_dumps(collection_listing_entry(json.loads(table.raws[index]))) for index in indexes]
         return paged_response(req, out, next_cursor)
 
     @staticmethod
@@ -322,19 +337,7 @@ class ReadApi:
         except ValueError as exc:
             raise BadRequest('"p" must be a number') from exc
         papers = self.world.daily_papers.get(day, [])[page * limit : (page + 1) * limit]
-        items = [
-            {
-                "paper": {k: v for k, v in paper.items() if not k.startswith(("linked", "numTotal"))},
-                "publishedAt": paper["publishedAt"],
-                "title": paper["title"],
-                "summary": paper["summary"],
-                "thumbnail": f"https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{paper['id']}.png",
-                "numComments": 0,
-                "isAuthorParticipating": False,
-            }
-            for paper in papers
-        ]
-        return json_response(items)
+        return json_response([daily_paper_item(paper) for paper in papers])
 
     def user_overview(self, req: Request, match: re.Match[str]) -> Response:
         raw = self.world.users.get(group(match, "name"))

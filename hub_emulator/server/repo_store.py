@@ -140,14 +140,19 @@ class RepoStore:
         path = self._repo_dir(repo_type, repo_id) / "meta.json"
         return json.loads(path.read_bytes()) if path.exists() else None
 
-    def create_repo(self, repo_type: str, repo_id: str, private: bool, author: str) -> dict[str, Any] | None:
-        """Create the repo with the Hub's initial `.gitattributes` commit; None if it already exists."""
+    def create_repo(
+        self, repo_type: str, repo_id: str, private: bool, author: str, sdk: str | None = None
+    ) -> dict[str, Any] | None:
+        """Create the repo with the Hub's initial `.gitattributes` commit; None if it already exists. A Space
+        records its `sdk`."""
         with self._lock:
             if self.meta(repo_type, repo_id) is not None:
                 return None
             created = now_iso()
             meta = {"_id": secrets.token_hex(12), "id": repo_id, "type": repo_type, "private": private,
                     "createdAt": created}  # fmt: skip
+            if sdk is not None:
+                meta["sdk"] = sdk
             files = {".gitattributes": self._regular_entry(GITATTRIBUTES)}
             oid = self._write_commit(repo_type, repo_id, [], "initial commit", "", author, files)
             _write_atomic(self._repo_dir(repo_type, repo_id) / "meta.json", _dumps(meta))

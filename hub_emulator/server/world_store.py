@@ -24,7 +24,7 @@ SORT_KEYS = {
     "dataset": ("createdAt", "lastModified", "downloads", "likes", "trendingScore"),
     "space": ("createdAt", "lastModified", "likes", "trendingScore"),
 }
-# hub-api.md §4: the values the Hub accepts for `expand`, in the order its 400 message lists them.
+# the values the Hub accepts for `expand`, in the order its 400 message lists them.
 EXPAND_VALUES: dict[str, tuple[str, ...]] = {
     "model": (
         "author", "baseModels", "cardData", "childrenModelCount", "config", "createdAt", "disabled",
@@ -44,7 +44,7 @@ EXPAND_VALUES: dict[str, tuple[str, ...]] = {
         "trendingScore", "usedStorage",
     ),
 }  # fmt: skip
-# Listing fields without `expand`/`full`. Models: hub-api.md §3.1 (huggingface_hub#2460). Datasets and
+# Listing fields without `expand`/`full`. Models: (huggingface_hub#2460). Datasets and
 # Spaces are unverified upstream; these mirror what the client's parsers read.
 LIST_DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "model": (
@@ -204,15 +204,19 @@ class WorldStore:
         return table
 
     def person_json(self, name: str) -> bytes:
-        """The short user shape used by likers, followers and members (hub-api.md §5.9–5.11), as JSON."""
+        """The short user shape used by likers, followers and members, as JSON."""
         cached = self._people.get(name)
         if cached is None:
             raw = self.users.get(name)
-            if raw is None:
-                person = {"user": name, "fullname": name, "avatarUrl": "", "type": "user", "isPro": False}
-            else:
-                user = json.loads(raw)
-                person = {key: user[key] for key in ("_id", "user", "fullname", "avatarUrl") if key in user}
-                person.update(type="user", isPro=bool(user.get("isPro", False)))
+            person = person_body(name, None if raw is None else json.loads(raw))
             cached = self._people[name] = json.dumps(person, separators=(",", ":"), ensure_ascii=False).encode()
         return cached
+
+
+def person_body(name: str, user: dict[str, Any] | None) -> dict[str, Any]:
+    """The short user shape of `name` (whose overview is `user`, None if not a user) in social lists."""
+    if user is None:
+        return {"user": name, "fullname": name, "avatarUrl": "", "type": "user", "isPro": False}
+    person = {key: user[key] for key in ("_id", "user", "fullname", "avatarUrl") if key in user}
+    person.update(type="user", isPro=bool(user.get("isPro", False)))
+    return person

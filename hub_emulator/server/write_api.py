@@ -1,4 +1,4 @@
-"""Publishing and file endpoints for repos created on the emulator (hub-api.md §9).
+"""Publishing and file endpoints for repos created on the emulator.
 
 Covers what `huggingface_hub` 2.4.0 sends for create_repo / create_commit / upload_folder with
 `HF_HUB_DISABLE_XET=1` (whoami, repos/create, validate-yaml, preupload, LFS batch + PUT + verify,
@@ -13,6 +13,7 @@ import binascii
 import fnmatch
 import hashlib
 import json
+import mimetypes
 import re
 from collections.abc import Callable
 from typing import Any
@@ -38,7 +39,16 @@ from .routing import NAMESPACED_ID, REPO_TYPE, RESOLVE, Route, group, repo_type_
 LFS_SIZE_THRESHOLD = 10 * 1024 * 1024  # the Hub sends files above 10 MB through LFS
 TREE_PAGE = 1000  # the Hub's page size for /tree (hub client docstring)
 URL_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/"}
+SPACE_SDKS = ("gradio", "docker", "static", "streamlit")
+
 LFS_BATCH = r"/(?:(?P<type>datasets|spaces)/)?" + NAMESPACED_ID + r"\.git/info/lfs/objects/batch"
+
+
+def _media_type(path: str) -> str:
+    kind, encoding = mimetypes.guess_type(path)
+    if encoding is not None:  # `data.json.gz` is gzip bytes, not JSON with a transfer encoding
+        return "application/gzip"
+    return f"{kind}; charset=utf-8" if kind and kind.startswith("text/") else kind or "application/octet-stream"
 
 
 def _card_data(readme: bytes) -> dict[str, Any] | None:
@@ -171,7 +181,11 @@ class WriteApi:
         repo_id = f"{payload.get('organization') or self.username}/{payload['name']}"
         private = payload.get("visibility", "public") != "public" or bool(payload.get("private"))
         url = f"{req.base_url}/{URL_PREFIX[repo_type]}{repo_id}"
-        meta = self.store.create_repo(repo_type, repo_id, private, self.username)
+        sdk = payload.get("sdk")
+        if repo_type == "space" and sdk not in SPACE_SDKS:
+            # The Hub refuses a Space without a known SDK (huggingface_hub sends `space_sdk` as `sdk`).
+            raise BadRequest(f"Invalid sdk {sdk!r}: a Space needs one of {', '.join(SPACE_SDKS)}")
+        meta = self.store.create_repo(repo_type, repo_id, private, self.username, sdk if repo_type == "space" else None)
         if meta is None:
             return json_response({"error": f"You already created this {repo_type} repo", "url": url}, 409)
         return json_response({"url": url, "name": repo_id, "id": meta["_id"]})
@@ -406,6 +420,8 @@ class WriteApi:
         }
         if repo_type == "model":
             body["modelId"] = repo_id
+        if repo_type == "space":
+            body["sdk"] = meta.get("sdk")
         if "README.md" in files:
             card = _card_data(self.store.blob_path(files["README.md"].sha256).read_bytes())
             if card is not None:
@@ -426,6 +442,10 @@ class WriteApi:
             return response
         etag = f'"{entry.sha256 if entry.lfs else entry.oid}"'
         headers = {"X-Repo-Commit": oid}
+        if repo_type == "space":
+            # A static Space is a website: its files go out with their media type, so a browser can open
+            # `/spaces/<id>/resolve/main/index.html` and load the page's scripts and data beside it.
+            headers["Content-Type"] = _media_type(path)
         if entry.lfs:
             headers.update({"X-Linked-Etag": etag, "X-Linked-Size": str(entry.size)})
         return file_response(req, self.store.blob_path(entry.sha256).read_bytes(), etag, headers)

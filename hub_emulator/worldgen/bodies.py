@@ -1,4 +1,4 @@
-"""Hub-shaped JSON bodies (hub-api.md §5) built from the plan, one entity at a time.
+"""Hub-shaped JSON bodies built from the plan, one entity at a time.
 
 Numbers shown in several places (a model's downloads in its body, in collection items and in paper
 ``linkedModels``) come from per-index arrays computed once, so every view of an entity agrees.
@@ -13,11 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from hub_emulator.worldgen import calibration as cal
 from hub_emulator.worldgen import hostile, naming
 from hub_emulator.worldgen.lineage import ADAPTER, MERGE, QUANT_KINDS, RELATION_NAMES, ROOT
 from hub_emulator.worldgen.links import Links
 from hub_emulator.worldgen.plan import BASE_MODELS, CARD, FORMS, TAG2, Plan, Repos
-from hub_emulator.worldgen.rand import stream
+from hub_emulator.worldgen.rand import pystream, stream
 from hub_emulator.worldgen.timeline import DAILY_PAPERS_START, DAY, iso
 
 LICENSES = ("apache-2.0", "mit", "llama3.1", "cc-by-4.0", "openrail", "gemma", "other", "cc-by-nc-4.0")
@@ -28,6 +29,14 @@ SDKS = ("gradio", "gradio", "gradio", "gradio", "streamlit", "docker", "static")
 STAGES = ("RUNNING", "RUNNING", "SLEEPING", "SLEEPING", "RUNTIME_ERROR", "BUILDING", "PAUSED", "STOPPED")
 THEMES = ("orange", "blue", "green", "purple", "pink", "indigo")
 SIZE_CATEGORIES = ("n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M")
+# Model Atlas: fewer than 15% of models report accuracy; among models with a card, about this share does.
+SCORED_SHARE = 0.2
+# (dataset, few-shot, metric, offset from the model's latent level) of the model-index results written.
+BENCHMARKS = (
+    ({"name": "TruthfulQA (0-shot)", "type": "truthful_qa", "config": "multiple_choice", "split": "validation"}, 0,
+     "mc2", 0.0),
+    ({"name": "HellaSwag (10-Shot)", "type": "hellaswag", "split": "validation"}, 10, "acc_norm", 25.0),
+)  # fmt: skip
 QUANT_CONFIG = {
     "awq": {"quant_method": "awq", "bits": 4, "group_size": 128, "version": "gemm", "zero_point": True},
     "gptq": {"quant_method": "gptq", "bits": 4, "group_size": 128, "desc_act": False},
@@ -69,6 +78,24 @@ def _sha(rnd: random.Random) -> str:
     return f"{rnd.getrandbits(160):040x}"
 
 
+def model_licenses(plan: Plan) -> list[str]:
+    """Every model's license, in creation order: a derived model keeps its first earlier parent's license at
+    `cal.LICENSE_INHERIT_SHARE` (calibrated on Model Atlas), any other draws from `cal.MODEL_LICENSE_SHARES`."""
+    names = list(cal.MODEL_LICENSE_SHARES)
+    rng = stream(plan.seed, "model_licenses")
+    n = len(plan.models)
+    code = rng.choice(
+        len(names), n, p=np.array(list(cal.MODEL_LICENSE_SHARES.values())) / sum(cal.MODEL_LICENSE_SHARES.values())
+    )
+    inherit = rng.random(n) < cal.LICENSE_INHERIT_SHARE
+    for i in np.flatnonzero(inherit):
+        parents = plan.lineage.parents.of(int(i))
+        earlier = parents[(parents >= 0) & (parents < i)]  # ghosts have no license; planted cycles must not loop
+        if len(earlier):
+            code[i] = code[earlier[0]]
+    return [names[c] for c in code]
+
+
 class Bodies:
     """Builds every body of one world; holds the cross-entity views (stats, reverse links, names)."""
 
@@ -81,10 +108,12 @@ class Bodies:
         self.space_look = rng.integers(0, 1 << 16, (len(plan.spaces), 4))
         self.paper_upvotes = (rng.pareto(1.2, len(plan.paper_ids)) * 5).astype(np.int64)
         self.children = plan.lineage.parents.transpose(len(plan.models)).degree()
+        self.model_licenses = model_licenses(plan)
         self.model_spaces = plan.space_models.transpose(len(plan.models))
         self.paper_models = plan.model_papers.transpose(len(plan.paper_ids))
         self.paper_datasets = plan.dataset_papers.transpose(len(plan.paper_ids))
         self.hostile = {kind: {int(i): k for k, i in enumerate(idx)} for kind, idx in plan.hostile.items()}
+        self._scores: dict[int, float] = {}  # lineage_score, per model index
         names = random.Random(plan.seed)
         self.user_fullnames = [naming.full_name(names) for _ in plan.users]
         self.paper_titles = [naming.paper_title(names) for _ in plan.paper_ids]
@@ -122,7 +151,7 @@ class Bodies:
         return f"https://cdn-avatars.huggingface.co/v1/production/uploads/{hashlib.md5(name.encode()).hexdigest()}.png"
 
     def author(self, is_org: bool, index: int) -> dict[str, Any]:
-        """The Author object of collections (§5.4)."""
+        """The Author object of collections."""
         p = self.plan
         name = p.orgs[index] if is_org else p.users[index]
         out: dict[str, Any] = {
@@ -171,6 +200,7 @@ class Bodies:
             body["pipeline_tag"] = s.pipeline
         body["tags"] = tags
         if card is not None:
+            self._add_model_index(card, s)
             body["cardData"] = card
         if s.form == BASE_MODELS:
             body["baseModels"] = self._base_models(s.rel, s.parents, s.parent_ids, rnd)
@@ -245,6 +275,43 @@ class Bodies:
         tags += ["endpoints_compatible", "region:us"]
         return tags, card
 
+    def _add_model_index(self, card: dict[str, Any], s: _ModelShape) -> None:
+        """Evaluation results (`model-index`) on about SCORED_SHARE of the models with a card, as the Hub's cards
+        write them; drawn from their own streams so the rest of the world is unchanged."""
+        pick = pystream(self.plan.seed, f"model-index:{s.i}")
+        if pick.random() >= SCORED_SHARE:
+            return
+        score = self.lineage_score(s.i)
+        results = [
+            {
+                "task": {"type": s.pipeline or "text-generation"},
+                "dataset": dict(dataset, args={"num_few_shot": shots}),
+                "metrics": [{"type": metric, "value": round(min(100.0, score + offset + pick.gauss(0, 0.5)), 2)}],
+                "source": {"name": "Open LLM Leaderboard", "url": "https://huggingface.co/open-llm-leaderboard"},
+            }
+            for dataset, shots, metric, offset in BENCHMARKS
+        ]
+        card["model-index"] = [{"name": s.model_id.split("/", 1)[1], "results": results}]
+
+    def lineage_score(self, i: int) -> float:
+        """A latent benchmark level that varies smoothly along lineage: a root draws its own, a derived model
+        its parents' mean plus a small step (Model Atlas's premise for accuracy imputation by graph k-NN)."""
+        pending, waiting = [i], {i}
+        while pending and i not in self._scores:  # parents first, without recursion: lineage chains can be long
+            j = pending[-1]
+            parents = [int(t) for t in self.plan.lineage.parents.of(j) if t >= 0]
+            todo = [t for t in parents if t not in self._scores and t not in waiting]  # `waiting`: a cycle stops
+            if todo:
+                pending += todo
+                waiting.update(todo)
+                continue
+            pending.pop()
+            step = pystream(self.plan.seed, f"lineage-score:{j}")
+            known = [self._scores[t] for t in parents if t in self._scores]
+            level = sum(known) / len(known) + step.gauss(0, 1.5) if known else step.uniform(35, 65)
+            self._scores[j] = min(90.0, max(5.0, level))
+        return self._scores[i]
+
     def _add_model_files(self, body: dict[str, Any], s: _ModelShape, has_card: bool, rnd: random.Random) -> None:
         """Files, weights (safetensors or GGUF header), Spaces using it, config and storage of the model."""
         rel, quant, fam = s.rel, s.quant, s.family
@@ -278,8 +345,9 @@ class Bodies:
         datasets: list[str],
         pipeline: str | None,
     ) -> dict[str, Any]:
+        rnd.choice(LICENSES)  # the former license draw, kept so the body's other draws stay as they were
         card: dict[str, Any] = {
-            "license": rnd.choice(LICENSES),
+            "license": self.model_licenses[i],
             "language": rnd.choice(LANGUAGES) if rnd.random() < 0.5 else rnd.sample(LANGUAGES[:-1], 2),
         }
         if pipeline:

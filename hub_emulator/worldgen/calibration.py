@@ -100,3 +100,28 @@ def node_counts(total: int) -> dict[str, int]:
     counts = {kind: max(2, round(rest * n / scale)) for kind, n in HUGGINGKG_NODES.items()}
     counts["task"] = TASK_COUNT
     return counts
+
+
+# --- License inheritance along lineage ----------------------------------------------------------------------------
+# Model Atlas Table 1b (shared/reference/model-atlas.md §4.2, ≈ 1.3M models): a model's license is predicted by its
+# hub's majority with accuracy 0.85, by the global majority (apache-2.0) with 0.49.
+ATLAS_LICENSE_HUB_ACCURACY = 0.85
+ATLAS_LICENSE_GLOBAL_ACCURACY = 0.49
+# License mix of models that draw their own: apache-2.0 at the Model Atlas global share; the others in the order and
+# rough proportions of the 32 licensed model bodies in shared/hub-samples (mit 6, llama3/3.1 3, cc-by-4.0 2,
+# openrail variants 2, …), scaled to the remaining 0.51.
+MODEL_LICENSE_SHARES: dict[str, float] = {
+    "apache-2.0": ATLAS_LICENSE_GLOBAL_ACCURACY,
+    "mit": 0.17,
+    "llama3.1": 0.07,
+    "cc-by-4.0": 0.07,
+    "openrail": 0.06,
+    "other": 0.05,
+    "cc-by-nc-4.0": 0.05,
+    "gemma": 0.04,
+}
+# Two independent draws from the mix agree by chance this often.
+LICENSE_CHANCE_AGREEMENT = sum(s * s for s in MODEL_LICENSE_SHARES.values())
+# A derived model keeps its (first, earlier) parent's license at this rate and draws from the mix otherwise, so it
+# agrees with its parent at the paper's hub accuracy: p + (1 - p) · chance = 0.85.
+LICENSE_INHERIT_SHARE = (ATLAS_LICENSE_HUB_ACCURACY - LICENSE_CHANCE_AGREEMENT) / (1 - LICENSE_CHANCE_AGREEMENT)

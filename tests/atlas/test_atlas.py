@@ -4,9 +4,16 @@ printed next to the paper's), imputation never overwrites documented values, and
 Run: `.venv/bin/pytest tests/atlas -s` (prints the imputation and lineage-inference numbers).
 """
 
+import gzip
+import json
 import struct
+from collections.abc import Iterator
 
-from tests.atlas.conftest import GHOST, PLANTED, SNAPSHOT, AtlasBuild
+import pytest
+from huggingface_hub import HfApi
+
+from hub_emulator.server import HubEmulator
+from tests.atlas.conftest import GHOST, SNAPSHOT, AtlasBuild
 
 # name: (depth, parents, relation_type, descendants, sub_tree_downloads)
 EXPECTED = {
@@ -148,7 +155,7 @@ def test_imputation_accuracy_and_no_overwrite(atlas_build: AtlasBuild) -> None:
     print("\nimputation (attribute, evaluated, hub, global, paper hub, paper global):")
     for row in rows:
         print("  ", row)
-    assert {r[0] for r in rows} == {"pipeline_tag", "library_name", "license"}
+    assert {r[0] for r in rows} == {"pipeline_tag", "library_name", "license", "model_type", "relation_type"}
     by = {r[0]: r for r in rows}
     assert by["pipeline_tag"][2] > by["pipeline_tag"][3]  # siblings share their parent's task
     overwritten = atlas_build.sql(
@@ -182,10 +189,62 @@ def test_lineage_inference_evaluated(atlas_build: AtlasBuild) -> None:
     assert invented == 0
 
 
-def test_picture_is_a_png(atlas_build: AtlasBuild) -> None:
-    path = atlas_build.run.settings.data_dir / "atlas" / SNAPSHOT / "atlas.png"
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
-    width, height = struct.unpack(">II", data[16:24])
-    assert (width, height) == (1600, 1000) and len(data) > 5_000
-    assert (path.parent / "atlas.html").read_text(encoding="utf-8").count("<circle") > len(PLANTED)
+def test_pictures_layout_and_page_cover_the_whole_forest(atlas_build: AtlasBuild) -> None:
+    folder = atlas_build.run.settings.data_dir / "atlas" / SNAPSHOT
+    png = (folder / "atlas.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", png[16:24])
+    assert width > 800 and height > 600  # 16 × 10 in at 100 dpi, cropped to the drawing
+    svg = (folder / "atlas.svg").read_text(encoding="utf-8")
+    assert "HubKG model atlas" in svg and "relation to parent" in svg  # title and legend stay text
+    # every model with a parent or a child has a position, planted ones included
+    (forest,) = atlas_build.sql(
+        "SELECT count(*) FROM atlas.atlas_nodes WHERE snapshot_date = ? AND component_size > 1", [SNAPSHOT]
+    )[0]
+    placed = dict(atlas_build.sql("SELECT model_id, x FROM atlas.atlas_layout WHERE snapshot_date = ?", [SNAPSHOT]))
+    assert len(placed) == forest and {atlas_build.id(n) for n in EXPECTED} <= placed.keys()
+    data = json.loads(gzip.decompress((folder / "space" / "data.json.gz").read_bytes()))
+    assert sorted(data["ids"]) == sorted(placed)
+    event = next(
+        e for e in atlas_build.run.result.get_asset_materialization_events() if e.asset_key.path[-1] == "atlas_picture"
+    )
+    metadata = event.materialization.metadata
+    assert metadata["space"].value.endswith("/spaces/hubkg/hubkg-atlas")
+    assert "data:image/png;base64," in metadata["preview"].value
+
+
+@pytest.fixture(scope="module")
+def published_space(atlas_build: AtlasBuild) -> Iterator[HubEmulator]:
+    """The emulator again on the run's storage: what the run published, served."""
+    with HubEmulator(atlas_build.world, atlas_build.world.parent / "storage") as emulator:
+        yield emulator
+
+
+def test_space_published_tagged_and_linked_from_the_cards(atlas_build: AtlasBuild, published_space) -> None:
+    assert "publish/atlas_space" in atlas_build.run.materialized()
+    api = HfApi(endpoint=published_space.url)
+    info = api.space_info("hubkg/hubkg-atlas", files_metadata=True)
+    assert info.sdk == "static"
+    assert {"index.html", "atlas.js", "data.json.gz", "README.md", "atlas.png"} <= {s.rfilename for s in info.siblings}
+    tags = {t.name for t in api.list_repo_refs("hubkg/hubkg-atlas", repo_type="space").tags}
+    assert f"snapshot-{SNAPSHOT}" in tags
+    release = atlas_build.run.settings.data_dir / "releases"
+    for repo in ("hubkg-graph", "hubkg-benchmarks"):
+        card = (release / repo / SNAPSHOT / "README.md").read_text(encoding="utf-8")
+        assert "[hubkg/hubkg-atlas](" in card and "/spaces/hubkg/hubkg-atlas)" in card
+
+
+def test_browser_opens_the_published_space(atlas_build: AtlasBuild, published_space) -> None:
+    from perf.atlas_page import chromium, open_atlas
+
+    url = f"{published_space.url}/spaces/hubkg/hubkg-atlas/resolve/main/index.html"
+    with chromium() as browser:
+        page, first_render_ms = open_atlas(browser, url)
+        print(f"\natlas page of the test world: first render {first_render_ms:.0f} ms")
+        page.fill("#search", "atlasplant-Q")
+        page.click("#results button.node")
+        assert page.locator("#info h2 a").text_content() == atlas_build.id("Q")
+        chain = page.locator("#info h3", has_text="Parent chain").locator("xpath=following-sibling::ul[1]")
+        assert chain.locator("button").first.text_content() == atlas_build.id("M")
+        page.select_option("#colour", "pipeline_tag")
+        assert page.locator("#legend li").count() > 1

@@ -8,6 +8,8 @@ import pytest
 from baselines.metrics import f1_scores, filtered_ranks, rank_metrics, ranking_metrics
 from baselines.recommendation import Likes, evaluate, most_pop, recommend_top
 
+pytestmark = pytest.mark.fast
+
 
 def test_recall_and_ndcg_by_hand() -> None:
     # user 0 ranks items 3, 1, 2 and liked 1 and 5; user 1 ranks 0, 2, 4 and liked 0

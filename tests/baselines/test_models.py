@@ -8,6 +8,8 @@ from baselines.recommendation import Likes, ease, evaluate, item_knn, most_pop
 from baselines.tracing import Lineage, metadata_heuristic, transe
 from baselines.tracing import evaluate as evaluate_tracing
 
+pytestmark = pytest.mark.fast
+
 
 def two_taste_likes() -> Likes:
     """Users 0-9 like items 1-5, users 10-19 like items 6-10, everyone likes item 0 (the most popular). User u

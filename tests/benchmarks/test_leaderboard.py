@@ -78,6 +78,7 @@ def test_scores_are_deterministic_and_chart_and_card_show_them(
     chart = rebuilt.data_dir / "benchmarks" / "leaderboard.svg"
     assert ET.parse(chart).getroot().tag.endswith("svg")
     assert "EASE" in chart.read_text(encoding="utf-8")
+    assert chart.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
 
     with duckdb.connect(str(rebuilt.warehouse)) as con:
         release = build_release(con, tmp_path / "release", BENCHMARKS, date.fromisoformat(SNAPSHOT))
@@ -86,4 +87,6 @@ def test_scores_are_deterministic_and_chart_and_card_show_them(
     ease = scores[("recommendation", "random", "EASE", "recall@20")]
     assert f"| recommendation | random | EASE | recall@20 | {ease:.4f} |" in card
     assert ET.parse(release.folder / "leaderboard.svg").getroot().tag.endswith("svg")
+    assert "![Baseline scores across snapshots](leaderboard.png)" in card
+    assert (release.folder / "leaderboard.png").read_bytes().startswith(b"\x89PNG")
     assert sum(release.manifest["tables"]["leaderboard"]["rows"].values()) == len(scores)

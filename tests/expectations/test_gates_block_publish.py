@@ -1,10 +1,12 @@
-"""Each class of corruption fails its Great Expectations gate, the gate blocks, and nothing is published.
+"""Each class of corruption fails its Great Expectations gate, the gate blocks, and nothing is published; each
+fault dbt owns (keys, relationships, accepted values) fails its dbt test instead.
 
 The pipeline runs once on the sample world (and publishes); then, per fault, a copy of that warehouse is
 corrupted and a Dagster run of the gates plus the publish asset is made against it.
 """
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import dagster as dg
@@ -18,28 +20,12 @@ from orchestration.definitions import build_defs
 from orchestration.emulator_process import SAMPLE_WORLD
 from orchestration.settings import Settings
 from tests.pipeline.conftest import SNAPSHOT, run_refresh
+from tests.support import run_dbt
 
 LATEST = f"snapshot_date = DATE '{SNAPSHOT}'"
 OPEN = "valid_to IS NULL"  # a kg row of the latest snapshot in its interval history (kg.<table>__history)
 PREVIOUS = "DATE '2026-11-15'"
 FAULTS = {
-    "duplicate key": (
-        f"INSERT INTO kg.models__history SELECT * FROM kg.models__history WHERE {OPEN} LIMIT 1",
-        "kg_models",
-        "expect_column_values_to_be_unique",
-    ),
-    "dangling edge": (
-        "INSERT INTO kg.kg_edges__history SELECT * REPLACE ('ghost/model' AS head) "
-        f"FROM kg.kg_edges__history WHERE {OPEN} AND relation = 'model_finetune_model' LIMIT 1",
-        "kg_edges",
-        "expect_column_values_to_be_in_set",
-    ),
-    "unknown relation": (
-        f"UPDATE kg.kg_edges__history SET relation = 'model_clone_model' WHERE {OPEN} AND rowid = "
-        f"(SELECT min(rowid) FROM kg.kg_edges__history WHERE {OPEN})",
-        "kg_edges",
-        "expect_column_values_to_be_in_set",
-    ),
     "negative count": (
         "UPDATE kg.datasets__counters SET downloads = -2147483648 WHERE row_hash = "
         f"(SELECT row_hash FROM kg.datasets__history WHERE {OPEN} AND id = (SELECT min(id) FROM kg.datasets))",
@@ -53,23 +39,49 @@ FAULTS = {
         "expect_column_values_to_be_between",
     ),
     "30% row drop": (None, "kg_row_count_drift", "expect_column_values_to_be_between"),
-    "overlapping splits": (
-        f"INSERT INTO benchmarks.trace_triples SELECT * REPLACE ('test' AS split_random) "
-        f"FROM benchmarks.trace_triples WHERE {LATEST} AND split_random = 'train' LIMIT 1",
-        "benchmark_tracing",
-        "expect_column_values_to_be_in_set",
-    ),
-    "leaked label": (
-        f"UPDATE benchmarks.cls_nodes SET tags = list_append(tags, labels[1]) WHERE {LATEST} "
-        "AND node_id = (SELECT min(node_id) FROM benchmarks.cls_nodes)",
+    "time split off balance": (
+        f"UPDATE benchmarks.cls_nodes SET split = 'test' WHERE {LATEST}",
         "benchmark_classification",
-        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_be_between",
     ),
     "impossible baseline score": (
         f"UPDATE benchmarks.leaderboard SET value = 1.7 WHERE {LATEST} AND metric = "
         f"(SELECT min(metric) FROM benchmarks.leaderboard WHERE {LATEST})",
         "leaderboard",
         "expect_column_values_to_be_between",
+    ),
+}
+# Keys, relationships and accepted values belong to dbt (expectations/suites.py): each of these faults fails the
+# named dbt test of the model (`dbt test` on the corrupted warehouse) and no GE gate.
+DBT_FAULTS = {
+    "duplicate key": (
+        f"INSERT INTO kg.models__history SELECT * FROM kg.models__history WHERE {OPEN} LIMIT 1",
+        "models",
+        "unique_combination_models_id__snapshot_date",
+    ),
+    "dangling edge": (
+        "INSERT INTO kg.model_finetune_model__history SELECT * REPLACE ('ghost/model' AS base_model_id) "
+        f"FROM kg.model_finetune_model__history WHERE {OPEN} LIMIT 1",
+        "model_finetune_model",
+        "relationship_in_snapshot_model_finetune_model_base_model_id",
+    ),
+    "unknown relation": (
+        f"UPDATE kg.kg_edges__history SET relation = 'model_clone_model' WHERE {OPEN} AND rowid = "
+        f"(SELECT min(rowid) FROM kg.kg_edges__history WHERE {OPEN})",
+        "kg_edges",
+        "accepted_values_kg_edges_relation",
+    ),
+    "overlapping splits": (
+        f"INSERT INTO benchmarks.trace_triples SELECT * REPLACE ('test' AS split_random) "
+        f"FROM benchmarks.trace_triples WHERE {LATEST} AND split_random = 'train' LIMIT 1",
+        "trace_triples",
+        "unique_combination_trace_triples",
+    ),
+    "leaked label": (
+        f"UPDATE benchmarks.cls_nodes SET tags = list_append(tags, labels[1]) WHERE {LATEST} "
+        "AND node_id = (SELECT min(node_id) FROM benchmarks.cls_nodes)",
+        "cls_nodes",
+        "no_label_in_tags_cls_nodes",
     ),
 }
 
@@ -140,3 +152,16 @@ def test_fault_fails_its_gate_and_blocks_publish(published, tmp_path: Path, faul
     assert "data_docs" in evaluations[f"ge_{suite}"].metadata
     assert not result.get_asset_materialization_events()  # publish did not run
     assert api.list_repo_commits("hubkg/hubkg-graph", repo_type="dataset") == commits
+
+
+@pytest.mark.parametrize("fault", list(DBT_FAULTS))
+def test_key_relationship_and_value_faults_fail_their_dbt_test(published, tmp_path: Path, fault: str) -> None:
+    _, warehouse = published
+    copy = tmp_path / "hubkg.duckdb"
+    shutil.copy(warehouse, copy)
+    sql, model, test_name = DBT_FAULTS[fault]
+    with duckdb.connect(str(copy)) as con:
+        con.execute(sql)
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        run_dbt("test", copy, tmp_path, f"fqn:*.{model}", {"snapshot_date": SNAPSHOT})
+    assert test_name in failed.value.stdout, failed.value.stdout

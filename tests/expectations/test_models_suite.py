@@ -43,8 +43,6 @@ def test_good_models_pass(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("bad_row", "expectation", "sample"),
     [
-        (("org/a", 1, 1, 1, "2024-01-01", "2024-01-02"), "expect_column_values_to_be_unique", "org/a"),
-        ((None, 1, 1, 1, "2024-01-01", "2024-01-02"), "expect_column_values_to_not_be_null", None),
         (("no-slash", 1, 1, 1, "2024-01-01", "2024-01-02"), "expect_column_values_to_match_regex", "no-slash"),
         (("org/neg", -5, 1, 1, "2024-01-01", "2024-01-02"), "expect_column_values_to_be_between", "-5"),
         (("org/future", 1, 1, 1, "2027-01-01", "2027-01-02"), "expect_column_values_to_be_between", None),

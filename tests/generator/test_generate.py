@@ -18,6 +18,8 @@ from hub_emulator.worldgen.timeline import parse_iso
 
 from .world_reader import World, lineage_of, read_jsonl
 
+pytestmark = pytest.mark.fast
+
 SAMPLE = Path(__file__).resolve().parents[2] / "hub_emulator" / "worlds" / "sample"
 
 
@@ -139,6 +141,28 @@ def test_lineage_structure_follows_model_atlas(large: World) -> None:
     leaves = [m for m in parents if m not in bases]
     siblings = Counter(parents[m][0] for m in leaves)
     assert sum(siblings[parents[m][0]] > 1 for m in leaves) / len(leaves) > 0.5  # hubs of siblings
+
+
+def test_licenses_follow_lineage_at_the_model_atlas_rates(large: World) -> None:
+    """A derived model agrees with its parent's license at Model Atlas's hub accuracy (0.85), the most common license
+    has its global share (0.49), and the siblings' majority predicts a model's license well above that baseline."""
+    license_of = {m["id"]: (m.get("cardData") or {}).get("license") for m in large.models}
+    licensed = {model: value for model, value in license_of.items() if isinstance(value, str)}
+    present = [e for e in large.lineage if not e["dangling"] and e["derived"] in licensed and e["base"] in licensed]
+    agree = sum(licensed[e["derived"]] == licensed[e["base"]] for e in present) / len(present)
+    assert len(present) > 300 and abs(agree - cal.ATLAS_LICENSE_HUB_ACCURACY) < 0.06
+    top, top_count = Counter(licensed.values()).most_common(1)[0]
+    assert top == "apache-2.0" and abs(top_count / len(licensed) - cal.ATLAS_LICENSE_GLOBAL_ACCURACY) < 0.05
+    hubs: dict[str, list[str]] = {}
+    for e in present:
+        hubs.setdefault(e["base"], []).append(e["derived"])
+    votes = [
+        Counter(licensed[o] for o in kids if o != k).most_common(1)[0][0] == licensed[k]
+        for kids in hubs.values()
+        if len(kids) > 1
+        for k in kids
+    ]
+    assert sum(votes) / len(votes) > cal.ATLAS_LICENSE_GLOBAL_ACCURACY + 0.2
 
 
 @pytest.mark.parametrize("world_name", ["small", "large"])

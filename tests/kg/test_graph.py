@@ -222,9 +222,9 @@ def test_a_full_refresh_is_refused_and_every_snapshot_kept(generated_builds, tmp
     warehouse = warehouse_copy(generated_builds[1], tmp_path)
     before = snapshot_rows(warehouse, "kg.models")
     assert [s for s, _ in before] == [FIRST, SECOND]
-    run_dbt("run", warehouse, tmp_path, "kg.models")  # the same model rebuilds without the flag
+    run_dbt("run", warehouse, tmp_path, "kg.entities.models")  # the same model rebuilds without the flag
     with pytest.raises(subprocess.CalledProcessError):
-        run_dbt("run", warehouse, tmp_path, "kg.models", flags=("--full-refresh",))
+        run_dbt("run", warehouse, tmp_path, "kg.entities.models", flags=("--full-refresh",))
     assert snapshot_rows(warehouse, "kg.models") == before
 
 
@@ -233,18 +233,18 @@ def test_a_mart_refuses_staging_of_another_snapshot(generated_builds, tmp_path) 
     warehouse = warehouse_copy(generated_builds[1], tmp_path)
     before = snapshot_rows(warehouse, "kg.models")
     with pytest.raises(subprocess.CalledProcessError) as refused:
-        run_dbt("run", warehouse, tmp_path, "kg.models", {"snapshot_date": FIRST})
+        run_dbt("run", warehouse, tmp_path, "kg.entities.models", {"snapshot_date": FIRST})
     assert f"is built for snapshot {FIRST}, but " in refused.value.stdout
     assert f"stg_models holds {SECOND}" in refused.value.stdout
     assert snapshot_rows(warehouse, "kg.models") == before
     # With its staging it stops too: an older day would rewrite history, unless a rebuild is asked for.
     with pytest.raises(subprocess.CalledProcessError) as refused:
-        run_dbt("run", warehouse, tmp_path, "+kg.models", {"snapshot_date": FIRST})
+        run_dbt("run", warehouse, tmp_path, "+kg.entities.models", {"snapshot_date": FIRST})
     assert "would rewrite history" in refused.value.stdout
     assert snapshot_rows(warehouse, "kg.models") == before
-    run_dbt("run", warehouse, tmp_path, "+kg.models", {"snapshot_date": FIRST, "rebuild_history": True})
+    run_dbt("run", warehouse, tmp_path, "+kg.entities.models", {"snapshot_date": FIRST, "rebuild_history": True})
     assert snapshot_rows(warehouse, "kg.models") == before[:1]  # rebuilt from FIRST on: the later days go
-    run_dbt("run", warehouse, tmp_path, "+kg.models", {"snapshot_date": SECOND})  # and are rebuilt in order
+    run_dbt("run", warehouse, tmp_path, "+kg.entities.models", {"snapshot_date": SECOND})  # and are rebuilt in order
     assert snapshot_rows(warehouse, "kg.models") == before
 
 
@@ -295,11 +295,11 @@ def test_mart_tests_check_the_snapshot_being_built(generated_builds, tmp_path) -
     )
     with duckdb.connect(str(warehouse)) as con:
         con.execute(duplicate, [FIRST, SECOND])  # held by FIRST only
-    run_dbt("test", warehouse, tmp_path, "kg.models", {"snapshot_date": SECOND})
+    run_dbt("test", warehouse, tmp_path, "kg.entities.models", {"snapshot_date": SECOND})
     with duckdb.connect(str(warehouse)) as con:
         con.execute(duplicate, [SECOND, None])  # held by the latest
     with pytest.raises(subprocess.CalledProcessError):
-        run_dbt("test", warehouse, tmp_path, "kg.models", {"snapshot_date": SECOND})
+        run_dbt("test", warehouse, tmp_path, "kg.entities.models", {"snapshot_date": SECOND})
 
 
 def test_exports_of_the_latest_snapshot(sample_build) -> None:

@@ -21,6 +21,11 @@ class PipelineRun:
     result: dg.ExecuteInProcessResult
     settings: Settings
     emulator: HubEmulator
+    instance: dg.DagsterInstance
+
+    def log_messages(self) -> list[str]:
+        """What the run logged (`context.log`), as a terminal running it shows."""
+        return [e.user_message for e in self.instance.all_logs(self.result.run_id) if e.user_message]
 
     def materialized(self) -> set[str]:
         return {e.asset_key.to_user_string() for e in self.result.get_asset_materialization_events()}
@@ -77,10 +82,11 @@ def run_refresh(
     """Run the `hubkg_refresh` job in process against an emulator."""
     settings = Settings(endpoint=emulator.url, data_dir=data_dir, page_size=page_size, **settings_overrides)
     defs = build_defs(settings)
+    instance = dg.DagsterInstance.ephemeral()
     result = defs.resolve_job_def("hubkg_refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, partition_key=snapshot
+        instance=instance, raise_on_error=False, partition_key=snapshot
     )
-    return PipelineRun(result, settings, emulator)
+    return PipelineRun(result, settings, emulator, instance)
 
 
 def refresh_world(world: Path, storage: Path, data_dir: Path, snapshot: str = SNAPSHOT) -> PipelineRun:

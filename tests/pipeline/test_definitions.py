@@ -1,8 +1,11 @@
 """The Dagster definitions load and wire raw → staging → kg → gate → publish."""
 
 import dagster as dg
+import pytest
 
 from orchestration.definitions import defs
+
+pytestmark = pytest.mark.fast
 
 
 def test_definitions_validate() -> None:

@@ -12,8 +12,10 @@ from huggingface_hub.errors import HfHubHTTPError
 from hub_emulator.server import HubEmulator
 from hub_emulator.server.faults import FaultPlan
 from orchestration.emulator_process import SAMPLE_WORLD
-from release.folder import ReleaseSpec, ReleaseTable, build_release
+from release.folder import build_release
 from release.publisher import publish
+from release.spec import ReleaseSpec, ReleaseTable
+from tests.consumer import consume
 
 SNAPSHOT = date(2026, 11, 22)
 SPEC = ReleaseSpec(
@@ -118,3 +120,20 @@ def test_card_declares_every_config_and_its_schema(warehouse, tmp_path) -> None:
     assert "config_name: alpha" in card and "path: data/beta/train-*.parquet" in card
     assert "`alpha`: `id` BIGINT, `name` VARCHAR" in card
     assert "First release." in card and "@inproceedings{chen2025huggingbench" in card
+
+
+def test_a_past_snapshot_loads_by_its_tag_after_a_newer_release(warehouse, tmp_path) -> None:
+    later = date(2026, 11, 29)
+    with HubEmulator(SAMPLE_WORLD, tmp_path / "hub") as hub:
+        api = HfApi(endpoint=hub.url)
+        publish(api, REPO, build_release(warehouse, tmp_path / "r1", SPEC, SNAPSHOT, repo_id=REPO))
+        warehouse.execute("INSERT INTO kg.alpha SELECT 1000 + i, 'y', ?::DATE FROM range(5) t(i)", [SNAPSHOT])
+        for table in ("alpha", "beta"):
+            warehouse.execute(f"UPDATE kg.{table} SET snapshot_date = ?", [later])
+        warehouse.execute("INSERT INTO raw.crawl_state VALUES (?, '2026-11-29 01:00:00+00')", [later])
+        publish(api, REPO, build_release(warehouse, tmp_path / "r2", SPEC, later, repo_id=REPO))
+        past = consume(hub.url, REPO, "snapshot-2026-11-22", tmp_path / "past")
+        current = consume(hub.url, REPO, "snapshot-2026-11-29", tmp_path / "current")
+    assert past["configs"]["alpha"]["hub"] == past["configs"]["alpha"]["folder"] == {"train": 120}
+    assert current["configs"]["alpha"]["hub"] == {"train": 125}
+    assert past["snippets"][0].startswith("DatasetDict") and "num_rows: 120" in past["snippets"][0]

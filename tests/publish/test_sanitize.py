@@ -5,6 +5,8 @@ import pytest
 from hub_emulator.worldgen.hostile import KINDS, payload
 from release.sanitize import MAX_CARD_TEXT, card_text
 
+pytestmark = pytest.mark.fast
+
 
 def _strings(value):
     if isinstance(value, str):

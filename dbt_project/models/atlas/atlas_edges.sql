@@ -17,7 +17,7 @@ stated as (
     {%- endfor %}
     select head, tail, split_part(relation, '_', 2), lineage_source, true
     from {{ ref('kg_dangling_edges') }}
-    where snapshot_date = {{ build_snapshot_date() }} and lineage_source is not null
+    where snapshot_date = {{ build_snapshot_date() }} and lineage_source is not null and endpoint_missing
 ),
 
 -- Only edges between models that have both a parent and a child can lie on a cycle: the closure stays small.

@@ -1,5 +1,5 @@
--- Stated edges with their endpoint types and, when an endpoint is not a node of the snapshot, why: such edges go
--- to kg_dangling_edges, never to kg_edges. A paper the Hub answered 404 for is told apart from one not fetched.
+-- Stated edges with their endpoint types and, when an endpoint is not a node of the snapshot (or a lineage
+-- candidate lost, see int_model_lineage), why: such edges go to kg_dangling_edges, never to kg_edges. A paper the Hub answered 404 for is told apart from one not fetched.
 {%- set types = {} %}
 {%- for r in kg_relations() %}{% do types.update({r.name: [r.head, r.tail]}) %}{% endfor %}
 with edges as (
@@ -49,8 +49,16 @@ select
     c.tail_type,
     c.lineage_source,
     c.lineage_sources,
+    c.relation_source,
+    c.dropped_reason is null and not (c.head_exists and c.tail_exists) as endpoint_missing,
     case
+        -- a lineage candidate that lost to another statement of the same parent, or names the model itself
+        when c.dropped_reason is not null then c.dropped_reason
         -- lineage edges run base → derived: the base is the endpoint that can be missing
+        when not c.head_exists and c.lineage_source is not null and not regexp_full_match(c.head_id, '[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?')
+            then 'base model id malformed (not owner/name: a URL, revision, path or non-string value)'
+        when not c.head_exists and c.lineage_source is not null and not contains(c.head_id, '/')
+            then 'base model not in snapshot (legacy id without namespace, renamed since)'
         when not c.head_exists and c.lineage_source is not null then 'base model not in snapshot'
         when not c.tail_exists and c.tail_type = 'paper' and mp.key is not null then 'paper ' || mp.why
         when not c.tail_exists then c.tail_type || ' not in snapshot'

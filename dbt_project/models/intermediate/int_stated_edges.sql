@@ -1,5 +1,6 @@
 -- Every edge the snapshot states, before checking that its endpoints exist: one row per distinct
--- (relation, head, tail) with HuggingKG's relation names and directions. Lineage rows carry their sources.
+-- (relation, head, tail) with HuggingKG's relation names and directions. Lineage rows carry their sources, what
+-- decided their relation and, for candidates that lost (int_model_lineage), why they are not edges.
 with lineage as (
     select
         snapshot_date,
@@ -7,7 +8,9 @@ with lineage as (
         base_model_id as head_id,
         model_id as tail_id,
         source as lineage_source,
-        sources as lineage_sources
+        sources as lineage_sources,
+        relation_source,
+        dropped_reason
     from {{ ref('int_model_lineage') }}
 ),
 
@@ -153,7 +156,9 @@ select distinct
     head_id,
     trim(tail_id) as tail_id,
     null::varchar as lineage_source,
-    null::varchar[] as lineage_sources
+    null::varchar[] as lineage_sources,
+    null::varchar as relation_source,
+    null::varchar as dropped_reason
 from non_lineage
 where head_id is not null and tail_id is not null and trim(tail_id) <> ''
 union all

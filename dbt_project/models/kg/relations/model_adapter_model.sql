@@ -1,0 +1,3 @@
+-- HuggingKG `model_adapter_model`: base model → derived model, with the form(s) that state it and what
+-- decided its relation (`relation_source`).
+{{ relation_mart('model_adapter_model', ['lineage_source', 'lineage_sources', 'relation_source']) }}
