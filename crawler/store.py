@@ -219,7 +219,7 @@ def commit_page(
 def restart_listing(con: duckdb.DuckDBPyConnection, snapshot: date, source: str, reason: dict[str, Any]) -> None:
     """Forget an unusable partial walk of `source` for `snapshot` (rows, quarantine, checkpoint) and record why."""
     with transaction(con):
-        con.execute(f"DELETE FROM {RAW_SCHEMA}.{source} WHERE snapshot_date = ?", [snapshot])
+        con.execute(f"DELETE FROM {RAW_SCHEMA}.{source}__refs WHERE snapshot_date = ?", [snapshot])
         con.execute(f"DELETE FROM {RAW_SCHEMA}.quarantine WHERE snapshot_date = ? AND source = ?", [snapshot, source])
         con.execute(f"DELETE FROM {RAW_SCHEMA}.crawl_state WHERE snapshot_date = ? AND source = ?", [snapshot, source])
         con.execute(
