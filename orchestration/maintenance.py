@@ -20,6 +20,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.dbt import DBT_PROJECT
 from assets.partitions import WAREHOUSE_TAG
+from release.serving import PER_SNAPSHOT_SCHEMAS
 
 # Runs still going are never pruned, however old: their events are still being written.
 # dagster-dbt writes each invocation's artifacts in a folder of its own under the project's target path.
@@ -35,8 +36,7 @@ class Retention:
     output_days: int = 7  # snapshots of outputs kept before the latest one
 
 
-# Marts that hold a full copy per snapshot (snapshot_partition) and the folders with one subfolder per snapshot.
-PER_SNAPSHOT_SCHEMAS = ("benchmarks", "atlas")
+# The folders with one subfolder per snapshot (the marts with a full copy per snapshot: PER_SNAPSHOT_SCHEMAS).
 PER_SNAPSHOT_FOLDERS = ("exports", "benchmarks", "atlas", "releases/*")
 
 

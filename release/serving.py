@@ -25,6 +25,9 @@ from release.sanitize import terminal_text
 
 # Layers people query; raw JSON, staging and intermediate tables stay in the build database.
 SERVED_SCHEMAS = ("kg", "lineage", "atlas", "benchmarks")
+# Marts holding a full copy per snapshot (the kg keeps its history as intervals, served whole): the serving copy
+# holds their latest snapshot only, so it grows with the kg's changes, not with the days kept.
+PER_SNAPSHOT_SCHEMAS = ("atlas", "benchmarks")
 
 
 def serving_path(data_dir: Path) -> Path:
@@ -32,23 +35,30 @@ def serving_path(data_dir: Path) -> Path:
 
 
 def refresh_serving_copy(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str) -> dict[str, int]:
-    """Copy the served schemas of the build into a fresh file and swap it in; returns rows per table."""
+    """Copy the served schemas of the build into a fresh file and swap it in; returns rows per table. The kg is
+    copied whole (its interval history, counters and change log: what as-of queries read), the per-snapshot marts
+    at their latest snapshot."""
     target = serving_path(data_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.{run_id}")
     staging.unlink(missing_ok=True)
     tables = con.execute(
-        "SELECT table_schema, table_name FROM information_schema.tables "
+        "SELECT table_schema, table_name, EXISTS (SELECT 1 FROM information_schema.columns AS c "
+        "WHERE c.table_catalog = t.table_catalog AND c.table_schema = t.table_schema "
+        "AND c.table_name = t.table_name AND c.column_name = 'snapshot_date') FROM information_schema.tables AS t "
         f"WHERE table_type = 'BASE TABLE' AND table_schema IN {SERVED_SCHEMAS} AND table_catalog = current_database() "
         "ORDER BY ALL"
     ).fetchall()
     counts: dict[str, int] = {}
     con.execute(f"ATTACH '{staging}' AS serving_copy")
     try:
-        for schema in sorted({s for s, _ in tables}):
+        for schema in sorted({s for s, _, _ in tables}):
             con.execute(f"CREATE SCHEMA serving_copy.{schema}")
-        for schema, table in tables:
-            con.execute(f"CREATE TABLE serving_copy.{schema}.{table} AS SELECT * FROM {schema}.{table}")
+        for schema, table, dated in tables:
+            # A mart with a full copy per snapshot serves its latest one; older ones are the releases' tags.
+            latest = dated and schema in PER_SNAPSHOT_SCHEMAS
+            where = f"WHERE snapshot_date = (SELECT max(snapshot_date) FROM {schema}.{table})" if latest else ""
+            con.execute(f"CREATE TABLE serving_copy.{schema}.{table} AS SELECT * FROM {schema}.{table} {where}")
             counted = con.execute(f"SELECT count(*) FROM serving_copy.{schema}.{table}").fetchall()
             counts[f"{schema}.{table}"] = int(counted[0][0])
     finally:

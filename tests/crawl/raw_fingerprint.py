@@ -2,8 +2,8 @@
 it: every row of `raw.<source>` (staging's only input) but `observed_at`, with the body compared as parsed JSON.
 
 `python -m tests.crawl.raw_fingerprint OUT.json` plays the three-day run of `test_raw_by_content.py` and writes its
-fingerprints; `raw_fingerprints_before.json` was recorded so at the commit before raw stored bodies by content (full
-copies per snapshot), with that commit's code on PYTHONPATH.
+fingerprints; `raw_fingerprints_before.json` was recorded so with main's code at ca7938f, whose raw layer still held a
+whole copy of every body per snapshot (this module copied into a clone of main, run with its venv).
 """
 
 import hashlib

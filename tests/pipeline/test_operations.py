@@ -48,7 +48,9 @@ HOLD_WRITE_LOCK = textwrap.dedent(
     import sys, time, duckdb
     con = duckdb.connect(sys.argv[1])  # the build database, opened for writing as a run does
     con.execute("BEGIN")
-    con.execute("INSERT INTO kg.models (id, snapshot_date) SELECT id || '-next', DATE '2026-11-23' FROM kg.models")
+    con.execute(  # kg.models is the latest snapshot of its interval history: the write goes to the history
+        "INSERT INTO kg.models__history (id, valid_from) SELECT id || '-next', DATE '2026-11-23' FROM kg.models"
+    )
     print("locked", flush=True)
     time.sleep(60)
     """
