@@ -3,7 +3,8 @@
 - Dagster's own storage older than `HUBKG_DAGSTER_RETENTION_DAYS`: run records with their event logs (through the
   instance), their compute logs, and the per-invocation dbt target folders (`dbt_project/target/<op>-<run>-<id>/`).
 - Per-snapshot outputs beyond the latest snapshot and the `HUBKG_OUTPUT_RETENTION_DAYS` before it: the rows of the
-  benchmarks and atlas marts, and the dated folders of exports, benchmark files, atlas pictures and release folders.
+  benchmarks and atlas marts, the dated folders of exports, benchmark files, atlas pictures and release folders, and
+  the gates' validation results and Data Docs pages of older runs.
   Older snapshots stay public on the published repos, one tagged revision each. The kg history is kept whole.
 """
 
@@ -124,6 +125,22 @@ def prune_snapshot_folders(data_dir: Path, keep_days: int) -> int:
     return pruned
 
 
+# Great Expectations keeps every validation result and its Data Docs page, one folder per run and suite.
+GATE_RESULTS = ("gx/gx/uncommitted/validations", "gx/gx/uncommitted/data_docs/local_site/validations")
+
+
+def prune_gate_results(data_dir: Path, keep_runs: int) -> int:
+    """Keep each gate suite's last `keep_runs` validation results and Data Docs pages (run folders named by their
+    UTC run time, so their names sort by age); the next gate run's Data Docs index lists what is left."""
+    pruned = 0
+    for root in (data_dir / r for r in GATE_RESULTS):
+        for runs in root.glob("*/*") if root.is_dir() else ():
+            for folder in sorted(p for p in runs.iterdir() if p.is_dir())[:-keep_runs]:
+                shutil.rmtree(folder)
+                pruned += 1
+    return pruned
+
+
 @dg.op
 def prune_snapshot_outputs(
     context: dg.OpExecutionContext,
@@ -131,13 +148,17 @@ def prune_snapshot_outputs(
     warehouse: DuckDBResource,
     data_dir: dg.ResourceParam[Path],
 ) -> None:
-    """Deletes benchmarks/atlas mart rows and dated output folders older than the latest snapshot minus the output
-    retention; the kg history is kept whole."""
+    """Deletes benchmarks/atlas mart rows, dated output folders and gate results older than the latest snapshot
+    minus the output retention; the kg history is kept whole."""
     keep = storage_retention.output_days
     with warehouse.get_connection() as con:
         rows = prune_snapshot_marts(con, keep)
     folders = prune_snapshot_folders(data_dir, keep)
-    context.log.info(f"kept the latest snapshot and {keep} days before it: {rows} mart rows, {folders} folders pruned")
+    gates = prune_gate_results(data_dir, keep + 1)
+    context.log.info(
+        f"kept the latest snapshot and {keep} days before it: {rows} mart rows, {folders} folders, "
+        f"{gates} gate result folders pruned"
+    )
 
 
 @dg.op

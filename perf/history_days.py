@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -29,6 +29,8 @@ from hub_emulator.worldgen.generate import generate_world
 from hub_emulator.worldgen.mutate import COUNTER_DRIFT, mutate_world
 from orchestration.emulator_process import pipeline_environment, running_emulator
 from orchestration.settings import PROJECT_ROOT
+
+DBT_TARGET = PROJECT_ROOT / "dbt_project" / "target"
 
 LAYERS = ("raw", "staging", "intermediate", "kg", "benchmarks", "atlas")
 
@@ -41,6 +43,8 @@ class Day:
     bytes: dict[str, int] = field(default_factory=dict)  # directory → bytes on disk after the day
     rows: dict[str, int] = field(default_factory=dict)  # layer → rows stored in its base tables after the day
     kg_changes: int = 0
+    kg_written: int = 0  # kg rows the day's build inserted or updated (kg_rows_written)
+    warehouse_free: int = 0  # bytes of the DuckDB file in free blocks (reused by later writes)
 
 
 def du(path: Path) -> int:
@@ -52,19 +56,43 @@ def du(path: Path) -> int:
 def directory_bytes(data: Path, dagster_home: Path) -> dict[str, int]:
     sizes = {p.name: du(p) for p in sorted(data.iterdir()) if p.name != "emulator"}
     sizes["DAGSTER_HOME"] = du(dagster_home)
+    # dbt's per-invocation artifacts (manifest, run results) live in the project (pruned by maintenance_job); in a
+    # checkout where nothing else runs dbt meanwhile, their growth is this run's
+    sizes["dbt_target"] = du(DBT_TARGET)
     return sizes
 
 
-def layer_rows(warehouse: Path, snapshot: str) -> tuple[dict[str, int], int]:
-    """Rows stored per layer (base tables: what takes the disk) and the day's kg_changes rows."""
+def kg_rows_written(con: duckdb.DuckDBPyConnection, day: date | str) -> int:
+    """Every kg row a build of `day` inserted or updated: history rows opened and closed that day, counter rows,
+    the day's row in each `__snapshots` table and the change log's rows."""
+    tables = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'kg' AND table_type = 'BASE TABLE' "
+        "AND table_catalog = current_database()"
+    ).fetchall()
+    written = 0
+    for (table,) in tables:
+        # __counters, __snapshots, kg_changes: rows stamped with their snapshot
+        condition = "valid_from = $1 OR valid_to = $1" if table.endswith("__history") else "snapshot_date = $1"
+        written += con.execute(f'SELECT count(*) FROM kg."{table}" WHERE {condition}', [day]).fetchall()[0][0]
+    return int(written)
+
+
+def warehouse_figures(warehouse: Path, day: Day) -> None:
+    """Fill `day`'s rows stored per layer (base tables: what takes the disk), kg_changes and kg rows written, and
+    the DuckDB file's free bytes."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         tables = con.execute(
             "SELECT schema_name, sum(estimated_size) FROM duckdb_tables() WHERE database_name = current_database() "
             "GROUP BY 1"
         ).fetchall()
-        changes = con.execute("SELECT count(*) FROM kg.kg_changes WHERE snapshot_date = ?", [snapshot]).fetchone()
-    rows = dict.fromkeys(LAYERS, 0) | {schema: int(n) for schema, n in tables if schema in LAYERS}
-    return rows, int(changes[0]) if changes else 0
+        day.rows = dict.fromkeys(LAYERS, 0) | {schema: int(n) for schema, n in tables if schema in LAYERS}
+        changes = con.execute("SELECT count(*) FROM kg.kg_changes WHERE snapshot_date = ?", [day.snapshot]).fetchall()
+        day.kg_changes = int(changes[0][0])
+        day.kg_written = kg_rows_written(con, day.snapshot)
+        ((block_size, free_blocks),) = con.execute(
+            "SELECT block_size, free_blocks FROM pragma_database_size() WHERE database_name = current_database()"
+        ).fetchall()
+        day.warehouse_free = int(block_size) * int(free_blocks)
 
 
 def run_day(world: Path, snapshot: str, data: Path, dagster_home: Path) -> tuple[int, float]:
@@ -100,8 +128,8 @@ def play(days: int, churn: float, counter_drift: float, nodes: int, world: Path 
             world = work / f"world-{n}"
         snapshot = (today - timedelta(days=days - 1 - n)).isoformat()
         requests, seconds = run_day(world, snapshot, data, dagster_home)
-        rows, changes = layer_rows(data / "hubkg.duckdb", snapshot)
-        day = Day(snapshot, requests, seconds, directory_bytes(data, dagster_home), rows, changes)
+        day = Day(snapshot, requests, seconds, directory_bytes(data, dagster_home))
+        warehouse_figures(data / "hubkg.duckdb", day)
         played.append(day)
         print_day(day, played[0], played[-2] if n else None)
     return played
@@ -115,7 +143,8 @@ def print_day(day: Day, first: Day, before: Day | None) -> None:
     print(
         f"{day.snapshot}: {day.requests:,} requests, {day.seconds:,.1f} s, {total / 1e6:,.1f} MB on disk "
         f"(+{added / 1e6:,.2f} MB = {100 * added / max(sum(first.bytes.values()), 1):.1f}% of day 0), "
-        f"kg_changes {day.kg_changes:,}",
+        f"kg_changes {day.kg_changes:,}, kg rows written {day.kg_written:,}, "
+        f"warehouse free blocks {day.warehouse_free / 1e6:,.2f} MB",
         flush=True,
     )
     print("    bytes added: " + ", ".join(f"{k} {v / 1e6:+.2f} MB" for k, v in grown.items()), flush=True)

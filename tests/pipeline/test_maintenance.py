@@ -12,7 +12,14 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration import maintenance
 from orchestration.definitions import build_defs
-from orchestration.maintenance import Retention, maintenance_job, prune_snapshot_folders, prune_snapshot_marts
+from orchestration.maintenance import (
+    GATE_RESULTS,
+    Retention,
+    maintenance_job,
+    prune_gate_results,
+    prune_snapshot_folders,
+    prune_snapshot_marts,
+)
 from orchestration.settings import Settings
 
 pytestmark = pytest.mark.fast  # a temporary instance and two tiny jobs: no server, no dbt build
@@ -88,3 +95,18 @@ def test_outputs_keep_the_latest_snapshot_and_the_window_before_it(tmp_path: Pat
             days[-4],
         )
         assert con.execute("SELECT count(*) FROM kg.models__history").fetchone() == (10,)  # kg is kept whole
+
+
+def test_gate_results_keep_each_suites_last_runs(tmp_path: Path) -> None:
+    runs = [f"20261{d}01T031500.000000Z" for d in range(1, 10)]  # nine runs, names in time order
+    for root in GATE_RESULTS:
+        for suite in ("kg_models", "leaderboard"):
+            for run in runs:
+                (tmp_path / root / suite / "__none__" / run).mkdir(parents=True)
+                (tmp_path / root / suite / "__none__" / run / "result.json").write_text("{}")
+    static = tmp_path / "gx/gx/uncommitted/data_docs/local_site/static"
+    static.mkdir(parents=True)
+    assert prune_gate_results(tmp_path, 3) == 2 * 2 * 6
+    for root in GATE_RESULTS:
+        assert sorted(p.name for p in (tmp_path / root / "kg_models" / "__none__").iterdir()) == runs[-3:]
+    assert static.is_dir()  # the site's own files stay
