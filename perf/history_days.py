@@ -6,8 +6,9 @@ requests to the Hub, wall time, bytes on disk per directory (DAGSTER_HOME includ
 
 Day 0 serves the world (generated with `--nodes`, or `--world`); each later day serves the previous day mutated by
 `hub_emulator mutate` with structural `--churn` and `--counter-drift`. Snapshot dates end today, one per day, each
-run through `orchestration.launch` exactly as `hubkg demo` runs one. The data directory and DAGSTER_HOME are fresh
-folders under `--work` (default: a temporary folder), so the figures are this run's alone.
+run through `orchestration.launch` exactly as `hubkg demo` runs one, then the daily `maintenance_job` with
+`--retention` days (as the daily schedule would). The data directory and DAGSTER_HOME are fresh folders under
+`--work` (default: a temporary folder), so the figures are this run's alone.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class Day:
     bytes: dict[str, int] = field(default_factory=dict)  # directory → bytes on disk after the day
     rows: dict[str, int] = field(default_factory=dict)  # layer → rows stored in its base tables after the day
     kg_changes: int = 0
-    kg_written: int = 0  # kg rows the day's build inserted or updated (kg_rows_written)
+    kg_written: dict[str, int] = field(default_factory=dict)  # kg rows the build inserted or updated, by kind
     warehouse_free: int = 0  # bytes of the DuckDB file in free blocks (reused by later writes)
 
 
@@ -62,19 +63,21 @@ def directory_bytes(data: Path, dagster_home: Path) -> dict[str, int]:
     return sizes
 
 
-def kg_rows_written(con: duckdb.DuckDBPyConnection, day: date | str) -> int:
-    """Every kg row a build of `day` inserted or updated: history rows opened and closed that day, counter rows,
-    the day's row in each `__snapshots` table and the change log's rows."""
+def kg_rows_written(con: duckdb.DuckDBPyConnection, day: date | str) -> dict[str, int]:
+    """Every kg row a build of `day` inserted or updated, by kind: `history` (interval rows opened or closed that
+    day), `counters` (narrow counter rows), `change_log` (kg_changes) and `bookkeeping` (the day's row in each
+    model's `__snapshots` table: one per kg model, whatever the size or the change)."""
     tables = con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'kg' AND table_type = 'BASE TABLE' "
         "AND table_catalog = current_database()"
     ).fetchall()
-    written = 0
+    written = {"history": 0, "counters": 0, "change_log": 0, "bookkeeping": 0}
     for (table,) in tables:
-        # __counters, __snapshots, kg_changes: rows stamped with their snapshot
-        condition = "valid_from = $1 OR valid_to = $1" if table.endswith("__history") else "snapshot_date = $1"
-        written += con.execute(f'SELECT count(*) FROM kg."{table}" WHERE {condition}', [day]).fetchall()[0][0]
-    return int(written)
+        kind = table.rpartition("__")[2] if "__" in table else "change_log"
+        kind = {"snapshots": "bookkeeping"}.get(kind, kind)
+        condition = "valid_from = $1 OR valid_to = $1" if kind == "history" else "snapshot_date = $1"
+        written[kind] += con.execute(f'SELECT count(*) FROM kg."{table}" WHERE {condition}', [day]).fetchall()[0][0]
+    return written
 
 
 def warehouse_figures(warehouse: Path, day: Day) -> None:
@@ -113,8 +116,33 @@ def run_day(world: Path, snapshot: str, data: Path, dagster_home: Path) -> tuple
     return requests, time.monotonic() - started
 
 
-def play(days: int, churn: float, counter_drift: float, nodes: int, world: Path | None, work: Path) -> list[Day]:
-    """Play `days` daily snapshots; prints each day's line as it finishes and returns them all."""
+def run_maintenance(data: Path, dagster_home: Path, keep: int) -> None:
+    """The daily `maintenance_job`, run in this process against the day's instance and warehouse, keeping `keep`
+    simulated days: the runs (and dbt target folders) of the `keep` latest days, the outputs of the latest snapshot
+    and the `keep` before it. The days here are minutes apart, so the Dagster retention is given in the wall time
+    since the oldest run kept."""
+    import dagster as dg
+    from dagster_duckdb import DuckDBResource
+
+    from orchestration.maintenance import Retention, maintenance_job
+
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        runs = instance.get_run_records(dg.RunsFilter(job_name="hubkg_refresh"), limit=keep + 1)
+        oldest_kept = runs[keep - 1].create_timestamp if len(runs) > keep else None
+        days = (datetime.now(UTC) - oldest_kept).total_seconds() / 86400 + 1e-5 if oldest_kept else float(keep)
+        resources = {
+            "storage_retention": Retention(days, keep),
+            "warehouse": DuckDBResource(database=str(data / "hubkg.duckdb")),
+            "data_dir": data,
+        }
+        assert maintenance_job.execute_in_process(instance=instance, resources=resources).success
+
+
+def play(
+    days: int, churn: float, counter_drift: float, nodes: int, world: Path | None, work: Path, keep: int = 7
+) -> list[Day]:
+    """Play `days` daily snapshots, each followed by the maintenance job keeping `keep` days; prints each day's
+    line as it finishes and returns them all."""
     data, dagster_home = work / "data", work / "dagster_home"
     data.mkdir(parents=True, exist_ok=True)
     today = datetime.now(UTC).date()
@@ -128,6 +156,7 @@ def play(days: int, churn: float, counter_drift: float, nodes: int, world: Path 
             world = work / f"world-{n}"
         snapshot = (today - timedelta(days=days - 1 - n)).isoformat()
         requests, seconds = run_day(world, snapshot, data, dagster_home)
+        run_maintenance(data, dagster_home, keep)  # as the daily schedule does
         day = Day(snapshot, requests, seconds, directory_bytes(data, dagster_home))
         warehouse_figures(data / "hubkg.duckdb", day)
         played.append(day)
@@ -143,7 +172,8 @@ def print_day(day: Day, first: Day, before: Day | None) -> None:
     print(
         f"{day.snapshot}: {day.requests:,} requests, {day.seconds:,.1f} s, {total / 1e6:,.1f} MB on disk "
         f"(+{added / 1e6:,.2f} MB = {100 * added / max(sum(first.bytes.values()), 1):.1f}% of day 0), "
-        f"kg_changes {day.kg_changes:,}, kg rows written {day.kg_written:,}, "
+        f"kg_changes {day.kg_changes:,}, kg rows written {sum(day.kg_written.values()):,} "
+        f"({', '.join(f'{k} {v:,}' for k, v in day.kg_written.items())}), "
         f"warehouse free blocks {day.warehouse_free / 1e6:,.2f} MB",
         flush=True,
     )
@@ -165,6 +195,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--churn", type=float, default=0.01, help="structural share of the world changed per day")
     parser.add_argument("--counter-drift", type=float, default=COUNTER_DRIFT, help="share whose downloads move")
     parser.add_argument("--nodes", type=int, default=3000, help="size of the generated day-0 world")
+    parser.add_argument(
+        "--retention",
+        type=int,
+        default=7,
+        help="days of Dagster runs and of per-snapshot outputs the maintenance job keeps after each day (default: "
+        "the settings' default, 7)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -172,7 +209,13 @@ def run(args: argparse.Namespace) -> int:
     work = getattr(args, "work", None)
     with tempfile.TemporaryDirectory(prefix="hubkg-days-") as tmp:
         played = play(
-            args.days, args.churn, args.counter_drift, args.nodes, getattr(args, "world", None), work or Path(tmp)
+            args.days,
+            args.churn,
+            args.counter_drift,
+            args.nodes,
+            getattr(args, "world", None),
+            work or Path(tmp),
+            args.retention,
         )
     if getattr(args, "json", None):
         args.json.write_text(json.dumps([asdict(d) for d in played], indent=1) + "\n", encoding="utf-8")

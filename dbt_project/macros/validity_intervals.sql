@@ -55,8 +55,7 @@
   {%- set kept = columns | reject('equalto', 'snapshot_date') | list -%}
   {%- set counters = config.get('counter_columns', []) -%}
   {%- set identity = kept | reject('in', counters) | list -%}
-  {%- set tally = api.Relation.create(database=this.database, schema=this.schema,
-        identifier=this.identifier ~ '__counters', type='table').include(database=False) -%}
+  {%- set tally = history_counters_relation(this).include(database=False) -%}
   {%- if existing is not none and existing.type == 'table' -%}
     {% do convert_snapshot_copies(existing, history, snapshots, identity) %}
     {%- if counters -%}{% do convert_counter_copies(existing, tally, identity, counters) %}{%- endif -%}
@@ -123,6 +122,11 @@
 {% macro history_relation(relation) -%}
   {{ return(api.Relation.create(database=relation.database, schema=relation.schema,
                                 identifier=relation.identifier ~ '__history', type='table')) }}
+{%- endmacro %}
+
+{% macro history_counters_relation(relation) -%}
+  {{ return(api.Relation.create(database=relation.database, schema=relation.schema,
+                                identifier=relation.identifier ~ '__counters', type='table')) }}
 {%- endmacro %}
 
 {% macro history_snapshots_relation(relation) -%}

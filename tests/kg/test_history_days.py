@@ -2,11 +2,12 @@
 into raw the way a crawl writes it (perf/raw_loader.py) and built by dbt up to the kg: the history grows with what
 changed, not with the days kept.
 
-- kg rows written per day (intervals opened and closed, counter rows, the snapshot's row in each
-  `__snapshots` table, the change log itself) stay within 3x the day's kg_changes rows;
+- kg rows written per day (intervals opened and closed, counter rows, the change log itself) stay within 3x the
+  day's kg_changes rows; beside them each kg model records the day in its `__snapshots` table (one row per model,
+  whatever the size or the change);
 - the later days' build wall does not grow with the days kept;
 - `kg.<table>__as_of(day)` returns each earlier day's graph as it was built that day;
-- an entity deleted on the Hub keeps its past: its interval is closed, not erased.
+- a node deleted on the Hub keeps its past: its interval is closed, not erased.
 """
 
 import statistics
@@ -25,6 +26,7 @@ from tests.support import run_dbt
 DAYS = 10
 FIRST = date(2026, 11, 1)
 STATE = "SELECT id, likes, downloads, last_modified FROM {} ORDER BY id"
+NODES = "SELECT node_type, node_id FROM kg.kg_nodes"
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +35,7 @@ def ten_days(tmp_path_factory: pytest.TempPathFactory) -> dict:
     world = work / "world-0"
     generate_world(world, nodes=400, seed=25)
     warehouse = work / "hubkg.duckdb"
-    played: dict = {"warehouse": warehouse, "walls": [], "written": [], "changes": [], "states": []}
+    played: dict = {"warehouse": warehouse, "walls": [], "written": [], "changes": [], "states": [], "nodes": []}
     for n in range(DAYS):
         if n:
             mutate_world(world, work / f"world-{n}", 0.01, seed=n, counter_drift=COUNTER_DRIFT)
@@ -49,6 +51,11 @@ def ten_days(tmp_path_factory: pytest.TempPathFactory) -> dict:
             changes = con.execute("SELECT count(*) FROM kg.kg_changes WHERE snapshot_date = ?", [day]).fetchall()
             played["changes"].append(changes[0][0])
             played["states"].append(con.execute(STATE.format("kg.models")).fetchall())
+            played["nodes"].append(set(con.execute(NODES).fetchall()))
+            played["models"] = con.execute(
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_schema = 'kg' AND ends_with(table_name, '__snapshots')"
+            ).fetchall()[0][0]
     print(f"build wall per day (s): {[round(w, 1) for w in played['walls']]}")
     print(f"kg rows written per day: {played['written']}; kg_changes rows: {played['changes']}")
     return played
@@ -56,10 +63,13 @@ def ten_days(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def test_kg_rows_written_stay_within_three_times_the_changes(ten_days: dict) -> None:
     for day, (written, changes) in enumerate(zip(ten_days["written"], ten_days["changes"], strict=True)):
+        assert written["bookkeeping"] == ten_days["models"]  # one row per kg model and day
         if day:
             assert changes > 0, f"day {day}: the mutated world changed nothing in the kg"
-            assert written <= 3 * changes, f"day {day}: {written} kg rows written for {changes} changes"
-    assert ten_days["written"][0] > 3 * max(ten_days["written"][1:])  # day 0 writes the whole graph once
+            data_rows = written["history"] + written["counters"] + written["change_log"]
+            assert data_rows <= 3 * changes, f"day {day}: {written} kg rows written for {changes} changes"
+    first = ten_days["written"][0]["history"]
+    assert first > 3 * max(w["history"] for w in ten_days["written"][1:])  # day 0 writes the whole graph once
 
 
 def test_later_builds_do_not_grow_with_the_days_kept(ten_days: dict) -> None:
@@ -80,18 +90,21 @@ def test_each_earlier_day_reads_back_as_it_was_built(ten_days: dict) -> None:
     assert len({tuple(s) for s in ten_days["states"]}) == DAYS
 
 
-def test_a_deleted_entity_keeps_its_past(ten_days: dict) -> None:
-    ids = [{row[0] for row in state} for state in ten_days["states"]]
-    deleted = [(n, i) for n in range(1, DAYS) for i in sorted(ids[n - 1] - ids[n])]
-    assert deleted, "the mutated world deleted no model"
+def test_a_deleted_node_keeps_its_past(ten_days: dict) -> None:
+    nodes = ten_days["nodes"]
+    deleted = [(n, node) for n in range(1, DAYS) for node in sorted(nodes[n - 1] - nodes[n])]
+    assert deleted, "the mutated world deleted no node"
     with duckdb.connect(str(ten_days["warehouse"]), read_only=True) as con:
-        for n, model in deleted:
+        for n, (node_type, node_id) in deleted:
             day = FIRST + timedelta(days=n)
             closed = con.execute(
-                "SELECT max(valid_to) FROM kg.models__history WHERE id = ? AND valid_from < ?", [model, day]
+                "SELECT max(valid_to) FROM kg.kg_nodes__history WHERE node_type = ? AND node_id = ? AND valid_from < ?",
+                [node_type, node_id, day],
             ).fetchall()
-            assert closed == [(day,)], (model, day)
+            assert closed == [(day,)], (node_type, node_id, day)
             before = con.execute(
-                f"SELECT count(*) FROM kg.models__as_of(DATE '{day - timedelta(days=1)}') WHERE id = ?", [model]
+                f"SELECT count(*) FROM kg.kg_nodes__as_of(DATE '{day - timedelta(days=1)}') "
+                "WHERE node_type = ? AND node_id = ?",
+                [node_type, node_id],
             ).fetchall()
             assert before == [(1,)]
