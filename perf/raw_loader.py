@@ -50,6 +50,7 @@ from crawler.queue import (  # noqa: E402
 from hub_emulator.server.read_api import collection_listing_entry, daily_paper_item, project  # noqa: E402
 from hub_emulator.server.readme import readme  # noqa: E402
 from hub_emulator.server.world_store import _sort_value, person_body  # noqa: E402
+from release.serving import BLOCK_SIZE  # noqa: E402
 
 SCRATCH = "raw_loader_world"  # dropped at the end
 BATCH = 20000  # keys answered per transaction; lines per listing chunk
@@ -481,7 +482,7 @@ def main() -> int:
     parser.add_argument("--readme-max-bytes", type=int, default=65536)
     args = parser.parse_args()
     args.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(args.warehouse)) as con:
+    with duckdb.connect(str(args.warehouse), config={"default_block_size": str(BLOCK_SIZE)}) as con:
         if limit := os.environ.get("HUBKG_DUCKDB_MEMORY_LIMIT"):  # as the pipeline's connections are capped
             con.execute(f"SET memory_limit = '{limit}'")
         load_raw(con, args.world, args.snapshot, args.page_size, args.readme_max_bytes)
