@@ -25,7 +25,8 @@ from release.serving import PER_SNAPSHOT_SCHEMAS
 
 # Runs still going are never pruned, however old: their events are still being written.
 # dagster-dbt writes each invocation's artifacts in a folder of its own under the project's target path.
-DBT_TARGET = DBT_PROJECT.target_path
+# (DbtProject.target_path is relative to the project: "target")
+DBT_TARGET = DBT_PROJECT.project_dir / DBT_PROJECT.target_path
 FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 
 

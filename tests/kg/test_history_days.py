@@ -32,11 +32,14 @@ FIRST = date(2026, 11, 1)
 STATE = "SELECT id, likes, downloads, last_modified FROM {} ORDER BY id"
 
 
-def delete_a_model(world: Path) -> str:
-    """Delete one model nothing refers to (no likes, no base model) from the world's listing; returns its id."""
+def delete_a_model(world: Path, held: set[str]) -> str:
+    """Delete one model of `held` (kg models) that nothing refers to (no likes, no base
+    model) from the world's listing; returns its id."""
     lines = (world / "models.jsonl").read_text(encoding="utf-8").splitlines()
     models = [json.loads(line) for line in lines]
-    victim = next(m["id"] for m in reversed(models) if not m.get("likes") and "base_model" not in json.dumps(m))
+    victim = next(
+        m["id"] for m in models if m["id"] in held and not m.get("likes") and "base_model" not in json.dumps(m)
+    )
     kept = [line for line, m in zip(lines, models, strict=True) if m["id"] != victim]
     (world / "models.jsonl").write_text("\n".join(kept) + "\n", encoding="utf-8")
     return victim
@@ -54,7 +57,8 @@ def ten_days(tmp_path_factory: pytest.TempPathFactory) -> dict:
             mutate_world(world, work / f"world-{n}", 0.01, seed=n, counter_drift=COUNTER_DRIFT)
             world = work / f"world-{n}"
         if n == DELETED_ON:  # a world this small loses no repo to 1% churn (a tenth of it deletes)
-            played["deleted"] = delete_a_model(world)
+            held = [{row[0] for row in played["states"][d]} for d in (0, -1)]
+            played["deleted"] = delete_a_model(world, held[0] & held[1])  # held since day 0
         day = FIRST + timedelta(days=n)
         with duckdb.connect(str(warehouse), config={"default_block_size": str(BLOCK_SIZE)}) as con:
             load_raw(con, world, day, log=lambda _: None)

@@ -110,3 +110,8 @@ def test_gate_results_keep_each_suites_last_runs(tmp_path: Path) -> None:
     for root in GATE_RESULTS:
         assert sorted(p.name for p in (tmp_path / root / "kg_models" / "__none__").iterdir()) == runs[-3:]
     assert static.is_dir()  # the site's own files stay
+
+
+def test_the_dbt_target_pruned_is_the_projects_own() -> None:
+    """The folder dagster-dbt writes each invocation's artifacts in, whatever the working directory."""
+    assert Path(__file__).resolve().parents[2] / "dbt_project" / "target" == maintenance.DBT_TARGET
