@@ -45,15 +45,8 @@ ALTER TABLE raw.fetch_queue ADD COLUMN IF NOT EXISTS stale BOOLEAN DEFAULT false
 """
 
 
-def fetched_table_ddl(kind: str) -> str:
-    return f"""
-    CREATE TABLE IF NOT EXISTS raw.{kind} (
-        snapshot_date DATE NOT NULL,
-        observed_at TIMESTAMPTZ NOT NULL,
-        key VARCHAR NOT NULL,
-        variant VARCHAR NOT NULL,
-        body JSON NOT NULL
-    )"""
+# A fetched answer's own columns in `raw.<kind>` (see `store.raw_table_ddl`): the key and the path variant used.
+FETCHED_COLUMNS = (("key", "VARCHAR"), ("variant", "VARCHAR"))
 
 
 @dataclass(frozen=True)
@@ -143,7 +136,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, kinds: tuple[FetchKind, ...]) 
     con.execute(store.DDL)
     con.execute(QUEUE_DDL)
     for kind in kinds:
-        con.execute(fetched_table_ddl(kind.name))
+        store.ensure_raw(con, kind.name, FETCHED_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -256,10 +249,11 @@ def _carry_forward(
 
 
 def _copy_rows(con: duckdb.DuckDBPyConnection, kind: str, snapshot: date, previous: date, keys_table: str) -> None:
-    """Copy the previous snapshot's rows of the keys in `keys_table` into `snapshot`, keeping `observed_at`."""
+    """Reference the previous snapshot's rows of the keys in `keys_table` from `snapshot`, keeping `observed_at`:
+    the bodies are not copied."""
     con.execute(
-        f"INSERT INTO raw.{kind} SELECT $1, r.observed_at, r.key, r.variant, r.body FROM raw.{kind} AS r "
-        f"WHERE r.snapshot_date = $2 AND r.key IN (SELECT key FROM {keys_table})",
+        f"INSERT INTO raw.{kind}__refs SELECT $1, r.observed_at, r.key, r.variant, r.hash, r.counters "
+        f"FROM raw.{kind}__refs AS r WHERE r.snapshot_date = $2 AND r.key IN (SELECT key FROM {keys_table})",
         [snapshot, previous],
     )
 
@@ -268,8 +262,13 @@ def _commit(con: duckdb.DuckDBPyConnection, snapshot: date, kind: FetchKind, out
     observed_at = datetime.now(UTC)
     rows = [(o.key, o.variant, json.dumps(item, ensure_ascii=False)) for o in outcomes for item in o.items or []]
     table = pa.table(
-        {"key": [r[0] for r in rows], "variant": [r[1] for r in rows], "body": [r[2] for r in rows]},
-        schema=pa.schema([("key", pa.string()), ("variant", pa.string()), ("body", pa.string())]),
+        {
+            "key": [r[0] for r in rows],
+            "variant": [r[1] for r in rows],
+            "body": [r[2] for r in rows],
+            "counters": pa.nulls(len(rows), pa.string()),
+        },
+        schema=pa.schema([(name, pa.string()) for name in ("key", "variant", "body", "counters")]),
     )
     statuses = pa.table(
         {
@@ -280,11 +279,7 @@ def _commit(con: duckdb.DuckDBPyConnection, snapshot: date, kind: FetchKind, out
     )
     try:
         with store.transaction(con):
-            con.register("fetched_rows", table)
-            con.execute(
-                f"INSERT INTO raw.{kind.name} SELECT ?, ?, key, variant, body::JSON FROM fetched_rows",
-                [snapshot, observed_at],
-            )
+            store.append_rows(con, kind.name, {"snapshot_date": snapshot, "observed_at": observed_at}, table)
             con.register("fetched_status", statuses)
             con.execute(
                 "UPDATE raw.fetch_queue q SET status = s.status, requests = q.requests + s.requests "
@@ -298,7 +293,6 @@ def _commit(con: duckdb.DuckDBPyConnection, snapshot: date, kind: FetchKind, out
                         [snapshot, observed_at, kind.name, o.key, o.reason],
                     )
     finally:
-        con.unregister("fetched_rows")
         con.unregister("fetched_status")
     return len(rows)
 
@@ -319,7 +313,7 @@ def _reopen(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str) -> None:
     left deferred or stale (whose reused rows are dropped here, so a fetch never adds to them)."""
     with store.transaction(con):
         con.execute(
-            f"DELETE FROM raw.{kind} WHERE snapshot_date = $1 AND key IN "
+            f"DELETE FROM raw.{kind}__refs WHERE snapshot_date = $1 AND key IN "
             "(SELECT key FROM raw.fetch_queue WHERE snapshot_date = $1 AND kind = $2 AND stale)",
             [snapshot, kind],
         )

@@ -145,33 +145,29 @@ def _source_count(table: str, source: str, condition: str) -> str:
     return f"SELECT '{table}' AS table_name, count(*) AS source_rows FROM {source} WHERE {where}"
 
 
+# The kg tables keep their history as intervals: the previous snapshot's rows are read as of its date.
+PREVIOUS_SNAPSHOT = "(SELECT max(snapshot_date) FROM kg.kg_nodes__snapshots WHERE snapshot_date < $snapshot)"
+
+
 def drift_suite(tables: tuple[str, ...]) -> SuiteSpec:
     """Row-count bounds: a table shrinking by more than 15% against the previous snapshot fails the gate, and so
     does an entity table left empty while its staged source has rows. A family a scope leaves empty
     (`HUBKG_SCOPE_FAMILIES=models`, an author without Spaces) has an empty source and passes."""
     per_table = " UNION ALL ".join(
-        f"SELECT '{t}' AS table_name, snapshot_date, count(*) AS n FROM kg.{t} GROUP BY snapshot_date" for t in tables
+        f"SELECT '{t}' AS table_name, (SELECT count(*) FROM kg.{t} WHERE snapshot_date = $snapshot) AS current_rows, "
+        f"(SELECT count(*) FROM kg.{t}__as_of({PREVIOUS_SNAPSHOT})) AS previous_rows"
+        for t in tables
     )
     sources = " UNION ALL ".join(_source_count(t, *src) for t, src in ENTITY_SOURCES.items() if t in tables)
     names = ", ".join(f"('{t}')" for t in tables)
     frame = f"""
         WITH tables(table_name) AS (VALUES {names}),
         counts AS ({per_table}),
-        sources AS ({sources}),
-        snapshots AS (
-            SELECT $snapshot AS cur, max(snapshot_date) FILTER (WHERE snapshot_date < $snapshot) AS prev
-            FROM kg.kg_nodes
-        ),
-        totals AS (
-            SELECT t.table_name,
-                   coalesce(sum(c.n) FILTER (WHERE c.snapshot_date = s.cur), 0) AS current_rows,
-                   sum(c.n) FILTER (WHERE c.snapshot_date = s.prev) AS previous_rows
-            FROM tables t CROSS JOIN snapshots s LEFT JOIN counts c USING (table_name)
-            GROUP BY t.table_name
-        )
-        SELECT table_name, current_rows, previous_rows, current_rows / nullif(previous_rows, 0) AS ratio,
-               source_rows, current_rows = 0 AND coalesce(source_rows, 0) > 0 AS empty_despite_source
-        FROM totals LEFT JOIN sources USING (table_name)"""
+        sources AS ({sources})
+        SELECT t.table_name, coalesce(c.current_rows, 0) AS current_rows, c.previous_rows,
+               c.current_rows / nullif(c.previous_rows, 0) AS ratio, source_rows,
+               coalesce(c.current_rows, 0) = 0 AND coalesce(source_rows, 0) > 0 AS empty_despite_source
+        FROM tables t LEFT JOIN counts c USING (table_name) LEFT JOIN sources USING (table_name)"""
 
     def build(now: datetime) -> list[gxe.Expectation]:
         # No previous snapshot: ratio is null and the row is not judged.
@@ -183,15 +179,20 @@ def drift_suite(tables: tuple[str, ...]) -> SuiteSpec:
     return SuiteSpec("kg_row_count_drift", ("kg", "kg_nodes"), frame, build, index_column="table_name")
 
 
-def _prior_shares(snapshot: str) -> str:
-    """Both priors' shares over the lineage edges of `snapshot` (a SQL expression); null without such edges."""
+def _prior_shares(as_of: str | None) -> str:
+    """Both priors' shares over the lineage edges of the snapshot being built (`as_of` None) or of the kg as of
+    the date `as_of` (a SQL expression; the kg keeps its history as intervals); null without such edges."""
+
+    def rows(table: str) -> str:
+        return f"kg.{table}__as_of({as_of})" if as_of else f"(SELECT * FROM kg.{table} WHERE snapshot_date = $snapshot)"
+
     return f"""(
         WITH lineage AS (
-            SELECT head, tail, relation FROM kg.kg_edges WHERE snapshot_date = {snapshot}
-            AND relation IN ('model_adapter_model', 'model_finetune_model', 'model_merge_model',
-                             'model_quantized_model')
+            SELECT head, tail, relation FROM {rows("kg_edges")}
+            WHERE relation IN ('model_adapter_model', 'model_finetune_model', 'model_merge_model',
+                               'model_quantized_model')
         ),
-        models AS (SELECT id, created_at FROM kg.models WHERE snapshot_date = {snapshot})
+        models AS (SELECT id, created_at FROM {rows("models")})
         SELECT avg((p.created_at <= c.created_at)::INTEGER) AS parent_older,
                avg(CASE WHEN l.relation = 'model_quantized_model'
                         THEN (NOT EXISTS (SELECT 1 FROM lineage d WHERE d.head = l.tail))::INTEGER END)
@@ -205,9 +206,8 @@ LINEAGE_PRIORS = SuiteSpec(
     asset=("kg", "kg_edges"),
     # one row per prior: this snapshot's share, the previous snapshot's, the floor and the drop between them
     frame_sql=f"""
-        WITH prev AS (SELECT max(snapshot_date) AS d FROM kg.kg_nodes WHERE snapshot_date < $snapshot),
-        cur_shares AS (SELECT * FROM {_prior_shares("$snapshot")}),
-        prev_shares AS (SELECT * FROM {_prior_shares("(SELECT d FROM prev)")}),
+        WITH cur_shares AS (SELECT * FROM {_prior_shares(None)}),
+        prev_shares AS (SELECT * FROM {_prior_shares(PREVIOUS_SNAPSHOT)}),
         shares AS (
             SELECT 'parent_older' AS prior, c.parent_older AS share, p.parent_older AS previous_share
             FROM cur_shares c, prev_shares p

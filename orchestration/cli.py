@@ -39,7 +39,8 @@ from release.sanitize import card_text
 PROG = "hubkg"
 EXAMPLES = {
     "demo": "hubkg demo                                  # the sample world, ≈ 1 minute\n"
-    "  hubkg demo --world /tmp/world-100k --verbose",
+    "  hubkg demo --world /tmp/world-100k --verbose\n"
+    "  hubkg demo --days 10 --churn 0.01 --nodes 3000   # ten daily snapshots of a mutating world",
     "ui": "hubkg ui --port 3000                        # then open http://127.0.0.1:3000",
     "status": "hubkg status",
     "query": 'hubkg query "select node_type, count(*) from kg.kg_nodes group by all" --format csv',
@@ -195,10 +196,25 @@ def _start(env: dict[str, str], partition: str, run_id: str, log: IO[str], verbo
     return child
 
 
+def add_days_arguments(cmd: argparse.ArgumentParser) -> None:
+    """`hubkg demo --days N [--churn C --counter-drift D --nodes K]`: several daily snapshots of a mutating
+    generated world (perf/history_days.py), with each day's requests, wall time, bytes and rows."""
+    from perf.history_days import add_arguments
+
+    add_arguments(cmd)
+    cmd.set_defaults(days=0)
+
+
 def demo(args: argparse.Namespace, console: Console) -> int:
-    """Serve the world, run the refresh job for today's partition, print its progress and a summary."""
+    """Serve the world, run the refresh job for today's partition, print its progress and a summary; with
+    `--days N`, play N daily snapshots of a generated world mutated day by day instead."""
     from orchestration.report import Where, failure_report, read_summary, run_report
 
+    if args.days:
+        from perf.history_days import run
+
+        args.world = None  # a generated world of --nodes, mutated day by day
+        return run(args)
     settings, world = check_environment(args)
     started = time.monotonic()
     partition = datetime.now(UTC).date().isoformat()
@@ -315,6 +331,7 @@ def build_parser() -> Parser:
     demo_cmd = _command(sub, "demo", demo)
     _world_options(demo_cmd)
     demo_cmd.add_argument("--verbose", action="store_true", help="also print the full log (Dagster, dbt) here")
+    add_days_arguments(demo_cmd)
     ui_cmd = _command(sub, "ui", ui)
     _world_options(ui_cmd)
     ui_cmd.add_argument("--port", type=int, default=3000, help="port of the Dagster UI (default 3000)")

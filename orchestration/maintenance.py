@@ -1,22 +1,32 @@
-"""Retention of Dagster's own storage: a daily job prunes what runs leave behind once it is older than
-`HUBKG_DAGSTER_RETENTION_DAYS` — run records with their event logs (through the instance), their compute logs, and
-the per-invocation dbt target folders (`dbt_project/target/<op>-<run>-<id>/`, a manifest and run results each).
-Without it DAGSTER_HOME grows by every run's events and logs for as long as the daily schedule runs."""
+"""Retention: a daily job prunes what the daily runs leave behind.
+
+- Dagster's own storage older than `HUBKG_DAGSTER_RETENTION_DAYS`: run records with their event logs (through the
+  instance), their compute logs, and the per-invocation dbt target folders (`dbt_project/target/<op>-<run>-<id>/`).
+- Per-snapshot outputs beyond the latest snapshot and the `HUBKG_OUTPUT_RETENTION_DAYS` before it: the rows of the
+  benchmarks and atlas marts, the dated folders of exports, benchmark files, atlas pictures and release folders, and
+  the gates' validation results and Data Docs pages of older runs.
+  Older snapshots stay public on the published repos, one tagged revision each. The kg history is kept whole.
+"""
 
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dagster_duckdb import DuckDBResource
 
 from assets.dbt import DBT_PROJECT
+from assets.partitions import WAREHOUSE_TAG
+from release.serving import PER_SNAPSHOT_SCHEMAS
 
 # Runs still going are never pruned, however old: their events are still being written.
 # dagster-dbt writes each invocation's artifacts in a folder of its own under the project's target path.
-DBT_TARGET = DBT_PROJECT.target_path
+# (DbtProject.target_path is relative to the project: "target")
+DBT_TARGET = DBT_PROJECT.project_dir / DBT_PROJECT.target_path
 FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 
 
@@ -25,12 +35,19 @@ class Retention:
     """How long Dagster's run records, event and compute logs and dbt's per-run artifacts are kept."""
 
     days: float
+    output_days: int = 7  # snapshots of outputs kept before the latest one
+
+
+# The folders with one subfolder per snapshot (the marts with a full copy per snapshot: PER_SNAPSHOT_SCHEMAS).
+PER_SNAPSHOT_FOLDERS = ("exports", "benchmarks", "atlas", "releases/*")
 
 
 @dataclass
 class Pruned:
     runs: int = 0
     dbt_folders: int = 0
+    mart_rows: int = 0
+    output_folders: int = 0
 
 
 def prune_runs(instance: dg.DagsterInstance, cutoff: datetime, keep: str | None = None) -> int:
@@ -68,6 +85,83 @@ def prune_dbt_targets(target: Path, cutoff: datetime) -> int:
     return pruned
 
 
+def prune_snapshot_marts(con: duckdb.DuckDBPyConnection, keep_days: int) -> int:
+    """Delete the rows of every benchmarks/atlas mart older than its latest snapshot minus `keep_days`."""
+    tables = con.execute(
+        "SELECT table_schema, table_name FROM information_schema.columns WHERE column_name = 'snapshot_date' "
+        "AND table_schema IN ? AND table_catalog = current_database() AND (table_schema, table_name) IN "
+        "(SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE') "
+        "ORDER BY ALL",
+        [list(PER_SNAPSHOT_SCHEMAS)],
+    ).fetchall()
+    pruned = 0
+    for schema, table in tables:
+        (deleted,) = con.execute(
+            f'DELETE FROM {schema}."{table}" WHERE snapshot_date < '
+            f'(SELECT max(snapshot_date) FROM {schema}."{table}") - INTERVAL (?) DAY',
+            [keep_days],
+        ).fetchone() or (0,)
+        pruned += int(deleted)
+    return pruned
+
+
+def prune_snapshot_folders(data_dir: Path, keep_days: int) -> int:
+    """Delete the dated subfolders (`YYYY-MM-DD`) of each per-snapshot output folder older than its latest one
+    minus `keep_days`; anything else in them (a leaderboard chart, a cache) stays."""
+    pruned = 0
+    for root in (r for pattern in PER_SNAPSHOT_FOLDERS for r in data_dir.glob(pattern) if r.is_dir()):
+        dated = {}
+        for folder in root.iterdir():
+            try:
+                dated[date.fromisoformat(folder.name)] = folder
+            except ValueError:
+                continue
+        if not dated:
+            continue
+        cutoff = max(dated) - timedelta(days=keep_days)
+        for day, folder in dated.items():
+            if day < cutoff and folder.is_dir():
+                shutil.rmtree(folder)
+                pruned += 1
+    return pruned
+
+
+# Great Expectations keeps every validation result and its Data Docs page, one folder per run and suite.
+GATE_RESULTS = ("gx/gx/uncommitted/validations", "gx/gx/uncommitted/data_docs/local_site/validations")
+
+
+def prune_gate_results(data_dir: Path, keep_runs: int) -> int:
+    """Keep each gate suite's last `keep_runs` validation results and Data Docs pages (run folders named by their
+    UTC run time, so their names sort by age); the next gate run's Data Docs index lists what is left."""
+    pruned = 0
+    for root in (data_dir / r for r in GATE_RESULTS):
+        for runs in root.glob("*/*") if root.is_dir() else ():
+            for folder in sorted(p for p in runs.iterdir() if p.is_dir())[:-keep_runs]:
+                shutil.rmtree(folder)
+                pruned += 1
+    return pruned
+
+
+@dg.op
+def prune_snapshot_outputs(
+    context: dg.OpExecutionContext,
+    storage_retention: dg.ResourceParam[Retention],
+    warehouse: DuckDBResource,
+    data_dir: dg.ResourceParam[Path],
+) -> None:
+    """Deletes benchmarks/atlas mart rows, dated output folders and gate results older than the latest snapshot
+    minus the output retention; the kg history is kept whole."""
+    keep = storage_retention.output_days
+    with warehouse.get_connection() as con:
+        rows = prune_snapshot_marts(con, keep)
+    folders = prune_snapshot_folders(data_dir, keep)
+    gates = prune_gate_results(data_dir, keep + 1)
+    context.log.info(
+        f"kept the latest snapshot and {keep} days before it: {rows} mart rows, {folders} folders, "
+        f"{gates} gate result folders pruned"
+    )
+
+
 @dg.op
 def prune_dagster_storage(context: dg.OpExecutionContext, storage_retention: dg.ResourceParam[Retention]) -> None:
     """Deletes finished runs (records, event logs, compute logs) and dbt target folders older than the
@@ -84,11 +178,13 @@ def prune_dagster_storage(context: dg.OpExecutionContext, storage_retention: dg.
     )
 
 
-@dg.job(tags={"hubkg/maintenance": "storage"})
+# It deletes warehouse rows: one writer at a time, like the refresh runs (dagster.yaml's run queue).
+@dg.job(tags={"hubkg/maintenance": "storage", **WAREHOUSE_TAG})
 def maintenance_job() -> None:
-    """Prunes Dagster's own storage (runs, event and compute logs) and dbt's per-run artifacts past the
-    retention setting."""
+    """Prunes Dagster's own storage (runs, event and compute logs), dbt's per-run artifacts, and per-snapshot
+    outputs past their retention settings."""
     prune_dagster_storage()
+    prune_snapshot_outputs()
 
 
 daily_maintenance = dg.ScheduleDefinition(

@@ -352,7 +352,8 @@ def serving_table(data_dir: Path) -> Table:
         table.add_row("state", "none yet: run `make demo` (or the pipeline) first")
         return table
     with duckdb.connect(str(path), read_only=True) as con:
-        rows = con.execute("SELECT DISTINCT snapshot_date FROM kg.kg_nodes ORDER BY 1 DESC").fetchall()
+        # the kg keeps its history as intervals: the snapshots it holds are listed beside them
+        rows = con.execute("SELECT snapshot_date FROM kg.kg_nodes__snapshots ORDER BY 1 DESC").fetchall()
         snapshots = [row[0] for row in rows]
         table.add_row("snapshots", ", ".join(str(s) for s in snapshots[:10]) or "none")
         if snapshots:

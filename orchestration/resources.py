@@ -21,6 +21,7 @@ from pydantic import PrivateAttr
 from assets.dbt import DBT_EXECUTABLE, DBT_PROJECT
 from orchestration.maintenance import Retention
 from orchestration.settings import Settings
+from release.serving import BLOCK_SIZE
 
 
 class RunInProgress(dg.Failure):
@@ -82,11 +83,13 @@ def build_resources(settings: Settings) -> dict[str, Any]:
     os.environ["HUBKG_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
     return {
         "warehouse": WarehouseResource(
-            database=str(settings.warehouse_path), connection_config={"memory_limit": settings.duckdb_memory_limit}
+            database=str(settings.warehouse_path),
+            # the block size applies when this connection creates the file (dbt's profile sets the same)
+            connection_config={"memory_limit": settings.duckdb_memory_limit, "default_block_size": str(BLOCK_SIZE)},
         ),
         "hub": settings.crawl(),
         "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
         "publisher": settings.publish_target(),
         "data_dir": settings.data_dir,
-        "storage_retention": Retention(settings.dagster_retention_days),
+        "storage_retention": Retention(settings.dagster_retention_days, settings.output_retention_days),
     }

@@ -144,6 +144,14 @@ class Settings(BaseSettings):
         "folders are kept; the daily `maintenance_job` prunes older ones",
     )
 
+    output_retention_days: int = Field(
+        7,
+        ge=0,
+        validation_alias=_env("HUBKG_OUTPUT_RETENTION_DAYS"),
+        description="days before the latest snapshot whose benchmarks/atlas mart rows and dated export, benchmark, "
+        "atlas and release folders are kept (older ones: on the published repos' tags)",
+    )
+
     @field_validator("endpoint")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:

@@ -25,7 +25,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ from crawler.queue import (  # noqa: E402
 from hub_emulator.server.read_api import collection_listing_entry, daily_paper_item, project  # noqa: E402
 from hub_emulator.server.readme import readme  # noqa: E402
 from hub_emulator.server.world_store import _sort_value, person_body  # noqa: E402
+from release.serving import BLOCK_SIZE  # noqa: E402
 
 SCRATCH = "raw_loader_world"  # dropped at the end
 BATCH = 20000  # keys answered per transaction; lines per listing chunk
@@ -85,15 +86,23 @@ def _listing_body(spec: ListingSpec, body: dict[str, Any]) -> dict[str, Any]:
 
 
 LISTING_SCHEMA = pa.schema(
-    [("pos", pa.int64()), ("v", pa.float64()), ("key", pa.string()), ("id", pa.string()), ("body", pa.string())]
+    [
+        ("pos", pa.int64()),
+        ("v", pa.float64()),
+        ("key", pa.string()),
+        ("id", pa.string()),
+        ("body", pa.string()),
+        ("counters", pa.string()),
+    ]
 )
 
 
 def _stage_listing(con: duckdb.DuckDBPyConnection, path: Path, spec: ListingSpec) -> list[dict[str, Any]]:
-    """Stream one listing's world file into temp table `listing_rows` (line, sort value, key, id, served body);
-    returns the quarantine rows the crawl's checks give its entities."""
+    """Stream one listing's world file into temp table `listing_rows` (line, sort value, key, id, served body as
+    the crawl stores it: counters apart); returns the quarantine rows the crawl's checks give its entities."""
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE listing_rows (pos BIGINT, v DOUBLE, key VARCHAR, id VARCHAR, body VARCHAR)"
+        "CREATE OR REPLACE TEMP TABLE listing_rows "
+        "(pos BIGINT, v DOUBLE, key VARCHAR, id VARCHAR, body VARCHAR, counters VARCHAR)"
     )
     quarantined: list[dict[str, Any]] = []
     for chunk in _chunks(_lines(path), BATCH) if path.exists() else iter(()):
@@ -101,13 +110,15 @@ def _stage_listing(con: duckdb.DuckDBPyConnection, path: Path, spec: ListingSpec
         positions = {body.get(spec.key_field): number for number, body in served}
         good, bad = _split_valid(spec, f"{path}?lines={chunk[0][0]}-{chunk[-1][0]}", [body for _, body in served])
         quarantined += bad
+        stored = [store.split_counters(body) for _, _, body in good]
         rows = pa.table(
             {
                 "pos": [positions[key] for key, _, _ in good],
                 "v": [_sort_value(body, spec.full_sort) if spec.full_sort else None for _, _, body in good],
                 "key": [key for key, _, _ in good],
                 "id": [id_ for _, id_, _ in good],
-                "body": [json.dumps(body, ensure_ascii=False, separators=(",", ":")) for _, _, body in good],
+                "body": [text for text, _ in stored],
+                "counters": [counters for _, counters in stored],
             },
             schema=LISTING_SCHEMA,
         )
@@ -124,12 +135,21 @@ def load_listing(con: duckdb.DuckDBPyConnection, world: Path, spec: ListingSpec,
     quarantined = _stage_listing(con, world / f"{spec.path.removeprefix('/api/')}.jsonl", spec)
     order = "isnan(v) OR v IS NULL, v DESC, key" if spec.full_sort else "pos"
     con.execute(
-        f"INSERT INTO {store.RAW_SCHEMA}.{spec.source} SELECT ?, now(), "
-        f"(row_number() OVER (ORDER BY {order}) - 1) // ? + 1, key, id, body::JSON FROM listing_rows",
-        [snapshot, page_size],
+        "CREATE OR REPLACE TEMP TABLE paged_rows AS SELECT row_number() OVER (ORDER BY "
+        f"{order}) - 1 AS n, n // ? + 1 AS page, key, id, body, counters FROM listing_rows",
+        [page_size],
     )
-    count = con.execute("SELECT count(*) FROM listing_rows").fetchone()
-    entities_ = int(count[0]) if count else 0
+    ((count,),) = con.execute("SELECT count(*) FROM paged_rows").fetchall()
+    entities_ = int(count)
+    # through the crawl's own writer (bodies by content, counters in the references), a batch at a time
+    head = {"snapshot_date": snapshot, "observed_at": datetime.now(UTC)}
+    for start in range(0, entities_, BATCH):
+        batch = con.sql(
+            f"SELECT page, key, id, body, counters FROM paged_rows WHERE n >= {start} AND n < {start + BATCH} "
+            "ORDER BY n"
+        ).to_arrow_table()
+        store.append_rows(con, spec.source, head, batch)
+    con.execute("DROP TABLE paged_rows")
     pages = max(1, math.ceil(entities_ / page_size))  # an empty listing is one empty page
     state = store.CrawlState(next_url=None, pages=pages, entities=entities_, requests=pages, done=True)
     store.commit_page(con, snapshot, spec.source, pages, [], quarantined, state)
@@ -462,7 +482,7 @@ def main() -> int:
     parser.add_argument("--readme-max-bytes", type=int, default=65536)
     args = parser.parse_args()
     args.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(args.warehouse)) as con:
+    with duckdb.connect(str(args.warehouse), config={"default_block_size": str(BLOCK_SIZE)}) as con:
         if limit := os.environ.get("HUBKG_DUCKDB_MEMORY_LIMIT"):  # as the pipeline's connections are capped
             con.execute(f"SET memory_limit = '{limit}'")
         load_raw(con, args.world, args.snapshot, args.page_size, args.readme_max_bytes)

@@ -46,3 +46,14 @@ def run_dbt(
 def crawl_config(endpoint: str, **overrides: Any) -> CrawlConfig:
     """The crawl a run with these settings would make (every other setting at its default)."""
     return Settings(endpoint=endpoint, **overrides).crawl()
+
+
+def insert_raw(con: Any, source: str, head: dict[str, Any], **columns: str) -> None:
+    """One row into `raw.<source>` as the crawler stores it (a reference, the body once): `head` holds
+    snapshot_date, observed_at (and page for a listing); `columns` the source's own columns and `body` (JSON text)."""
+    import pyarrow as pa
+
+    from crawler import store
+
+    row = {name: [value] for name, value in columns.items()} | {"counters": pa.nulls(1, pa.string())}
+    store.append_rows(con, source, head, pa.table(row))

@@ -10,7 +10,9 @@ from hub_emulator.server import HubEmulator
 from perf.raw_loader import load_raw
 from tests.crawl.conftest import SNAPSHOT, snapshot_raw
 
-FETCH_TIMES = ("observed_at", "updated_at")
+# Fetch times, and the storage position of a reference (raw views expose it for staging's dedup; the loader
+# writes in its own order)
+FETCH_TIMES = ("observed_at", "updated_at", "rowid")
 
 
 def _raw_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[str]]:

@@ -6,7 +6,7 @@ re-reads every account reproduces the day exactly."""
 import json
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -19,6 +19,7 @@ from hub_emulator.worldgen.mutate import mutate_world
 from tests.crawl.conftest import snapshot_raw
 from tests.crawl.test_snapshot_complete import assert_snapshot_matches_world
 from tests.crawl.world_truth import expected_edges
+from tests.support import insert_raw
 
 FULL, REFRESH, REREAD_ALL = "2026-11-22", "2026-11-23", "2026-11-24"
 
@@ -110,6 +111,10 @@ def test_a_collection_whose_hidden_item_was_renamed_or_deleted_is_read_again() -
     rule must still not vouch for the collection's old items."""
     day1, day2 = "2026-11-22", "2026-11-23"
     entry = json.dumps({"lastUpdated": "2026-11-01T00:00:00.000Z", "items": []})
+
+    def listed_on(day: str) -> dict:
+        return {"snapshot_date": date.fromisoformat(day), "observed_at": datetime.now(UTC), "page": 1}
+
     with duckdb.connect() as con:
         ensure_tables(con, entities.ALL_KINDS)
         for source in (*entities.REPO_SOURCES, "collection_index"):
@@ -120,13 +125,14 @@ def test_a_collection_whose_hidden_item_was_renamed_or_deleted_is_read_again() -
         }
         for day, rows in listed.items():
             for key, repo_id in rows:
-                con.execute("INSERT INTO raw.models VALUES (?, now(), 1, ?, ?, '{}')", [day, key, repo_id])
+                insert_raw(con, "models", listed_on(day), key=key, id=repo_id, body="{}")
             for slug in ("org/renamed", "org/deleted", "org/untouched"):
-                con.execute("INSERT INTO raw.collection_index VALUES (?, now(), 1, ?, ?, ?)", [day, slug, slug, entry])
+                insert_raw(con, "collection_index", listed_on(day), key=slug, id=slug, body=entry)
         hidden = [{"type": "paper", "id": "2401.00001"}] * 4  # the four items the listing entry shows
         for slug, item in (("org/renamed", "org/old"), ("org/deleted", "org/gone"), ("org/untouched", "org/kept")):
             body = json.dumps({"items": [*hidden, {"type": "model", "id": item}]})
-            con.execute("INSERT INTO raw.collections VALUES (?, now(), ?, 'collection', ?)", [day1, slug, body])
+            head = {"snapshot_date": date.fromisoformat(day1), "observed_at": datetime.now(UTC)}
+            insert_raw(con, "collections", head, key=slug, variant="collection", body=body)
         vouched = {key for (key,) in con.execute(entities.COLLECTION_UNCHANGED, [day2, day1]).fetchall()}
     assert vouched == {"org/untouched"}
 

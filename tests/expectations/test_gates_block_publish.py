@@ -23,16 +23,18 @@ from tests.pipeline.conftest import SNAPSHOT, run_refresh
 from tests.support import run_dbt
 
 LATEST = f"snapshot_date = DATE '{SNAPSHOT}'"
+OPEN = "valid_to IS NULL"  # a kg row of the latest snapshot in its interval history (kg.<table>__history)
 PREVIOUS = "DATE '2026-11-15'"
 FAULTS = {
     "negative count": (
-        f"UPDATE kg.datasets SET downloads = -2147483648 WHERE {LATEST} AND id = (SELECT min(id) FROM kg.datasets)",
+        "UPDATE kg.datasets__counters SET downloads = -2147483648 WHERE row_hash = "
+        f"(SELECT row_hash FROM kg.datasets__history WHERE {OPEN} AND id = (SELECT min(id) FROM kg.datasets))",
         "kg_datasets",
         "expect_column_values_to_be_between",
     ),
     "future date": (
-        f"UPDATE kg.spaces SET created_at = TIMESTAMPTZ '2099-01-01 00:00:00+00', "
-        f"last_modified = TIMESTAMPTZ '2099-01-02 00:00:00+00' WHERE {LATEST} AND id = (SELECT min(id) FROM kg.spaces)",
+        f"UPDATE kg.spaces__history SET created_at = TIMESTAMPTZ '2099-01-01 00:00:00+00', "
+        f"last_modified = TIMESTAMPTZ '2099-01-02 00:00:00+00' WHERE {OPEN} AND id = (SELECT min(id) FROM kg.spaces)",
         "kg_spaces",
         "expect_column_values_to_be_between",
     ),
@@ -53,19 +55,19 @@ FAULTS = {
 # named dbt test of the model (`dbt test` on the corrupted warehouse) and no GE gate.
 DBT_FAULTS = {
     "duplicate key": (
-        f"INSERT INTO kg.models SELECT * FROM kg.models WHERE {LATEST} LIMIT 1",
+        f"INSERT INTO kg.models__history SELECT * FROM kg.models__history WHERE {OPEN} LIMIT 1",
         "models",
         "unique_combination_models_id__snapshot_date",
     ),
     "dangling edge": (
-        f"INSERT INTO kg.model_finetune_model SELECT * REPLACE ('ghost/model' AS base_model_id) "
-        f"FROM kg.model_finetune_model WHERE {LATEST} LIMIT 1",
+        "INSERT INTO kg.model_finetune_model__history SELECT * REPLACE ('ghost/model' AS base_model_id) "
+        f"FROM kg.model_finetune_model__history WHERE {OPEN} LIMIT 1",
         "model_finetune_model",
         "relationship_in_snapshot_model_finetune_model_base_model_id",
     ),
     "unknown relation": (
-        f"UPDATE kg.kg_edges SET relation = 'model_clone_model' WHERE {LATEST} AND rowid = "
-        f"(SELECT min(rowid) FROM kg.kg_edges WHERE {LATEST})",
+        f"UPDATE kg.kg_edges__history SET relation = 'model_clone_model' WHERE {OPEN} AND rowid = "
+        f"(SELECT min(rowid) FROM kg.kg_edges__history WHERE {OPEN})",
         "kg_edges",
         "accepted_values_kg_edges_relation",
     ),
@@ -85,24 +87,21 @@ DBT_FAULTS = {
 
 
 def _drop_30_percent(con) -> None:
-    """Make the build look like a second snapshot that lost 30% of one relation's rows."""
+    """Make the build look like a second snapshot that lost 30% of one relation's rows: every kg row held on an
+    earlier day too, and 30% of the likes closed by the latest one."""
     tables = [
-        t
+        t.removesuffix("__snapshots")
         for (t,) in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'kg' AND table_type = 'BASE TABLE'"
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'kg' "
+            "AND table_name LIKE '%\\_\\_snapshots' ESCAPE '\\'"
         ).fetchall()
     ]
     for table in tables:
-        columns = [
-            c
-            for (c,) in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'kg' "
-                f"AND table_name = '{table}' ORDER BY ordinal_position"
-            ).fetchall()
-        ]
-        select = ", ".join(PREVIOUS if c == "snapshot_date" else f'"{c}"' for c in columns)
-        con.execute(f'INSERT INTO kg."{table}" SELECT {select} FROM kg."{table}" WHERE {LATEST}')
-    con.execute(f"DELETE FROM kg.user_like_model WHERE {LATEST} AND hash(user_id, model_id) % 10 < 3")
+        con.execute(f'INSERT INTO kg."{table}__snapshots" VALUES ({PREVIOUS}, now())')
+        con.execute(f'UPDATE kg."{table}__history" SET valid_from = {PREVIOUS}')
+    con.execute(
+        f"UPDATE kg.user_like_model__history SET valid_to = DATE '{SNAPSHOT}' WHERE hash(user_id, model_id) % 10 < 3"
+    )
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 
 from assets.exports import NODE_TABLES, RELATIONS
 from tests.kg.conftest import FIRST, SECOND, Build
-from tests.support import run_dbt
+from tests.support import insert_raw, run_dbt
 
 LINEAGE = ("model_adapter_model", "model_finetune_model", "model_merge_model", "model_quantized_model")
 NODE_TYPE_OF_TABLE = dict(
@@ -29,21 +29,17 @@ def lineage_truth(build: Build) -> list[dict]:
 
 def assert_counts_match(build: Build, snapshot: str) -> None:
     counts = build.truth["counts"]
-    nodes = dict(
-        build.sql("SELECT node_type, count(*) FROM kg.kg_nodes WHERE snapshot_date = ? GROUP BY 1", [snapshot])
-    )
+    nodes = dict(build.sql("SELECT node_type, count(*) FROM kg.kg_nodes__as_of(?) GROUP BY 1", [snapshot]))
     assert nodes == counts["nodes"]
-    edges = dict(build.sql("SELECT relation, count(*) FROM kg.kg_edges WHERE snapshot_date = ? GROUP BY 1", [snapshot]))
+    edges = dict(build.sql("SELECT relation, count(*) FROM kg.kg_edges__as_of(?) GROUP BY 1", [snapshot]))
     assert {r: edges.get(r, 0) for r in RELATIONS} == {r: counts["relations"].get(r, 0) for r in RELATIONS}
-    dangling = build.sql(
-        "SELECT relation, count(*) FROM kg.kg_dangling_edges WHERE snapshot_date = ? GROUP BY 1", [snapshot]
-    )
+    dangling = build.sql("SELECT relation, count(*) FROM kg.kg_dangling_edges__as_of(?) GROUP BY 1", [snapshot])
     assert dict(dangling) == counts["dangling"]
     for table in NODE_TABLES:  # each entity table agrees with kg_nodes
-        (n,) = build.sql(f"SELECT count(*) FROM kg.{table} WHERE snapshot_date = ?", [snapshot])[0]
+        (n,) = build.sql(f"SELECT count(*) FROM kg.{table}__as_of(?)", [snapshot])[0]
         assert n == counts["nodes"][NODE_TYPE_OF_TABLE[table]], table
     for relation in RELATIONS:  # and each relation table with kg_edges
-        (n,) = build.sql(f'SELECT count(*) FROM kg."{relation}" WHERE snapshot_date = ?', [snapshot])[0]
+        (n,) = build.sql(f'SELECT count(*) FROM kg."{relation}__as_of"(?)', [snapshot])[0]
         assert n == counts["relations"].get(relation, 0), relation
 
 
@@ -53,14 +49,14 @@ def assert_lineage_by_form(build: Build, snapshot: str) -> None:
         (base, derived): (relation, source)
         for relation in LINEAGE
         for base, derived, source in build.sql(
-            f'SELECT base_model_id, model_id, lineage_source FROM kg."{relation}" WHERE snapshot_date = ?', [snapshot]
+            f'SELECT base_model_id, model_id, lineage_source FROM kg."{relation}__as_of"(?)', [snapshot]
         )
     }
     dangling = {
         (head, tail): (relation, source)
         for head, relation, tail, source in build.sql(
-            "SELECT head, relation, tail, lineage_source FROM kg.kg_dangling_edges "
-            "WHERE snapshot_date = ? AND lineage_source IS NOT NULL",
+            "SELECT head, relation, tail, lineage_source FROM kg.kg_dangling_edges__as_of(?) "
+            "WHERE lineage_source IS NOT NULL",
             [snapshot],
         )
     }
@@ -150,10 +146,40 @@ def test_dbt_tests_passed(sample_build, generated_builds) -> None:
 
 def test_history_and_changes(generated_builds) -> None:
     first, second, mutation = generated_builds
-    # Both snapshots are kept side by side; the second one is the truth of the mutated world.
-    snapshots = second.sql("SELECT DISTINCT snapshot_date::varchar FROM kg.kg_nodes ORDER BY 1")
-    assert [s for (s,) in snapshots] == [FIRST, SECOND]
+    # Both snapshots are kept as intervals; kg.kg_nodes shows the second, the truth of the mutated world.
+    snapshots = second.sql("SELECT snapshot_date::varchar FROM kg.kg_nodes__snapshots")
+    assert sorted(s for (s,) in snapshots) == [FIRST, SECOND]
+    assert second.sql("SELECT DISTINCT snapshot_date::varchar FROM kg.kg_nodes") == [(SECOND,)]
     assert_counts_match(first, FIRST)
+    # The dropped model's row is closed, not erased; the added one opens; the changed one (a download count)
+    # keeps its row, and its counters get a second row in the narrow counters table.
+    intervals = dict(
+        second.sql(
+            "SELECT id, list((valid_from::varchar, valid_to::varchar) ORDER BY valid_from) FROM kg.models__history "
+            "WHERE id IN (?, ?, ?) GROUP BY id",
+            [mutation.added, mutation.dropped, mutation.changed],
+        )
+    )
+    assert intervals[mutation.dropped] == [(FIRST, SECOND)]
+    assert intervals[mutation.changed] == [(FIRST, None)]
+    (counted,) = second.sql(
+        "SELECT list(c.snapshot_date::varchar ORDER BY c.snapshot_date) FROM kg.models__counters AS c "
+        "JOIN kg.models__history AS h USING (row_hash) WHERE h.id = ?",
+        [mutation.changed],
+    )[0]
+    assert counted == [FIRST, SECOND]
+    downloads = second.sql(
+        "SELECT (SELECT downloads FROM kg.models__as_of($1::DATE) WHERE id = $3), "
+        "(SELECT downloads FROM kg.models__as_of($2::DATE) WHERE id = $3)",
+        [FIRST, SECOND, mutation.changed],
+    )[0]
+    assert downloads[1] == downloads[0] + 1000
+    assert intervals[mutation.added] == [(SECOND, None)]
+    # A day writes only what changed: the rows the second snapshot opened or closed, not a copy of the graph.
+    (written,) = second.sql(
+        f"SELECT count(*) FROM kg.kg_nodes__history WHERE valid_from = '{SECOND}' OR valid_to = '{SECOND}'"
+    )[0]
+    assert written <= 2 * 3
     changes = second.sql(
         "SELECT change, node_id FROM kg.kg_changes WHERE element = 'node' AND snapshot_date = ? "
         "AND previous_snapshot_date = ?",
@@ -173,9 +199,10 @@ def test_history_and_changes(generated_builds) -> None:
 
 def test_rebuilding_a_snapshot_replaces_it(generated_builds, tmp_path) -> None:
     _, second, _ = generated_builds
-    before = second.sql("SELECT snapshot_date, count(*) FROM kg.kg_edges GROUP BY 1 ORDER BY 1")
-    run_dbt("run", second.run.settings.warehouse_path, tmp_path, "kg")
-    assert second.sql("SELECT snapshot_date, count(*) FROM kg.kg_edges GROUP BY 1 ORDER BY 1") == before
+    history = "SELECT valid_from, valid_to, count(*) FROM kg.kg_edges__history GROUP BY ALL ORDER BY ALL"
+    before = second.sql(history)
+    run_dbt("run", second.run.settings.warehouse_path, tmp_path, "kg")  # the latest snapshot, again
+    assert second.sql(history) == before
 
 
 def warehouse_copy(build: Build, folder: Path) -> Path:
@@ -185,8 +212,12 @@ def warehouse_copy(build: Build, folder: Path) -> Path:
 
 
 def snapshot_rows(warehouse: Path, table: str) -> list[tuple]:
+    """(snapshot, rows) of `table` as of each snapshot the history holds."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(f"SELECT snapshot_date::varchar, count(*) FROM {table} GROUP BY 1 ORDER BY 1").fetchall()
+        days = con.execute(f"SELECT snapshot_date FROM {table}__snapshots ORDER BY 1").fetchall()
+        return [
+            (str(day), con.execute(f"SELECT count(*) FROM {table}__as_of(?)", [day]).fetchone()[0]) for (day,) in days
+        ]
 
 
 def test_a_full_refresh_is_refused_and_every_snapshot_kept(generated_builds, tmp_path) -> None:
@@ -208,7 +239,14 @@ def test_a_mart_refuses_staging_of_another_snapshot(generated_builds, tmp_path) 
     assert f"is built for snapshot {FIRST}, but " in refused.value.stdout
     assert f"stg_models holds {SECOND}" in refused.value.stdout
     assert snapshot_rows(warehouse, "kg.models") == before
-    run_dbt("run", warehouse, tmp_path, "+kg.entities.models", {"snapshot_date": FIRST})  # with its staging, it builds
+    # With its staging it stops too: an older day would rewrite history, unless a rebuild is asked for.
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        run_dbt("run", warehouse, tmp_path, "+kg.entities.models", {"snapshot_date": FIRST})
+    assert "would rewrite history" in refused.value.stdout
+    assert snapshot_rows(warehouse, "kg.models") == before
+    run_dbt("run", warehouse, tmp_path, "+kg.entities.models", {"snapshot_date": FIRST, "rebuild_history": True})
+    assert snapshot_rows(warehouse, "kg.models") == before[:1]  # rebuilt from FIRST on: the later days go
+    run_dbt("run", warehouse, tmp_path, "+kg.entities.models", {"snapshot_date": SECOND})  # and are rebuilt in order
     assert snapshot_rows(warehouse, "kg.models") == before
 
 
@@ -216,19 +254,27 @@ def test_staging_keeps_the_latest_observation_of_a_key(generated_builds, tmp_pat
     """A key observed twice (a resumed crawl, a repo listed twice) keeps only its latest row in staging, whichever
     row the table holds first: an account (per-entity rows) and a model (listing rows, keyed by `_id`)."""
     warehouse = warehouse_copy(generated_builds[1], tmp_path)
-    copy = (
-        "INSERT INTO raw.{table} BY NAME SELECT * REPLACE (observed_at {shift} INTERVAL 1 HOUR AS observed_at, "
-        "json_merge_patch(body, json_object('{field}', '{value}')) AS body) "
-        "FROM raw.{table} WHERE snapshot_date = ? AND key = ?"
-    )
+
+    def copy(con: duckdb.DuckDBPyConnection, table: str, key: str, shift: str, field: str, value: str) -> None:
+        con.execute(
+            f"SELECT * EXCLUDE (rowid) REPLACE (observed_at {shift} INTERVAL 1 HOUR AS observed_at, "
+            f"json_merge_patch(body, json_object('{field}', '{value}'))::VARCHAR AS body) "
+            f"FROM raw.{table} WHERE snapshot_date = ? AND key = ?",
+            [SECOND, key],
+        )
+        names = [d[0] for d in con.description]
+        for row in con.fetchall():
+            values = dict(zip(names, row, strict=True))
+            head = {name: values.pop(name) for name in ("snapshot_date", "observed_at", "page") if name in values}
+            insert_raw(con, table, head, **values)
+
     with duckdb.connect(str(warehouse)) as con:
         account, model = (
             con.execute(f"SELECT min(key) FROM raw.{table} WHERE snapshot_date = ?", [SECOND]).fetchone()[0]
             for table in ("principals", "models")
         )
-        later = copy.format(table="principals", shift="+", field="fullname", value="the later copy")
-        con.execute(later, [SECOND, account])
-        con.execute(copy.format(table="models", shift="-", field="sha", value="the earlier copy"), [SECOND, model])
+        copy(con, "principals", account, "+", "fullname", "the later copy")
+        copy(con, "models", model, "-", "sha", "the earlier copy")
     run_dbt("run", warehouse, tmp_path, "stg_principals stg_models", {"snapshot_date": SECOND})
     with duckdb.connect(str(warehouse), read_only=True) as con:
         fullnames = con.execute("SELECT fullname FROM staging.stg_principals WHERE name = ?", [account]).fetchall()
@@ -243,13 +289,19 @@ def test_staging_keeps_the_latest_observation_of_a_key(generated_builds, tmp_pat
 
 
 def test_mart_tests_check_the_snapshot_being_built(generated_builds, tmp_path) -> None:
-    """A duplicate model in the older snapshot fails a build of that snapshot, not of the newer one."""
+    """A duplicate model in an older snapshot does not fail a build of the latest; one in the latest does."""
     warehouse = warehouse_copy(generated_builds[1], tmp_path)
+    duplicate = (
+        "INSERT INTO kg.models__history SELECT * REPLACE (?::DATE AS valid_from, ?::DATE AS valid_to) "
+        "FROM kg.models__history WHERE valid_to IS NULL LIMIT 1"
+    )
     with duckdb.connect(str(warehouse)) as con:
-        con.execute("INSERT INTO kg.models SELECT * FROM kg.models WHERE snapshot_date = ? LIMIT 1", [FIRST])
+        con.execute(duplicate, [FIRST, SECOND])  # held by FIRST only
     run_dbt("test", warehouse, tmp_path, "kg.entities.models", {"snapshot_date": SECOND})
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(duplicate, [SECOND, None])  # held by the latest
     with pytest.raises(subprocess.CalledProcessError):
-        run_dbt("test", warehouse, tmp_path, "kg.entities.models", {"snapshot_date": FIRST})
+        run_dbt("test", warehouse, tmp_path, "kg.entities.models", {"snapshot_date": SECOND})
 
 
 def test_exports_of_the_latest_snapshot(sample_build) -> None:
@@ -282,3 +334,45 @@ def test_relation_tables_use_huggingkg_keys(sample_build, relation) -> None:
     }[relation]
     columns = [c for (c, *_) in sample_build.sql(f'DESCRIBE kg."{relation}"')]
     assert columns[:2] == keys and columns[-1] == "snapshot_date"
+
+
+def test_a_warehouse_of_the_earlier_layout_migrates_every_snapshot(generated_builds, tmp_path) -> None:
+    """A warehouse whose kg tables hold a full copy per snapshot (the earlier layout) converts to intervals on its
+    next build: each of three snapshots reads back as it was, including a row that leaves and comes back."""
+    warehouse = warehouse_copy(generated_builds[1], tmp_path)
+    earliest = "2026-10-25"  # a copy of the second snapshot, so what changed between them leaves and comes back
+    with duckdb.connect(str(warehouse)) as con:
+        models = [
+            t.removesuffix("__snapshots")
+            for (t,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%\\_\\_snapshots' ESCAPE '\\'"
+            ).fetchall()
+        ]
+        for model in models:
+            con.execute(
+                f'CREATE TABLE kg."{model}__copies" AS '
+                f"SELECT * REPLACE (DATE '{earliest}' AS snapshot_date) FROM kg.\"{model}__as_of\"(DATE '{SECOND}') "
+                f"UNION ALL SELECT * FROM kg.\"{model}__as_of\"(DATE '{FIRST}') "
+                f"UNION ALL SELECT * FROM kg.\"{model}__as_of\"(DATE '{SECOND}')"
+            )
+            con.execute(f'DROP VIEW kg."{model}"; DROP MACRO TABLE kg."{model}__as_of"')
+            con.execute(f'DROP TABLE kg."{model}__history"; ALTER TABLE kg."{model}__copies" RENAME TO "{model}"')
+            con.execute(f'DROP TABLE kg."{model}__snapshots"; DROP TABLE IF EXISTS kg."{model}__counters"')
+
+        def copies(model: str, day: str) -> list[str]:
+            rows = con.execute(f'SELECT * FROM kg."{model}" WHERE snapshot_date = ?', [day]).fetchall()
+            return sorted(map(repr, rows))
+
+        before = {(m, d): copies(m, d) for m in models for d in (earliest, FIRST, SECOND)}
+    assert before[("models", earliest)] != before[("models", FIRST)]
+    run_dbt("run", warehouse, tmp_path, "kg", {"snapshot_date": SECOND})
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for (model, day), rows in before.items():
+            after = con.execute(f'SELECT * FROM kg."{model}__as_of"(?)', [day]).fetchall()
+            assert sorted(map(repr, after)) == rows, (model, day)
+        # The added model was held on the earliest day, gone on the first, back on the second: two intervals.
+        added = generated_builds[2].added
+        spans = con.execute(
+            "SELECT valid_from::varchar, valid_to::varchar FROM kg.models__history WHERE id = ?", [added]
+        )
+        assert sorted(spans.fetchall()) == [(earliest, FIRST), (SECOND, None)]

@@ -6,11 +6,20 @@ import time
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
+from dagster_duckdb import DuckDBResource
 
 from orchestration import maintenance
 from orchestration.definitions import build_defs
-from orchestration.maintenance import Retention, maintenance_job
+from orchestration.maintenance import (
+    GATE_RESULTS,
+    Retention,
+    maintenance_job,
+    prune_gate_results,
+    prune_snapshot_folders,
+    prune_snapshot_marts,
+)
 from orchestration.settings import Settings
 
 pytestmark = pytest.mark.fast  # a temporary instance and two tiny jobs: no server, no dbt build
@@ -28,6 +37,10 @@ def busy_job() -> None:
 
 
 def test_runs_and_dbt_folders_past_the_retention_are_pruned(tmp_path: Path, monkeypatch) -> None:
+    def resources(days: float) -> dict:
+        warehouse = DuckDBResource(database=str(tmp_path / "w.duckdb"))
+        return {"storage_retention": Retention(days), "warehouse": warehouse, "data_dir": tmp_path / "data"}
+
     target = tmp_path / "target"
     (target / "hubkg_dbt_models-aaaaaaa-1111111").mkdir(parents=True)
     (target / "hubkg_dbt_models-bbbbbbb-2222222").mkdir()
@@ -42,10 +55,10 @@ def test_runs_and_dbt_folders_past_the_retention_are_pruned(tmp_path: Path, monk
         files += [tmp_path / "storage" / run_id / "compute_logs" for run_id in old_runs]
         assert all(f.exists() for f in files)
         # Nothing is 2 days old yet: a 2-day retention prunes no run.
-        kept = maintenance_job.execute_in_process(instance=instance, resources={"storage_retention": Retention(2)})
+        kept = maintenance_job.execute_in_process(instance=instance, resources=resources(2))
         assert kept.success and len(instance.get_runs()) == 3
         # A retention of 0 days prunes every finished run but the maintenance run itself.
-        pruned = maintenance_job.execute_in_process(instance=instance, resources={"storage_retention": Retention(0)})
+        pruned = maintenance_job.execute_in_process(instance=instance, resources=resources(0))
         assert pruned.success
         assert [r.run_id for r in instance.get_runs()] == [pruned.run_id]
         assert not any(f.exists() for f in files)  # the event shards and compute logs are gone from disk
@@ -53,8 +66,52 @@ def test_runs_and_dbt_folders_past_the_retention_are_pruned(tmp_path: Path, monk
     assert sorted(p.name for p in target.iterdir()) == ["manifest.json"]  # the young folder went with 0 days
 
 
-def test_the_job_and_its_schedule_are_defined_with_the_setting(tmp_path: Path) -> None:
-    defs = build_defs(Settings(data_dir=tmp_path, dagster_retention_days=3))
-    assert defs.get_job_def("maintenance_job")
+def test_the_job_and_its_schedule_are_defined_with_the_settings(tmp_path: Path) -> None:
+    defs = build_defs(Settings(data_dir=tmp_path, dagster_retention_days=3, output_retention_days=2))
+    assert defs.get_job_def("maintenance_job").tags["hubkg/warehouse"] == "build"  # one warehouse writer
     assert defs.get_schedule_def("daily_maintenance").job_name == "maintenance_job"
-    assert defs.resources["storage_retention"] == Retention(3)
+    assert defs.resources["storage_retention"] == Retention(3, 2)
+
+
+def test_outputs_keep_the_latest_snapshot_and_the_window_before_it(tmp_path: Path) -> None:
+    days = [f"2026-11-{d:02d}" for d in range(1, 11)]
+    for root in ("exports", "benchmarks", "atlas", "releases/hubkg-graph", "releases/hubkg-benchmarks"):
+        for day in days:
+            (tmp_path / root / day).mkdir(parents=True)
+    (tmp_path / "benchmarks" / "leaderboard.svg").write_text("<svg/>")
+    assert prune_snapshot_folders(tmp_path, 3) == 5 * 6
+    for root in ("exports", "atlas", "releases/hubkg-graph"):
+        assert sorted(p.name for p in (tmp_path / root).iterdir()) == days[-4:]
+    assert (tmp_path / "benchmarks" / "leaderboard.svg").exists()
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("CREATE SCHEMA benchmarks; CREATE SCHEMA kg")
+        for table in ("benchmarks.rec_interactions", "kg.models__history"):
+            con.execute(
+                f"CREATE TABLE {table} AS SELECT (DATE '2026-11-01' + INTERVAL (i) DAY)::DATE AS snapshot_date "
+                "FROM range(10) t(i)"
+            )
+        assert prune_snapshot_marts(con, 3) == 6
+        assert con.execute("SELECT min(snapshot_date)::VARCHAR FROM benchmarks.rec_interactions").fetchone() == (
+            days[-4],
+        )
+        assert con.execute("SELECT count(*) FROM kg.models__history").fetchone() == (10,)  # kg is kept whole
+
+
+def test_gate_results_keep_each_suites_last_runs(tmp_path: Path) -> None:
+    runs = [f"20261{d}01T031500.000000Z" for d in range(1, 10)]  # nine runs, names in time order
+    for root in GATE_RESULTS:
+        for suite in ("kg_models", "leaderboard"):
+            for run in runs:
+                (tmp_path / root / suite / "__none__" / run).mkdir(parents=True)
+                (tmp_path / root / suite / "__none__" / run / "result.json").write_text("{}")
+    static = tmp_path / "gx/gx/uncommitted/data_docs/local_site/static"
+    static.mkdir(parents=True)
+    assert prune_gate_results(tmp_path, 3) == 2 * 2 * 6
+    for root in GATE_RESULTS:
+        assert sorted(p.name for p in (tmp_path / root / "kg_models" / "__none__").iterdir()) == runs[-3:]
+    assert static.is_dir()  # the site's own files stay
+
+
+def test_the_dbt_target_pruned_is_the_projects_own() -> None:
+    """The folder dagster-dbt writes each invocation's artifacts in, whatever the working directory."""
+    assert Path(__file__).resolve().parents[2] / "dbt_project" / "target" == maintenance.DBT_TARGET

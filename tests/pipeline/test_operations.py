@@ -48,7 +48,9 @@ HOLD_WRITE_LOCK = textwrap.dedent(
     import sys, time, duckdb
     con = duckdb.connect(sys.argv[1])  # the build database, opened for writing as a run does
     con.execute("BEGIN")
-    con.execute("INSERT INTO kg.models (id, snapshot_date) SELECT id || '-next', DATE '2026-11-23' FROM kg.models")
+    con.execute(  # kg.models is the latest snapshot of its interval history: the write goes to the history
+        "INSERT INTO kg.models__history (id, valid_from) SELECT id || '-next', DATE '2026-11-23' FROM kg.models"
+    )
     print("locked", flush=True)
     time.sleep(60)
     """
@@ -88,9 +90,10 @@ def test_queries_read_the_last_good_build_while_a_run_holds_the_write_lock(
         writer.wait()
 
 
-def test_a_backfilled_day_rebuilds_its_own_snapshot_and_never_moves_main_back(
-    small_world, emulator_for, run_pipeline, tmp_path
-) -> None:
+def test_a_backfilled_older_day_is_refused_and_history_kept(small_world, emulator_for, run_pipeline, tmp_path) -> None:
+    """The kg history is kept as intervals: a run of a day older than the latest would rewrite it, so it stops with
+    a clear message (a rebuild of history is asked for explicitly, with dbt's `rebuild_history` var) and nothing
+    of either day changes; the Hub's published main is not touched."""
     next_day = tmp_path / "next-day"
     mutate_world(small_world, next_day, churn=0.05, seed=1)
     assert run_pipeline(emulator_for(small_world), snapshot="2026-11-22").result.success
@@ -100,22 +103,24 @@ def test_a_backfilled_day_rebuilds_its_own_snapshot_and_never_moves_main_back(
 
     def models_by_day() -> dict[str, set[str]]:
         with duckdb.connect(str(run.settings.warehouse_path), read_only=True) as con:
-            rows = con.execute("SELECT snapshot_date::VARCHAR, id FROM kg.models").fetchall()
-        return {day: {i for d, i in rows if d == day} for day in {d for d, _ in rows}}
+            return {
+                day: {i for (i,) in con.execute("SELECT id FROM kg.models__as_of(?::DATE)", [day]).fetchall()}
+                for day in ("2026-11-22", "2026-11-23")
+            }
 
     before = models_by_day()
     assert before["2026-11-22"] != before["2026-11-23"]  # the day changed the graph
 
-    # Backfill the first day while the Hub (and its published main) has moved on.
+    # Backfill the first day while the Hub (and its published main) has moved on: refused.
     backfill = run_pipeline(hub, snapshot="2026-11-22")
-    assert backfill.result.success
-    assert models_by_day() == before  # that day rebuilt from its own raw rows; the later day untouched
-    (published,) = [
-        e.materialization.metadata
+    assert not backfill.result.success
+    refused = " ".join(f.event_specific_data.error.message for f in backfill.result.get_step_failure_events())
+    assert "would rewrite history" in refused and "rebuild_history: true" in refused
+    assert models_by_day() == before
+    assert not any(
+        e.asset_key == dg.AssetKey(["publish", "graph_dataset"])
         for e in backfill.result.get_asset_materialization_events()
-        if e.asset_key == dg.AssetKey(["publish", "graph_dataset"])
-    ]
-    assert published["superseded_by"].value == "2026-11-23" and "commit" not in published
+    )
     manifest = HfApi(endpoint=hub.url).hf_hub_download(
         f"{run.settings.publish_namespace}/{run.settings.graph_repo}",
         "release.json",

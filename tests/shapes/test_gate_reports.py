@@ -28,12 +28,27 @@ def _warehouse(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE kg.kg_edges (head VARCHAR, relation VARCHAR, tail VARCHAR, snapshot_date DATE)")
 
 
+def _as_intervals(con: duckdb.DuckDBPyConnection) -> None:
+    """Serve the full copies written above as the kg does (macros/validity_intervals.sql): `kg.<table>` the latest
+    snapshot, `kg.<table>__as_of(d)` the one on or before `d`, the snapshots held in `kg.kg_nodes__snapshots`."""
+    con.execute("CREATE TABLE kg.kg_nodes__snapshots AS SELECT DISTINCT snapshot_date FROM kg.kg_nodes")
+    for table in ("kg_nodes", "models", "spaces", "kg_edges"):
+        con.execute(f"ALTER TABLE kg.{table} RENAME TO {table}__copies")
+        latest = "(SELECT max(snapshot_date) FROM kg.kg_nodes__snapshots)"
+        con.execute(f"CREATE VIEW kg.{table} AS SELECT * FROM kg.{table}__copies WHERE snapshot_date = {latest}")
+        con.execute(
+            f"CREATE MACRO kg.{table}__as_of(d) AS TABLE SELECT * FROM kg.{table}__copies WHERE snapshot_date = "
+            "(SELECT max(snapshot_date) FROM kg.kg_nodes__snapshots WHERE snapshot_date <= d)"
+        )
+
+
 def _drift(tmp_path: Path, staged_spaces: int) -> dict:
     with duckdb.connect() as con:
         _warehouse(con)
         con.execute("INSERT INTO kg.models VALUES ('o/a', NULL, ?), ('o/a', NULL, ?)", [PREV, CUR])
         con.execute("INSERT INTO staging.stg_models VALUES ('o/a', ?)", [CUR])
         con.execute("INSERT INTO staging.stg_spaces SELECT 'o/s' || i, ? FROM range(?) t(i)", [CUR, staged_spaces])
+        _as_intervals(con)
         spec = drift_suite(("models", "spaces"))
         outcome = validate(spec, read_frame(con, spec, CUR), tmp_path / "gx", now=NOW)
     return {f["expectation"]: f for f in outcome.failures}
@@ -63,6 +78,7 @@ def _priors(tmp_path: Path, current_older: int) -> tuple:
                 )
                 edge = [f"p/{i}", f"c/{i}", snapshot]
                 con.execute("INSERT INTO kg.kg_edges VALUES (?, 'model_finetune_model', ?, ?)", edge)
+        _as_intervals(con)
         frame = read_frame(con, LINEAGE_PRIORS, CUR)
     return frame, validate(LINEAGE_PRIORS, frame, tmp_path / "gx", now=NOW)
 

@@ -167,8 +167,10 @@ candidates as (
         arg_min(form, strength) as source,
         list_sort(list(distinct form)) as sources,
         min(strength) as strength,
-        arg_min(relation_source, case relation_source when 'inferred' then 2 when 'inherited' then 1 else 0 end)
-            as relation_source
+        -- ties between stated forms go to the strongest form (as `source`): the same input, the same row every day
+        arg_min(
+            relation_source, 10 * case relation_source when 'inferred' then 2 when 'inherited' then 1 else 0 end + strength
+        ) as relation_source
     from resolved
     group by snapshot_date, base_id, model_id, relation
 ),

@@ -1,3 +1,5 @@
+-- Counters move daily on many rows: kept beside the history, not in it (macros/validity_intervals.sql).
+{{ config(counter_columns=['downloads', 'downloads_all_time', 'likes', 'trending_score']) }}
 -- HuggingKG's dataset entity: tags bucketed by prefix as HuggingKG does (task_categories as task labels,
 -- task_ids as sub-tasks, size_categories, format, modality, library, license, language; the rest in `tags`).
 with tasks as (select task_id, label from {{ ref('stg_tasks') }}),

@@ -1,3 +1,5 @@
+-- Counters move daily on many rows: kept beside the history, not in it (macros/validity_intervals.sql).
+{{ config(counter_columns=['downloads', 'downloads_all_time', 'likes', 'trending_score']) }}
 -- HuggingKG's model entity, plus the attributes users ask for (all-time downloads, gating, parameter count,
 -- base models, card presence). Plural table names: `user` is a reserved word, so every entity table is plural.
 -- Tags are bucketed like HuggingKG's: region, license, languages (card `language`), libraries, the task label, and

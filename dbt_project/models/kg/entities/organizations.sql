@@ -1,3 +1,5 @@
+-- Counters move with every like and follow: kept beside the history, not in it (macros/validity_intervals.sql).
+{{ config(counter_columns=['num_followers']) }}
 -- HuggingKG's organization entity (id = org name, fullname) plus overview counters.
 select
     name as id,

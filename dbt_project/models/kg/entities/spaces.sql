@@ -1,3 +1,5 @@
+-- Counters move daily on many rows: kept beside the history, not in it (macros/validity_intervals.sql).
+{{ config(counter_columns=['likes', 'trending_score']) }}
 -- HuggingKG's Space entity (id, name, times, likes, tags) plus SDK, runtime stage and card presence.
 select
     space_id as id,

@@ -1,33 +1,55 @@
 -- Nodes and edges added, removed or changed (attributes hash differs) between the snapshot being built and the
--- previous snapshot in kg_nodes / kg_edges. The first snapshot has no previous one, hence no rows.
+-- previous snapshot, read from the validity intervals of kg_nodes / kg_edges: the rows a snapshot opened
+-- (valid_from) against those it closed (valid_to); a node's attributes hash is kept like a counter, so a changed
+-- node is one whose hash got a new row in kg_nodes__counters while its interval held on. The first snapshot has no
+-- previous one, hence no rows. Each snapshot's changes are its own rows (snapshot_partition): they are the change
+-- log, not copies.
+{{ config(materialized='snapshot_partition') }}
+
 with current_snapshot as (select {{ build_snapshot_date() }} as snapshot_date),
 
 previous_snapshot as (
-    select max(n.snapshot_date) as snapshot_date
-    from {{ ref('kg_nodes') }} as n, current_snapshot as c
-    where n.snapshot_date < c.snapshot_date
+    select max(s.snapshot_date) as snapshot_date
+    from {{ history_snapshots_relation(ref('kg_nodes')) }} as s, current_snapshot as c
+    where s.snapshot_date < c.snapshot_date
 ),
 
 nodes_now as (
-    select * from {{ ref('kg_nodes') }} where snapshot_date = (select snapshot_date from current_snapshot)
+    select * from {{ history_relation(ref('kg_nodes')) }}
+    where valid_from = (select snapshot_date from current_snapshot)
 ),
 
 nodes_before as (
-    select * from {{ ref('kg_nodes') }} where snapshot_date = (select snapshot_date from previous_snapshot)
+    select * from {{ history_relation(ref('kg_nodes')) }}
+    where valid_to = (select snapshot_date from current_snapshot)
+),
+
+nodes_rehashed as (
+    select h.node_type, h.node_id
+    from {{ history_counters_relation(ref('kg_nodes')) }} as k
+    join {{ history_relation(ref('kg_nodes')) }} as h using (row_hash)
+    where k.snapshot_date = (select snapshot_date from current_snapshot)
+        and h.valid_from < k.snapshot_date and (h.valid_to is null or h.valid_to > k.snapshot_date)
+        and exists (
+            select 1 from {{ history_counters_relation(ref('kg_nodes')) }} as p
+            where p.row_hash = k.row_hash and p.snapshot_date < k.snapshot_date
+        )
 ),
 
 edges_now as (
-    select * from {{ ref('kg_edges') }} where snapshot_date = (select snapshot_date from current_snapshot)
+    select * from {{ history_relation(ref('kg_edges')) }}
+    where valid_from = (select snapshot_date from current_snapshot)
 ),
 
 edges_before as (
-    select * from {{ ref('kg_edges') }} where snapshot_date = (select snapshot_date from previous_snapshot)
+    select * from {{ history_relation(ref('kg_edges')) }}
+    where valid_to = (select snapshot_date from current_snapshot)
 ),
 
 node_changes as (
     select
         'node' as element,
-        case when b.node_id is null then 'added' when n.node_id is null then 'removed' else 'changed' end as change,
+        case when b.node_id is null then 'added' else 'removed' end as change,
         coalesce(n.node_type, b.node_type) as node_type,
         coalesce(n.node_id, b.node_id) as node_id,
         null::varchar as relation,
@@ -35,7 +57,9 @@ node_changes as (
         null::varchar as tail
     from nodes_now as n
     full outer join nodes_before as b on b.node_type = n.node_type and b.node_id = n.node_id
-    where b.node_id is null or n.node_id is null or b.attributes_hash is distinct from n.attributes_hash
+    where b.node_id is null or n.node_id is null
+    union all
+    select 'node', 'changed', node_type, node_id, null::varchar, null::varchar, null::varchar from nodes_rehashed
 ),
 
 edge_changes as (

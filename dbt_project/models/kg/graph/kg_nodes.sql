@@ -1,5 +1,8 @@
 -- Every node of the snapshot, all types in one table. `attributes_hash` fingerprints the node's attributes, so
--- kg_changes can tell a changed node (e.g. new download count) from an unchanged one.
+-- kg_changes can tell a changed node (e.g. new download count) from an unchanged one. It moves whenever a counter
+-- does (a third of the models a day), so it is kept like a counter (macros/validity_intervals.sql): a node's
+-- interval spans its life (node_id, node_type), a new hash is one narrow row in kg_nodes__counters.
+{{ config(counter_columns=['attributes_hash']) }}
 {%- set entities = [
     ('task', 'tasks', 'id'), ('model', 'models', 'id'), ('dataset', 'datasets', 'id'), ('space', 'spaces', 'id'),
     ('paper', 'papers', 'id'), ('collection', 'collections', 'slug'), ('user', 'users', 'id'),
