@@ -2,8 +2,9 @@
 it: every row of `raw.<source>` (staging's only input) but `observed_at`, with the body compared as parsed JSON.
 
 `python -m tests.crawl.raw_fingerprint OUT.json` plays the three-day run of `test_raw_by_content.py` and writes its
-fingerprints; `raw_fingerprints_before.json` was recorded so with main's code at ca7938f, whose raw layer still held a
-whole copy of every body per snapshot (this module copied into a clone of main, run with its venv).
+fingerprints; `raw_fingerprints_before.json` was recorded so with main's code at 088a16a (the generator with issue
+30's lineage signals), whose raw layer still held a whole copy of every body per snapshot (this module copied into a
+clone of main, run with its venv).
 """
 
 import hashlib
