@@ -198,8 +198,8 @@ def _start(env: dict[str, str], partition: str, run_id: str, log: IO[str], verbo
 
 def add_days_arguments(cmd: argparse.ArgumentParser) -> None:
     """`hubkg demo --days N [--churn C --counter-drift D --nodes K]`: several daily snapshots of a mutating
-    generated world (perf/history_days.py), with each day's requests, wall time, bytes and rows."""
-    from perf.history_days import add_arguments
+    generated world (orchestration/demo_days.py), with each day's requests, wall time, bytes and rows."""
+    from orchestration.demo_days import add_arguments
 
     add_arguments(cmd)
     cmd.set_defaults(days=0)
@@ -211,7 +211,7 @@ def demo(args: argparse.Namespace, console: Console) -> int:
     from orchestration.report import Where, failure_report, read_summary, run_report
 
     if args.days:
-        from perf.history_days import run
+        from orchestration.demo_days import run
 
         args.world = None  # a generated world of --nodes, mutated day by day
         return run(args)

@@ -21,7 +21,7 @@ import pytest
 
 from hub_emulator.worldgen.generate import generate_world
 from hub_emulator.worldgen.mutate import COUNTER_DRIFT, mutate_world
-from perf.history_days import kg_rows_written
+from orchestration.demo_days import kg_rows_written
 from perf.raw_loader import load_raw
 from release.serving import BLOCK_SIZE
 from tests.support import run_dbt

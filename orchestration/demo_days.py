@@ -2,7 +2,7 @@
 requests to the Hub, wall time, bytes on disk per directory (DAGSTER_HOME included) and rows added per layer.
 
     .venv/bin/hubkg demo --days 10 --churn 0.01 --nodes 3000           # what `hubkg demo --days` runs
-    .venv/bin/python -m perf.history_days --days 10 --nodes 26000 --json out.json
+    .venv/bin/python -m orchestration.demo_days --days 10 --nodes 26000 --json out.json
 
 Day 0 serves the world (generated with `--nodes`, or `--world`); each later day serves the previous day mutated by
 `hub_emulator mutate` with structural `--churn` and `--counter-drift`. Snapshot dates end today, one per day, each
@@ -182,7 +182,7 @@ def print_day(day: Day, first: Day, before: Day | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m perf.history_days", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m orchestration.demo_days", description=__doc__.splitlines()[0])
     add_arguments(parser)
     parser.add_argument("--work", type=Path, help="folder for the worlds, data and DAGSTER_HOME (kept)")
     parser.add_argument("--json", type=Path, help="write every day's figures here")
