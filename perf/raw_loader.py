@@ -60,7 +60,8 @@ from hub_emulator.server.world_store import _sort_value, person_body  # noqa: E4
 from release.serving import BLOCK_SIZE  # noqa: E402
 
 SCRATCH = "raw_loader_world"  # dropped at the end
-BATCH = 20000  # keys answered per transaction; lines per listing chunk
+BATCH = 20000  # keys answered per transaction; rows per listing write
+CHUNK = 5000  # lines or keys per pool task: even a 1% world's files spread over the processes
 EMULATOR_MAX_PAGE = 1000  # the emulator's default `max_page_size`: caps every list page
 
 
@@ -156,7 +157,7 @@ def _stage_listing(con: duckdb.DuckDBPyConnection, pool: Pool, path: Path, spec:
         con.execute("INSERT INTO listing_rows SELECT * FROM chunk_rows")
         con.unregister("chunk_rows")
 
-    chunks = _chunks(_raw_lines(path), BATCH) if path.exists() else iter(())
+    chunks = _chunks(_raw_lines(path), CHUNK) if path.exists() else iter(())
     tasks = ((spec.source, f"{path}?lines={chunk[0][0]}-{chunk[-1][0]}", chunk) for chunk in chunks)
     _pipelined(pool, _listing_chunk, tasks, insert)
     return quarantined
@@ -237,7 +238,7 @@ def load_world_tables(con: duckdb.DuckDBPyConnection, pool: Pool, world: Path) -
         con.unregister("people_chunk")
 
     users = world / "users.jsonl"
-    _pipelined(pool, _people_chunk, _chunks(_raw_lines(users), BATCH) if users.exists() else iter(()), insert)
+    _pipelined(pool, _people_chunk, _chunks(_raw_lines(users), CHUNK) if users.exists() else iter(()), insert)
 
 
 def _people_chunk(lines: list[tuple[int, bytes]]) -> pa.Table:
@@ -431,8 +432,8 @@ def _readme_outcomes(task: tuple[int, list[tuple[str, str, str]]]) -> list[_Outc
 
 
 def load_readmes(con: duckdb.DuckDBPyConnection, pool: Pool, snapshot: date, max_bytes: int) -> int:
-    """Settle every README key (most valuable first, batch by batch, as `answer_all`), the cards built in the pool
-    while this process writes the previous batch."""
+    """Settle every README key (most valuable first, chunk by chunk, as `answer_all` does batch by batch), the cards
+    built in the pool while this process writes the previous chunk."""
     kind = entities.READMES
     planned = enqueue(con, snapshot, kind.name, entities.README_KEYS)
     keys = _pending(con, snapshot, kind.name, _count_pending(con, snapshot, kind.name))
@@ -441,7 +442,7 @@ def load_readmes(con: duckdb.DuckDBPyConnection, pool: Pool, snapshot: date, max
         bodies = _by_key(con, README_BODIES, batch)
         return max_bytes, [(k, *(bodies[k][0] if k in bodies else ("", ""))) for k in batch]
 
-    tasks = (task(keys[start : start + BATCH]) for start in range(0, len(keys), BATCH))
+    tasks = (task(keys[start : start + CHUNK]) for start in range(0, len(keys), CHUNK))
     _pipelined(pool, _readme_outcomes, tasks, lambda outcomes: _commit(con, snapshot, kind, outcomes))
     return planned.total
 
