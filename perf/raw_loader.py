@@ -26,6 +26,7 @@ import json
 import math
 import multiprocessing
 import os
+import resource
 import sys
 import time
 from collections import deque
@@ -562,6 +563,11 @@ def main() -> int:
         if limit := os.environ.get("HUBKG_DUCKDB_MEMORY_LIMIT"):  # as the pipeline's connections are capped
             con.execute(f"SET memory_limit = '{limit}'")
         load_raw(con, args.world, args.snapshot, args.page_size, args.readme_max_bytes, workers=args.workers)
+    # CPU seconds of the writer (this process, DuckDB's threads included) and of the pool: on a shared machine the
+    # wall time says little, the writer's share says how much of the work is left on the one serial path
+    own, pool = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    writer, workers = own.ru_utime + own.ru_stime, pool.ru_utime + pool.ru_stime
+    print(f"raw loader: CPU {writer:.1f} s in the writer, {workers:.1f} s in the pool")
     return 0
 
 
