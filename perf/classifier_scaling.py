@@ -1,54 +1,70 @@
-"""Time the TfidfLogReg classifier alone on a built warehouse: its L2 strength per training node (today's) against
-C fixed at 4 (before issue 28's change), in one run, so the two are compared on the same machine and load.
+"""Time the TfidfLogReg classifier alone on a built warehouse, and how its fit time grows with the training set
+under C fixed at 4 (before issue 28's change) and under a fixed L2 strength per training node (today's rule), in
+one run, so the settings are compared on the same machine and load.
 
-    .venv/bin/python perf/classifier_scaling.py --warehouse FILE --snapshot YYYY-MM-DD [--repeat 1]
+    .venv/bin/python perf/classifier_scaling.py --warehouse FILE --snapshot YYYY-MM-DD [--share 0.25]
 
 The warehouse needs `benchmarks.cls_nodes`, `cls_edges` and `cls_tasks` (a dbt build, or
-`dbt run --select +cls_nodes +cls_edges +cls_tasks`). Prints one line per fit (training nodes, C, seconds,
-micro/macro-F1 on the test nodes) and the time ratio fixed C / scaled C.
+`dbt run --select +cls_nodes +cls_edges +cls_tasks`). Three fits, each scored on the same test nodes:
+a seeded `--share` of the training nodes at C = 4 (the small size), all of them at C = 4 (C fixed), and all of
+them at C = 4 · share (the penalty per training node of the small size: today's rule with the small size as its
+reference). Prints seconds and micro/macro-F1 per fit, and the growth of the fit time from the small size to the
+full one under each setting.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from baselines.classification import LOGREG_C, evaluate, logreg_c, text_and_tags  # noqa: E402
+from baselines.classification import LOGREG_C, LabelledNodes, evaluate, logreg_c, text_and_tags  # noqa: E402
 from baselines.data import load_labelled_nodes  # noqa: E402
+
+
+def fit(name: str, nodes: LabelledNodes, c: float) -> float:
+    started = time.monotonic()
+    scores = evaluate(lambda n: text_and_tags(n, c=c), nodes)
+    seconds = time.monotonic() - started
+    print(
+        f"{name:34s} {int(nodes.train.sum()):>8,} training nodes  C = {c:.4f}  {seconds:8.1f} s  "
+        f"micro-F1 {scores['micro_f1']:.4f}  macro-F1 {scores['macro_f1']:.4f}",
+        flush=True,
+    )
+    return seconds
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--warehouse", type=Path, required=True)
     parser.add_argument("--snapshot", type=date.fromisoformat, required=True)
-    parser.add_argument("--repeat", type=int, default=1, help="fits of each setting, alternating")
+    parser.add_argument("--share", type=float, default=0.25, help="the small size, as a share of the training nodes")
     args = parser.parse_args()
     with duckdb.connect(str(args.warehouse), read_only=True) as con:
         nodes = load_labelled_nodes(con, args.snapshot)
-    training = int(nodes.train.sum())
-    settings = {"scaled C (today)": logreg_c(training), "fixed C (before)": LOGREG_C}
-    print(f"{training:,} training nodes, {int(nodes.test.sum()):,} test nodes, {nodes.labels.shape[1]} labels")
-    seconds: dict[str, list[float]] = {name: [] for name in settings}
-    for _ in range(args.repeat):
-        for name, c in settings.items():
-            started = time.monotonic()
-            scores = evaluate(lambda n, c=c: text_and_tags(n, c=c), nodes)
-            seconds[name].append(time.monotonic() - started)
-            print(
-                f"{name:17s} C = {c:.4f}  {seconds[name][-1]:8.1f} s  "
-                f"micro-F1 {scores['micro_f1']:.4f}  macro-F1 {scores['macro_f1']:.4f}",
-                flush=True,
-            )
-    fixed, scaled = (min(seconds[name]) for name in ("fixed C (before)", "scaled C (today)"))
-    print(f"fastest fit: fixed C {fixed:.1f} s, scaled C {scaled:.1f} s, ratio fixed/scaled {fixed / scaled:.2f}")
+    training = np.flatnonzero(nodes.train)
+    today = logreg_c(len(training))
+    print(f"{len(training):,} training nodes (today's C: {today:.4f}), {int(nodes.test.sum()):,} test nodes")
+    # The small size: the other training nodes leave training (marked valid; the classifier ignores valid nodes).
+    dropped = np.random.default_rng(0).permutation(training)[int(args.share * len(training)) :]
+    split = nodes.split.copy()
+    split[dropped] = "valid"
+    small = fit("share, C = 4", dataclasses.replace(nodes, split=split), LOGREG_C)
+    fixed = fit("all, C = 4 (fixed C)", nodes, LOGREG_C)
+    per_node = fit("all, C = 4 * share (per-node rule)", nodes, LOGREG_C * args.share)
+    print(
+        f"fit time for {1 / args.share:.1f}x the training nodes: "
+        f"fixed C {fixed / small:.2f}x, per-node {per_node / small:.2f}x"
+    )
     return 0
 
 
