@@ -2,7 +2,8 @@
 
 Recommendation (MostPop, ItemKNN, EASE: Recall/NDCG@{5,10,20,40}, full ranking; beyond 20,000 test users a seeded
 sample of 20,000, with a 95% confidence interval), task classification (global
-majority, neighbour vote, TF-IDF + tags logistic regression: micro/macro-F1) and model tracing (metadata
+majority, neighbour vote, TF-IDF + tags logistic regression with a fixed L2 strength per training node:
+micro/macro-F1) and model tracing (metadata
 heuristic, TransE: filtered head MRR, Hits@{1,3,10}), on every split variant that has a test split. Scores go to
 `benchmarks.leaderboard` (published with the benchmarks and shown in their card), run times to
 `benchmarks.baseline_runs`, and the history chart to `<data_dir>/benchmarks/leaderboard.png` (and `.svg`).

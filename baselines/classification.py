@@ -23,6 +23,10 @@ from baselines.metrics import f1_scores
 TEXT_MIN_DF = 2
 TEXT_MAX_FEATURES = 200_000
 LOGREG_C = 4.0
+# Above this many training nodes C shrinks as 1/n: the L2 penalty per training node stays that of LOGREG_C here.
+# With C fixed the loss outgrows the penalty as n grows, liblinear's Hessian gets worse conditioned and its inner
+# CG steps multiply (809 s at HuggingKG size against 24 s at a tenth of it: PERFORMANCE.md, issue 28).
+LOGREG_REFERENCE_NODES = 50_000
 
 
 @dataclass(frozen=True)
@@ -84,9 +88,16 @@ def _tfidf(vectorizer: TfidfVectorizer, train: list, test: list) -> tuple[sp.csr
         return sp.csr_matrix((len(train), 0)), sp.csr_matrix((len(test), 0))
 
 
-def text_and_tags(nodes: LabelledNodes) -> np.ndarray:
-    """One-vs-rest logistic regression on TF-IDF of the text (name, card prose) plus the kept tags; the majority label
-    when no term or tag occurs in two training nodes (nothing to learn from)."""
+def logreg_c(training_nodes: int) -> float:
+    """The inverse L2 strength for `training_nodes`: `LOGREG_C` up to `LOGREG_REFERENCE_NODES`, then scaled by
+    reference / n, so the penalty per training node is fixed (the same model as the small-data one, per example)."""
+    return LOGREG_C * min(1.0, LOGREG_REFERENCE_NODES / max(training_nodes, 1))
+
+
+def text_and_tags(nodes: LabelledNodes, c: float | None = None) -> np.ndarray:
+    """One-vs-rest logistic regression on TF-IDF of the text (name, card prose) plus the kept tags, L2 strength per
+    training node fixed (C = 4 up to 50,000 training nodes, 4 · 50,000 / n above: `logreg_c`); the majority label
+    when no term or tag occurs in two training nodes (nothing to learn from). `c` overrides C (for measurements)."""
     words = TfidfVectorizer(min_df=TEXT_MIN_DF, max_features=TEXT_MAX_FEATURES, sublinear_tf=True, dtype=np.float64)
     tags = TfidfVectorizer(analyzer=lambda t: t, min_df=TEXT_MIN_DF, dtype=np.float64)
     train, test = np.flatnonzero(nodes.train), np.flatnonzero(nodes.test)
@@ -97,7 +108,8 @@ def text_and_tags(nodes: LabelledNodes) -> np.ndarray:
         return global_majority(nodes)
     test_features = sp.hstack([word_test, tag_test]).tocsr()
     learnable = nodes.labels[train].any(axis=0)  # labels with a training example
-    model = OneVsRestClassifier(LogisticRegression(C=LOGREG_C, solver="liblinear", random_state=0), n_jobs=-1)
+    strength = logreg_c(len(train)) if c is None else c
+    model = OneVsRestClassifier(LogisticRegression(C=strength, solver="liblinear", random_state=0), n_jobs=-1)
     # One label per core. Threads, not processes: liblinear fits without the GIL, and worker processes would get
     # the matrix as a read-only memory map that liblinear's input check tries to sort in place. Sorted once here,
     # the threads share it untouched; the primal solver draws no random numbers, so the fit stays deterministic.

@@ -10,10 +10,13 @@ priorities, request counts, statuses and quarantine rows follow whatever the cra
 decided by the crawl's own key SQL (`crawler/entities.py`), in the crawl's order (the raw assets' dependencies).
 
 It streams: world files are read line by line or by DuckDB (`read_ndjson_objects`) into a scratch schema, and
-per-entity answers are looked up batch by batch in SQL, so memory does not grow with the world. Only `observed_at`
-(and `crawl_state.updated_at`) differ from a crawl's, and the locator of a listing quarantine row names the world
-file's line instead of the page URL. Full scope only (no HUBKG_SCOPE_LIMIT / HUBKG_SCOPE_AUTHORS / budget); list
-pages are assumed capped at the emulator's default `max_page_size` (1,000).
+per-entity answers are looked up batch by batch in SQL, so memory does not grow with the world. The per-entity
+Python work of the listings, the users' short shape and the READMEs (a YAML dump per card, the largest) runs in a
+pool of processes (`--workers`, default one per core), chunk by chunk, while this process — the one DuckDB writer —
+writes the previous chunk. Only `observed_at` (and `crawl_state.updated_at`) differ from a crawl's, and the locator
+of a listing quarantine row names the world file's line instead of the page URL. Full scope only (no
+HUBKG_SCOPE_LIMIT / HUBKG_SCOPE_AUTHORS / budget); list pages are assumed capped at the emulator's default
+`max_page_size` (1,000).
 """
 
 from __future__ import annotations
@@ -21,11 +24,15 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import multiprocessing
 import os
+import resource
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +49,7 @@ from crawler.queue import (  # noqa: E402
     MISSING_REASON,
     FetchKind,
     _commit,
+    _count_pending,
     _Outcome,
     _pending,
     enqueue,
@@ -53,15 +61,16 @@ from hub_emulator.server.world_store import _sort_value, person_body  # noqa: E4
 from release.serving import BLOCK_SIZE  # noqa: E402
 
 SCRATCH = "raw_loader_world"  # dropped at the end
-BATCH = 20000  # keys answered per transaction; lines per listing chunk
+BATCH = 20000  # keys answered per transaction; rows per listing write
+CHUNK = 5000  # lines or keys per pool task: even a 1% world's files spread over the processes
 EMULATOR_MAX_PAGE = 1000  # the emulator's default `max_page_size`: caps every list page
 
 
-def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _raw_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     with path.open("rb") as handle:
         for number, line in enumerate(handle):
             if line.strip():
-                yield number, json.loads(line)
+                yield number, line
 
 
 def _chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -73,6 +82,19 @@ def _chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def _pipelined(pool: Pool, work: Callable[[Any], Any], tasks: Iterable[Any], sink: Callable[[Any], object]) -> None:
+    """`work` on each task in the pool's processes, results handed to `sink` (the one DuckDB writer, here) in the
+    tasks' order. One task per process is in flight while the writer writes, so both cores work and memory holds
+    only those tasks; `tasks` is drawn in this process (it may query the connection `sink` writes to)."""
+    in_flight: deque[Any] = deque()
+    for task in tasks:
+        in_flight.append(pool.apply_async(work, (task,)))
+        if len(in_flight) > pool._processes:  # type: ignore[attr-defined]  # the pool's size, as it was made
+            sink(in_flight.popleft().get())
+    while in_flight:
+        sink(in_flight.popleft().get())
 
 
 # -- listings ---------------------------------------------------------------------------------------------------
@@ -97,42 +119,58 @@ LISTING_SCHEMA = pa.schema(
 )
 
 
-def _stage_listing(con: duckdb.DuckDBPyConnection, path: Path, spec: ListingSpec) -> list[dict[str, Any]]:
-    """Stream one listing's world file into temp table `listing_rows` (line, sort value, key, id, served body as
-    the crawl stores it: counters apart); returns the quarantine rows the crawl's checks give its entities."""
+def _listing_chunk(task: tuple[str, str, list[tuple[int, bytes]]]) -> tuple[pa.Table, list[dict[str, Any]]]:
+    """One chunk of a listing's world lines as `listing_rows` rows (the served body as the crawl stores it:
+    counters apart), and the quarantine rows the crawl's checks give its entities. Runs in a pool process."""
+    source, locator, lines = task
+    spec = LISTINGS[source]
+    served = [(number, _listing_body(spec, json.loads(line))) for number, line in lines]
+    positions = {body.get(spec.key_field): number for number, body in served}
+    good, bad = _split_valid(spec, locator, [body for _, body in served])
+    stored = [store.split_counters(body) for _, _, body in good]
+    rows = pa.table(
+        {
+            "pos": [positions[key] for key, _, _ in good],
+            "v": [_sort_value(body, spec.full_sort) if spec.full_sort else None for _, _, body in good],
+            "key": [key for key, _, _ in good],
+            "id": [id_ for _, id_, _ in good],
+            "body": [text for text, _ in stored],
+            "counters": [counters for _, counters in stored],
+        },
+        schema=LISTING_SCHEMA,
+    )
+    return rows, bad
+
+
+def _stage_listing(con: duckdb.DuckDBPyConnection, pool: Pool, path: Path, spec: ListingSpec) -> list[dict[str, Any]]:
+    """Stream one listing's world file into temp table `listing_rows` (line, sort value, key, id, stored body,
+    counters), chunks served in the pool; returns the quarantine rows."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE listing_rows "
         "(pos BIGINT, v DOUBLE, key VARCHAR, id VARCHAR, body VARCHAR, counters VARCHAR)"
     )
     quarantined: list[dict[str, Any]] = []
-    for chunk in _chunks(_lines(path), BATCH) if path.exists() else iter(()):
-        served = [(number, _listing_body(spec, body)) for number, body in chunk]
-        positions = {body.get(spec.key_field): number for number, body in served}
-        good, bad = _split_valid(spec, f"{path}?lines={chunk[0][0]}-{chunk[-1][0]}", [body for _, body in served])
-        quarantined += bad
-        stored = [store.split_counters(body) for _, _, body in good]
-        rows = pa.table(
-            {
-                "pos": [positions[key] for key, _, _ in good],
-                "v": [_sort_value(body, spec.full_sort) if spec.full_sort else None for _, _, body in good],
-                "key": [key for key, _, _ in good],
-                "id": [id_ for _, id_, _ in good],
-                "body": [text for text, _ in stored],
-                "counters": [counters for _, counters in stored],
-            },
-            schema=LISTING_SCHEMA,
-        )
+
+    def insert(result: tuple[pa.Table, list[dict[str, Any]]]) -> None:
+        rows, bad = result
+        quarantined.extend(bad)
         con.register("chunk_rows", rows)
         con.execute("INSERT INTO listing_rows SELECT * FROM chunk_rows")
         con.unregister("chunk_rows")
+
+    chunks = _chunks(_raw_lines(path), CHUNK) if path.exists() else iter(())
+    tasks = ((spec.source, f"{path}?lines={chunk[0][0]}-{chunk[-1][0]}", chunk) for chunk in chunks)
+    _pipelined(pool, _listing_chunk, tasks, insert)
     return quarantined
 
 
-def load_listing(con: duckdb.DuckDBPyConnection, world: Path, spec: ListingSpec, snapshot: date, page_size: int) -> int:
+def load_listing(
+    con: duckdb.DuckDBPyConnection, pool: Pool, world: Path, spec: ListingSpec, snapshot: date, page_size: int
+) -> int:
     """Every entity of one listing on the page the full walk serves it on (sort `full_sort` as the keyset orders
     it: value descending, missing last, ties by key; else file order), then its finished checkpoint."""
     store.ensure_raw(con, spec.source)
-    quarantined = _stage_listing(con, world / f"{spec.path.removeprefix('/api/')}.jsonl", spec)
+    quarantined = _stage_listing(con, pool, world / f"{spec.path.removeprefix('/api/')}.jsonl", spec)
     order = "isnan(v) OR v IS NULL, v DESC, key" if spec.full_sort else "pos"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE paged_rows AS SELECT row_number() OVER (ORDER BY "
@@ -181,7 +219,7 @@ WORLD_TABLES = {
 }
 
 
-def load_world_tables(con: duckdb.DuckDBPyConnection, world: Path) -> None:
+def load_world_tables(con: duckdb.DuckDBPyConnection, pool: Pool, world: Path) -> None:
     """The world's files as tables of the scratch schema (each line kept verbatim in `json`), and `people`: the
     short user shape social lists serve for each user."""
     con.execute(f"DROP SCHEMA IF EXISTS {SCRATCH} CASCADE; CREATE SCHEMA {SCRATCH}")
@@ -194,17 +232,25 @@ def load_world_tables(con: duckdb.DuckDBPyConnection, world: Path) -> None:
         )
         con.execute(f"CREATE TABLE {SCRATCH}.{table} AS SELECT json, {columns} FROM {source}")
     con.execute(f"CREATE TABLE {SCRATCH}.people (id VARCHAR, person VARCHAR)")
-    users = world / "users.jsonl"
-    for chunk in _chunks(_lines(users), BATCH) if users.exists() else iter(()):
-        people = pa.table(
-            {
-                "id": [user["user"] for _, user in chunk],
-                "person": [json.dumps(person_body(user["user"], user), ensure_ascii=False) for _, user in chunk],
-            }
-        )
+
+    def insert(people: pa.Table) -> None:
         con.register("people_chunk", people)
         con.execute(f"INSERT INTO {SCRATCH}.people SELECT * FROM people_chunk")
         con.unregister("people_chunk")
+
+    users = world / "users.jsonl"
+    _pipelined(pool, _people_chunk, _chunks(_raw_lines(users), CHUNK) if users.exists() else iter(()), insert)
+
+
+def _people_chunk(lines: list[tuple[int, bytes]]) -> pa.Table:
+    """The short user shape social lists serve, for a chunk of `users.jsonl` lines. Runs in a pool process."""
+    users = [json.loads(line) for _, line in lines]
+    return pa.table(
+        {
+            "id": [user["user"] for user in users],
+            "person": [json.dumps(person_body(user["user"], user), ensure_ascii=False) for user in users],
+        }
+    )
 
 
 # -- per-entity answers ------------------------------------------------------------------------------------------
@@ -362,30 +408,44 @@ def _daily_papers(con: duckdb.DuckDBPyConnection, keys: list[str]) -> list[_Outc
     ]  # fmt: skip
 
 
-def _readmes(max_bytes: int) -> Answer:
-    """A repo's README.md as one ranged read of its first `max_bytes`; a repo without one answers 404."""
+README_BODIES = (
+    f"SELECT id, json, 'model' FROM {SCRATCH}.models WHERE id IN (SELECT unnest($keys)) UNION ALL "
+    f"SELECT 'datasets/' || id, json, 'dataset' FROM {SCRATCH}.datasets "
+    f"WHERE 'datasets/' || id IN (SELECT unnest($keys))"
+)
 
-    def answer(con: duckdb.DuckDBPyConnection, keys: list[str]) -> list[_Outcome]:
-        bodies = _by_key(
-            con,
-            f"SELECT id, json, 'model' FROM {SCRATCH}.models WHERE id IN (SELECT unnest($keys)) UNION ALL "
-            f"SELECT 'datasets/' || id, json, 'dataset' FROM {SCRATCH}.datasets "
-            f"WHERE 'datasets/' || id IN (SELECT unnest($keys))",
-            keys,
-        )
-        out = []
-        for key in keys:
-            raw, repo_type = bodies[key][0] if key in bodies else ("{}", "")
-            body = json.loads(raw)
-            data = readme(repo_type, body) if body else None
-            if data is None:
-                out.append(_missing(key))
-            else:
-                card = text_file_body(data[:max_bytes], len(data), body["sha"])
-                out.append(_Outcome(key, "done", "card", [card], requests=1))
-        return out
 
-    return answer
+def _readme_outcomes(task: tuple[int, list[tuple[str, str, str]]]) -> list[_Outcome]:
+    """Each repo's README.md as one ranged read of its first `max_bytes` (a repo without one answers 404), from
+    (key, world body, repo type) — empty body and type for a key the world lacks. Runs in a pool process: the
+    card's YAML dump is the loader's largest Python cost."""
+    max_bytes, rows = task
+    out = []
+    for key, raw, repo_type in rows:
+        body = json.loads(raw) if raw else {}
+        data = readme(repo_type, body) if body else None
+        if data is None:
+            out.append(_missing(key))
+        else:
+            card = text_file_body(data[:max_bytes], len(data), body["sha"])
+            out.append(_Outcome(key, "done", "card", [card], requests=1))
+    return out
+
+
+def load_readmes(con: duckdb.DuckDBPyConnection, pool: Pool, snapshot: date, max_bytes: int) -> int:
+    """Settle every README key (most valuable first, chunk by chunk, as `answer_all` does batch by batch), the cards
+    built in the pool while this process writes the previous chunk."""
+    kind = entities.READMES
+    planned = enqueue(con, snapshot, kind.name, entities.README_KEYS)
+    keys = _pending(con, snapshot, kind.name, _count_pending(con, snapshot, kind.name))
+
+    def task(batch: list[str]) -> tuple[int, list[tuple[str, str, str]]]:
+        bodies = _by_key(con, README_BODIES, batch)
+        return max_bytes, [(k, *(bodies[k][0] if k in bodies else ("", ""))) for k in batch]
+
+    tasks = (task(keys[start : start + CHUNK]) for start in range(0, len(keys), CHUNK))
+    _pipelined(pool, _readme_outcomes, tasks, lambda outcomes: _commit(con, snapshot, kind, outcomes))
+    return planned.total
 
 
 def answer_all(con: duckdb.DuckDBPyConnection, snapshot: date, kind: FetchKind, answer: Answer) -> int:
@@ -432,9 +492,25 @@ def load_raw(
     page_size: int = 1000,
     readme_max_bytes: int = 65536,
     log: Callable[[str], None] = print,
+    workers: int | None = None,
 ) -> dict[str, float]:
     """The raw layer of a full crawl of `world` for `snapshot` (the settings' defaults for page size and README
-    bytes), stage by stage in the raw assets' dependency order. Returns seconds per step."""
+    bytes), stage by stage in the raw assets' dependency order. Returns seconds per step. The per-entity Python
+    work of the listings and READMEs runs in `workers` processes (default: one per core)."""
+    # spawn, not fork: this process holds a DuckDB connection and its threads
+    with multiprocessing.get_context("spawn").Pool(workers or os.cpu_count() or 1) as pool:
+        return _load_raw(con, pool, world, snapshot, page_size, readme_max_bytes, log)
+
+
+def _load_raw(
+    con: duckdb.DuckDBPyConnection,
+    pool: Pool,
+    world: Path,
+    snapshot: date,
+    page_size: int,
+    readme_max_bytes: int,
+    log: Callable[[str], None],
+) -> dict[str, float]:
     seconds: dict[str, float] = {}
     started = time.monotonic()
 
@@ -449,9 +525,9 @@ def load_raw(
     if con.execute("SELECT count(*) FROM raw.crawl_state WHERE snapshot_date = ?", [snapshot]).fetchone()[0]:
         raise ValueError(f"the warehouse already holds raw rows of snapshot {snapshot}: load into a fresh one")
     for spec in LISTINGS.values():
-        load_listing(con, world, spec, snapshot, page_size)
+        load_listing(con, pool, world, spec, snapshot, page_size)
     lap("listings")
-    load_world_tables(con, world)
+    load_world_tables(con, pool, world)
     lap("world tables")
     steps: list[tuple[FetchKind, str, Answer]] = [
         (entities.TASKS, entities.TASK_KEYS, _tasks(world)),
@@ -467,7 +543,7 @@ def load_raw(
     lap(f"accounts ({rounds} rounds)")
     _enqueue_and_answer(con, snapshot, entities.USER_LIKES, entities.USER_LIKE_KEYS, USER_LIKES)
     lap("user_likes")
-    _enqueue_and_answer(con, snapshot, entities.READMES, entities.README_KEYS, _readmes(readme_max_bytes))
+    load_readmes(con, pool, snapshot, readme_max_bytes)
     lap("readmes")
     con.execute(f"DROP SCHEMA {SCRATCH} CASCADE")
     return seconds
@@ -480,12 +556,18 @@ def main() -> int:
     parser.add_argument("--snapshot", type=date.fromisoformat, default=date.today())
     parser.add_argument("--page-size", type=int, default=1000)
     parser.add_argument("--readme-max-bytes", type=int, default=65536)
+    parser.add_argument("--workers", type=int, default=None, help="processes for the Python work (default: cores)")
     args = parser.parse_args()
     args.warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(args.warehouse), config={"default_block_size": str(BLOCK_SIZE)}) as con:
         if limit := os.environ.get("HUBKG_DUCKDB_MEMORY_LIMIT"):  # as the pipeline's connections are capped
             con.execute(f"SET memory_limit = '{limit}'")
-        load_raw(con, args.world, args.snapshot, args.page_size, args.readme_max_bytes)
+        load_raw(con, args.world, args.snapshot, args.page_size, args.readme_max_bytes, workers=args.workers)
+    # CPU seconds of the writer (this process, DuckDB's threads included) and of the pool: on a shared machine the
+    # wall time says little, the writer's share says how much of the work is left on the one serial path
+    own, pool = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    writer, workers = own.ru_utime + own.ru_stime, pool.ru_utime + pool.ru_stime
+    print(f"raw loader: CPU {writer:.1f} s in the writer, {workers:.1f} s in the pool")
     return 0
 
 

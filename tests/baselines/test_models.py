@@ -3,7 +3,15 @@
 import numpy as np
 import pytest
 
-from baselines.classification import LabelledNodes, global_majority, neighbour_vote, text_and_tags
+from baselines.classification import (
+    LOGREG_C,
+    LOGREG_REFERENCE_NODES,
+    LabelledNodes,
+    global_majority,
+    logreg_c,
+    neighbour_vote,
+    text_and_tags,
+)
 from baselines.recommendation import Likes, ease, evaluate, item_knn, most_pop
 from baselines.tracing import Lineage, metadata_heuristic, transe
 from baselines.tracing import evaluate as evaluate_tracing
@@ -95,3 +103,12 @@ def test_transe_learns_the_triples_it_is_shown_and_the_heuristic_reads_names() -
     seen, asked = chains()
     assert evaluate_tracing(transe(seen), asked)["mrr"] > 0.8
     assert evaluate_tracing(metadata_heuristic(asked), asked)["hits@1"] == pytest.approx(1.0)
+
+
+def test_logreg_c_fixes_the_penalty_per_training_node() -> None:
+    """C stays 4 on small benchmarks; above the reference the product C · n (the loss's weight against the penalty)
+    stays that of the reference, so a larger snapshot fits the same per-node model instead of a harder problem."""
+    assert logreg_c(1_000) == logreg_c(LOGREG_REFERENCE_NODES) == LOGREG_C
+    for n in (2 * LOGREG_REFERENCE_NODES, 10 * LOGREG_REFERENCE_NODES):
+        assert logreg_c(n) < LOGREG_C
+        assert logreg_c(n) * n == pytest.approx(LOGREG_C * LOGREG_REFERENCE_NODES)
