@@ -1,14 +1,15 @@
 """The transform alone: `dbt build` of one snapshot on a copy of a crawled warehouse, next to its floor.
 
     .venv/bin/python perf/dbt_build.py --warehouse <run dir>/hubkg.duckdb [--snapshot 2026-12-01] [--copy-to DIR]
-        [--history N]
+        [--history N] [--show MODEL ...] [--keep FILE]
 
 Copies the warehouse (the original is never written), runs the project's `dbt build` for the snapshot (default:
 the latest whose model listing finished) under `/usr/bin/time`, and prints dbt's elapsed time, the process's wall
 time and peak RSS, the slowest nodes from `run_results.json`, and the transform floor (`pipeline_stages.py`: read
 every raw table once, write every output table once) measured on the built copy. `--history N` first gives the
 copy's marts N earlier snapshots (copies of the built one's rows), as a warehouse has after N more days: a build
-should cost the same whatever history it keeps.
+should cost the same whatever history it keeps. `--show` also prints the named models' times (to compare one
+model's change between two runs); `--keep` keeps the built copy (to compare two builds' tables).
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def main() -> int:
     parser.add_argument("--snapshot", default=None)
     parser.add_argument("--copy-to", type=Path, default=None, help="directory for the copy (default: a temp dir)")
     parser.add_argument("--history", type=int, default=0, help="earlier snapshots to give the marts first")
+    parser.add_argument("--show", nargs="*", default=[], help="models whose time to print besides the slowest")
+    parser.add_argument("--keep", type=Path, default=None, help="where to keep the built copy")
     args = parser.parse_args()
     snapshot = args.snapshot or latest_snapshot(args.warehouse)
     with tempfile.TemporaryDirectory(dir=args.copy_to) as work:
@@ -75,6 +78,8 @@ def main() -> int:
         failed = [r["unique_id"] for r in results if r["status"] not in ("success", "pass")]
         nodes = sorted(((r["execution_time"], r["unique_id"]) for r in results), reverse=True)
         floor = transform_floor(copy, snapshot)
+        if args.keep:
+            shutil.copyfile(copy, args.keep)
     print(f"snapshot {snapshot}: {len(results)} nodes, {len(failed)} not passed {failed[:5]}")
     print(f"dbt build: dbt elapsed {elapsed:.1f} s, process wall {wall:.1f} s, peak RSS {rss:,.0f} MiB")
     models = sum(t for t, u in nodes if u.startswith("model."))
@@ -82,6 +87,9 @@ def main() -> int:
     print(f"node time: models {models:.1f} s, tests {tests:.1f} s (2 threads)")
     for seconds, node in nodes[:SLOWEST]:
         print(f"  {seconds:6.1f} s  {node}")
+    for seconds, node in nodes:
+        if node.startswith("model.") and node.rsplit(".", 1)[1] in args.show:
+            print(f"  shown: {seconds:6.1f} s  {node}")
     print(f"floor {floor:.1f} s; dbt elapsed / floor = {elapsed / floor:.1f}x")
     return 1 if failed else 0
 

@@ -30,7 +30,7 @@ labelled as (
 
 -- every tag-like attribute the kg tables keep, prefixed as on the Hub (the pipeline tag, task_categories and
 -- task_ids are left out up front: they are the labels)
-nodes as (
+node_rows as (
     select
         'model:' || id as node_id,
         'model' as node_type,
@@ -62,10 +62,13 @@ nodes as (
     where snapshot_date = {{ build_snapshot_date() }}
 ),
 
+-- the labelled nodes only, before anything reads them twice: unlabelled ones would carry their prose and tag lists
+-- into the materialised CTE for nothing
+nodes as (select * from node_rows semi join labelled using (node_id)),
+
 tag_rows as (
     select distinct n.node_id, unnest(n.raw_tags) as tag, {{ build_snapshot_date() }} as snapshot_date
     from nodes as n
-    where n.node_id in (select node_id from labelled)
 ),
 
 revealing as ({{ label_revealing_tags('tag_rows', 'tasks') }}),

@@ -17,17 +17,30 @@ with likes as (
     {%- endfor %}
 ),
 
+-- Integer keys for the k-core: its rounds are two windows each, which over the like rows themselves would carry
+-- user and item strings, types and times through every one of them.
+keyed as (
+    select *, dense_rank() over (order by user_id) as user_key, dense_rank() over (order by item_id) as item_key
+    from likes
+),
+
 -- k-core: each round keeps the likes whose user and item both reach their threshold among the previous round's
 -- likes. Rounds only remove, so they converge to the unique maximal core; the `kcore_holds` test fails the build
 -- if `rec_kcore_rounds` was too few to reach it.
-core_0 as (select * from likes),
+core_0 as (select user_key, item_key from keyed),
 {%- for i in range(1, rounds + 1) %}
 core_{{ i }} as (
     select * from core_{{ i - 1 }}
-    qualify count(*) over (partition by user_id) >= {{ bench_var('rec_min_user_likes') }}
-        and count(*) over (partition by item_id) >= {{ bench_var('rec_min_item_likes') }}
+    qualify count(*) over (partition by user_key) >= {{ bench_var('rec_min_user_likes') }}
+        and count(*) over (partition by item_key) >= {{ bench_var('rec_min_item_likes') }}
 ),
 {%- endfor %}
+
+core as (
+    select k.user_id, k.item_id, k.item_type, k.liked_at
+    from keyed as k
+    semi join core_{{ rounds }} as c using (user_key, item_key)
+),
 
 drawn as (
     select
@@ -39,7 +52,7 @@ drawn as (
             when u < 1 - {{ test_share }} then 'valid'
             else 'test'
         end as drawn_split
-    from (select *, {{ bench_unit_hash(['user_id', 'item_id']) }} as u from core_{{ rounds }})
+    from (select *, {{ bench_unit_hash(['user_id', 'item_id']) }} as u from core)
 ),
 
 random_split as (

@@ -8,12 +8,12 @@ with tags as (
     select snapshot_date, 'space', space_id, unnest(tags) from {{ ref('stg_spaces') }}
 )
 
-select distinct
+-- deduplicated on the tag alone: prefix and value are functions of it, so hashing them too was work for nothing
+select
     snapshot_date,
     repo_type,
     repo_id,
     split_part(tag, ':', 1) as prefix,
     substr(tag, strpos(tag, ':') + 1) as value,
     tag
-from tags
-where strpos(tag, ':') > 1
+from (select distinct snapshot_date, repo_type, repo_id, tag from tags where strpos(tag, ':') > 1)
