@@ -9,9 +9,10 @@ both ways; columns that hold wall-clock readings are left out. Exits 1 when a ta
 import sys
 
 import duckdb
+from output_fingerprint import VOLATILE_COLUMNS
 
-VOLATILE = {"seconds", "peak_rss_mib", "observed_at", "fetched_at", "built_at", "started_at", "finished_at"}
-VOLATILE |= {"applied_at", "updated_at"}
+# Also the history tables' bookkeeping times.
+VOLATILE = VOLATILE_COLUMNS | {"applied_at", "updated_at"}
 TABLES = "select schema_name, table_name from duckdb_tables() where database_name = ? and schema_name <> 'raw'"
 COLUMNS = "select column_name from duckdb_columns() where database_name = 'a' and schema_name = ? and table_name = ?"
 
