@@ -86,6 +86,12 @@ def raw_table_ddl(source: str, columns: tuple[tuple[str, str], ...] = LISTING_CO
     paged = _paged(columns)
     stamp = "coalesce(s.observed_at, p.observed_at)" if paged else "s.observed_at"
     stamps = f"LEFT JOIN {raw}__stamps AS p ON p.snapshot_date = f.snapshot_date AND p.page = s.page" if paged else ""
+    stamps_table = (
+        f"CREATE TABLE IF NOT EXISTS {raw}__stamps (snapshot_date DATE NOT NULL, page INTEGER NOT NULL, "
+        "observed_at TIMESTAMPTZ NOT NULL);"
+        if paged
+        else ""
+    )
     return f"""
     CREATE TABLE IF NOT EXISTS {raw}__bodies (hash UHUGEINT NOT NULL, body JSON NOT NULL);
     CREATE TABLE IF NOT EXISTS {raw}__day (
@@ -103,9 +109,8 @@ def raw_table_ddl(source: str, columns: tuple[tuple[str, str], ...] = LISTING_CO
         hash UHUGEINT NOT NULL,
         counters JSON
     );
-    CREATE TABLE IF NOT EXISTS {raw}__stamps (snapshot_date DATE NOT NULL, page INTEGER NOT NULL,
-        observed_at TIMESTAMPTZ NOT NULL);
-    CREATE TABLE IF NOT EXISTS {raw}__folded (snapshot_date DATE PRIMARY KEY);
+    {stamps_table}
+    CREATE TABLE IF NOT EXISTS {raw}__folded (snapshot_date DATE NOT NULL);  -- no key: an index costs blocks
     CREATE VIEW IF NOT EXISTS {raw}__refs AS
     SELECT f.snapshot_date, {stamp} AS observed_at, {span_names}, s.hash, s.counters, s.rowid * 2 AS ref_id
     FROM {raw}__spans AS s
