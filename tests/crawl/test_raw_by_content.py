@@ -168,3 +168,7 @@ def test_a_warehouse_of_per_day_references_migrates_and_folds(tmp_path: Path) ->
         ]
         store.ensure_raw(con, "models")  # a second run finds it migrated
         assert con.execute("SELECT * EXCLUDE (rowid) FROM raw.models ORDER BY ALL").fetchall() == after
+        # the newest snapshot (perhaps interrupted) is still per day: a rerun may add to it; a folded one refuses
+        assert store.day_table(con, "models", date.fromisoformat(DAYS[2])) == "raw.models__day"
+        with pytest.raises(ValueError, match="not newer than its folded history"):
+            store.day_table(con, "models", date.fromisoformat(DAYS[1]))
