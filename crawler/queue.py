@@ -252,8 +252,9 @@ def _copy_rows(con: duckdb.DuckDBPyConnection, kind: str, snapshot: date, previo
     """Reference the previous snapshot's rows of the keys in `keys_table` from `snapshot`, keeping `observed_at`:
     the bodies are not copied."""
     con.execute(
-        f"INSERT INTO raw.{kind}__refs SELECT $1, r.observed_at, r.key, r.variant, r.hash, r.counters "
-        f"FROM raw.{kind}__refs AS r WHERE r.snapshot_date = $2 AND r.key IN (SELECT key FROM {keys_table})",
+        f"INSERT INTO {store.day_table(con, kind, snapshot)} SELECT $1, r.observed_at, r.key, r.variant, r.hash, "
+        f"r.counters FROM raw.{kind}__refs AS r WHERE r.snapshot_date = $2 "
+        f"AND r.key IN (SELECT key FROM {keys_table}) ORDER BY r.ref_id",
         [snapshot, previous],
     )
 
@@ -313,7 +314,7 @@ def _reopen(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str) -> None:
     left deferred or stale (whose reused rows are dropped here, so a fetch never adds to them)."""
     with store.transaction(con):
         con.execute(
-            f"DELETE FROM raw.{kind}__refs WHERE snapshot_date = $1 AND key IN "
+            f"DELETE FROM {store.day_table(con, kind, snapshot)} WHERE snapshot_date = $1 AND key IN "
             "(SELECT key FROM raw.fetch_queue WHERE snapshot_date = $1 AND kind = $2 AND stale)",
             [snapshot, kind],
         )

@@ -4,12 +4,19 @@ Every raw row keeps the entity's JSON as the Hub sent it, stamped with the snaps
 observed. A listing page and its checkpoint are committed in one transaction, so a crash or kill mid-crawl
 resumes from the last committed page with no duplicates and no gaps.
 
-History grows with change, not with size: `raw.<source>` is a view over a narrow per-snapshot table of references
-(`raw.<source>__refs`: key, id, the body's content hash) and the distinct bodies (`raw.<source>__bodies`, one row
-per hash). A body the Hub sends again unchanged, or an answer an incremental crawl reuses, adds a reference, not a
-copy. Fast counters (downloads, likes, trendingScore, upvotes) move every day on a large share of the Hub, so a
-listing body is stored with them zeroed and their values go in the reference row (`counters`); the view puts them
-back, so staging reads the same rows and values as when each row held its whole body.
+History grows with change, not with size: `raw.<source>` is a view over the references (`raw.<source>__refs`: key,
+id, the body's content hash, per snapshot) and the distinct bodies (`raw.<source>__bodies`, one row per hash). A body
+the Hub sends again unchanged, or an answer an incremental crawl reuses, adds a reference, not a copy. Fast counters
+(downloads, likes, trendingScore, upvotes) move every day on a large share of the Hub, so a listing body is stored
+with them zeroed and their values go in the reference (`counters`); the view puts them back, so staging reads the
+same rows and values as when each row held its whole body.
+
+References are themselves kept as validity intervals: the newest snapshot's are rows of `__day` (it may still be
+written: a resumed crawl, a rerun), and every older snapshot is folded into `__spans` (valid_from, valid_to) when the
+source's tables are next opened: a day writes span rows only for references that appeared, changed or disappeared.
+A listing's `observed_at` is the time its page was committed, new every day, so it lives in `__stamps` (snapshot,
+page); `__folded` lists the snapshots the spans hold. `raw.<source>__refs` is the view giving every snapshot's
+references, so the folding is invisible to what reads raw.
 """
 
 from __future__ import annotations
@@ -70,53 +77,178 @@ LISTING_COLUMNS = (("page", "INTEGER"), ("key", "VARCHAR"), ("id", "VARCHAR"))  
 
 
 def raw_table_ddl(source: str, columns: tuple[tuple[str, str], ...] = LISTING_COLUMNS) -> str:
-    """The references and bodies of one raw source and the view staging reads (`snapshot_date, observed_at,
-    <columns>, body`). The view also exposes the reference's `rowid`, which staging's dedup keys on."""
+    """The tables of one raw source and the views staging reads (`raw.<source>`: `snapshot_date, observed_at,
+    <columns>, body, rowid`; staging's dedup keys on the rowid, unique within a snapshot)."""
+    raw = f"{RAW_SCHEMA}.{source}"
     names = ", ".join(f"r.{name}" for name, _ in columns)
+    span_names = ", ".join(f"s.{name}" for name, _ in columns)
     typed = ", ".join(f"{name} {sql_type} NOT NULL" for name, sql_type in columns)
+    paged = _paged(columns)
+    stamp = "coalesce(s.observed_at, p.observed_at)" if paged else "s.observed_at"
+    stamps = f"LEFT JOIN {raw}__stamps AS p ON p.snapshot_date = f.snapshot_date AND p.page = s.page" if paged else ""
+    stamps_table = (
+        f"CREATE TABLE IF NOT EXISTS {raw}__stamps (snapshot_date DATE NOT NULL, page INTEGER NOT NULL, "
+        "observed_at TIMESTAMPTZ NOT NULL);"
+        if paged
+        else ""
+    )
     return f"""
-    CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{source}__bodies (hash UHUGEINT NOT NULL, body JSON NOT NULL);
-    CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{source}__refs (
+    CREATE TABLE IF NOT EXISTS {raw}__bodies (hash UHUGEINT NOT NULL, body JSON NOT NULL);
+    CREATE TABLE IF NOT EXISTS {raw}__day (
         snapshot_date DATE NOT NULL,
         observed_at TIMESTAMPTZ NOT NULL,
         {typed},
         hash UHUGEINT NOT NULL,  -- md5 of the stored body text
         counters JSON  -- the listing's counters taken out of the body; null: the body is whole
     );
-    CREATE VIEW IF NOT EXISTS {RAW_SCHEMA}.{source} AS
+    CREATE TABLE IF NOT EXISTS {raw}__spans (
+        valid_from DATE NOT NULL,
+        valid_to DATE,  -- the first folded snapshot without it; null: in the latest folded one
+        observed_at TIMESTAMPTZ,  -- null: its page's stamp of each snapshot (`__stamps`)
+        {typed},
+        hash UHUGEINT NOT NULL,
+        counters JSON
+    );
+    {stamps_table}
+    CREATE TABLE IF NOT EXISTS {raw}__folded (snapshot_date DATE NOT NULL);  -- no key: an index costs blocks
+    CREATE VIEW IF NOT EXISTS {raw}__refs AS
+    SELECT f.snapshot_date, {stamp} AS observed_at, {span_names}, s.hash, s.counters, s.rowid * 2 AS ref_id
+    FROM {raw}__spans AS s
+    JOIN {raw}__folded AS f ON f.snapshot_date >= s.valid_from AND (s.valid_to IS NULL OR f.snapshot_date < s.valid_to)
+    {stamps}
+    UNION ALL
+    SELECT r.snapshot_date, r.observed_at, {names}, r.hash, r.counters, r.rowid * 2 + 1 FROM {raw}__day AS r;
+    CREATE VIEW IF NOT EXISTS {raw} AS
     SELECT r.snapshot_date, r.observed_at, {names},
         CASE WHEN r.counters IS NULL THEN b.body ELSE json_merge_patch(b.body, r.counters) END AS body,
-        r.rowid AS rowid
-    FROM {RAW_SCHEMA}.{source}__refs AS r JOIN {RAW_SCHEMA}.{source}__bodies AS b USING (hash)"""
+        r.ref_id AS rowid
+    FROM {raw}__refs AS r JOIN {raw}__bodies AS b USING (hash)"""
+
+
+def _paged(columns: tuple[tuple[str, str], ...]) -> bool:
+    return any(name == "page" for name, _ in columns)
+
+
+def _table_type(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    kind = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [RAW_SCHEMA, name],
+    ).fetchone()
+    return str(kind[0]) if kind else None
 
 
 def ensure_raw(
     con: duckdb.DuckDBPyConnection, source: str, columns: tuple[tuple[str, str], ...] = LISTING_COLUMNS
 ) -> None:
-    """Create the source's tables and view; a warehouse of the earlier layout (one table of whole bodies per
-    source) is migrated in one transaction, every snapshot kept."""
+    """Create the source's tables and views, migrate a warehouse of an earlier layout (one table of whole bodies
+    per source, or one reference row per entity per snapshot) in one transaction with every snapshot kept, and
+    fold every snapshot but the newest into intervals (`fold_history`)."""
     con.execute(DDL)
-    kind = con.execute(
-        "SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [RAW_SCHEMA, source],
-    ).fetchone()
-    if kind is None or kind[0] != "BASE TABLE":
+    raw = f"{RAW_SCHEMA}.{source}"
+    if _table_type(con, source) == "BASE TABLE":  # whole bodies per snapshot
+        names = ", ".join(name for name, _ in columns)
+        with transaction(con):
+            con.execute(f"ALTER TABLE {raw} RENAME TO {source}__before")
+            con.execute(raw_table_ddl(source, columns))
+            old = f"{raw}__before"
+            con.execute(
+                f"INSERT INTO {raw}__bodies SELECT md5_number(body::VARCHAR), any_value(body) FROM {old} GROUP BY 1"
+            )
+            con.execute(
+                f"INSERT INTO {raw}__day SELECT snapshot_date, observed_at, {names}, md5_number(body::VARCHAR), NULL "
+                f"FROM {old} ORDER BY rowid"
+            )
+            con.execute(f"DROP TABLE {old}")
+    elif _table_type(con, f"{source}__refs") == "BASE TABLE":  # one reference row per entity per snapshot
+        with transaction(con):
+            con.execute(f"DROP VIEW {raw}")
+            con.execute(f"ALTER TABLE {raw}__refs RENAME TO {source}__day")
+            con.execute(raw_table_ddl(source, columns))
+    else:
         con.execute(raw_table_ddl(source, columns))
-        return
-    names = ", ".join(name for name, _ in columns)
-    with transaction(con):
-        con.execute(f"ALTER TABLE {RAW_SCHEMA}.{source} RENAME TO {source}__before")
-        con.execute(raw_table_ddl(source, columns))
-        old = f"{RAW_SCHEMA}.{source}__before"
+    fold_history(con, source, columns)
+
+
+def fold_history(
+    con: duckdb.DuckDBPyConnection, source: str, columns: tuple[tuple[str, str], ...] = LISTING_COLUMNS
+) -> int:
+    """Fold every snapshot of `__day` but the newest into `__spans`, oldest first, each in one transaction (a kill
+    leaves each snapshot either folded or whole in `__day`). Returns the number of snapshots folded."""
+    days = con.execute(f"SELECT DISTINCT snapshot_date FROM {RAW_SCHEMA}.{source}__day ORDER BY 1").fetchall()
+    for (day,) in days[:-1]:
+        with transaction(con):
+            _fold_day(con, source, columns, day)
+    return max(len(days) - 1, 0)
+
+
+def _fold_day(con: duckdb.DuckDBPyConnection, source: str, columns: tuple[tuple[str, str], ...], day: date) -> None:
+    """Turn one snapshot's reference rows into span changes: the open spans it no longer holds close on `day`,
+    its rows no open span holds open on `day`. Rows are matched as a multiset (a list may hold one item twice)."""
+    raw = f"{RAW_SCHEMA}.{source}"
+    _older_than_history(con, source, day)
+    names = [name for name, _ in columns]
+    tuple_cols = ["observed_at", *names, "hash", "counters"]
+    partition = ", ".join(f"{c}::VARCHAR" if c == "counters" else c for c in tuple_cols)
+    if _paged(columns):
+        # A page committed at one time (always, for the crawler) keeps its stamp once, not on every row.
         con.execute(
-            f"INSERT INTO {RAW_SCHEMA}.{source}__bodies SELECT md5_number(body::VARCHAR), any_value(body) "
-            f"FROM {old} GROUP BY 1"
+            f"CREATE OR REPLACE TEMP TABLE fold_stamps AS SELECT page, any_value(observed_at) AS observed_at "
+            f"FROM {raw}__day WHERE snapshot_date = ? GROUP BY page HAVING count(DISTINCT observed_at) = 1",
+            [day],
         )
-        con.execute(
-            f"INSERT INTO {RAW_SCHEMA}.{source}__refs SELECT snapshot_date, observed_at, {names}, "
-            f"md5_number(body::VARCHAR), NULL FROM {old}"
+        con.execute(f"INSERT INTO {raw}__stamps SELECT ?, page, observed_at FROM fold_stamps", [day])
+        own = "CASE WHEN t.page IS NULL THEN r.observed_at END"
+        stamped = "LEFT JOIN fold_stamps AS t ON t.page = r.page"
+    else:
+        own, stamped = "r.observed_at", ""
+    rest = ", ".join(f"r.{c}" for c in tuple_cols[1:])
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE fold_new AS SELECT *, row_number() OVER (PARTITION BY {partition} "
+        f"ORDER BY rid) AS n FROM (SELECT {own} AS observed_at, {rest}, r.rowid AS rid FROM {raw}__day AS r "
+        f"{stamped} WHERE r.snapshot_date = ?)",
+        [day],
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE fold_open AS SELECT {', '.join(tuple_cols)}, rowid AS rid, "
+        f"row_number() OVER (PARTITION BY {partition} ORDER BY rowid) AS n FROM {raw}__spans WHERE valid_to IS NULL"
+    )
+    same = " AND ".join(
+        f"a.{c}::VARCHAR IS NOT DISTINCT FROM b.{c}::VARCHAR"
+        if c == "counters"
+        else f"a.{c} IS NOT DISTINCT FROM b.{c}"
+        for c in tuple_cols
+    )
+    con.execute(
+        f"UPDATE {raw}__spans SET valid_to = ? WHERE rowid IN "
+        f"(SELECT a.rid FROM fold_open AS a ANTI JOIN fold_new AS b ON {same} AND a.n = b.n)",
+        [day],
+    )
+    con.execute(
+        f"INSERT INTO {raw}__spans (valid_from, {', '.join(tuple_cols)}) "
+        f"SELECT ?, {', '.join(f'a.{c}' for c in tuple_cols)} "
+        f"FROM fold_new AS a ANTI JOIN fold_open AS b ON {same} AND a.n = b.n ORDER BY a.rid",
+        [day],
+    )
+    con.execute(f"INSERT INTO {raw}__folded VALUES (?)", [day])
+    con.execute(f"DELETE FROM {raw}__day WHERE snapshot_date = ?", [day])
+    con.execute("DROP TABLE IF EXISTS fold_stamps; DROP TABLE fold_new; DROP TABLE fold_open")
+
+
+def _older_than_history(con: duckdb.DuckDBPyConnection, source: str, snapshot: date) -> None:
+    """Refuse a snapshot the folded history already holds or follows: its intervals are closed."""
+    row = con.execute(f"SELECT max(snapshot_date) FROM {RAW_SCHEMA}.{source}__folded").fetchone()
+    latest = row[0] if row else None
+    if latest is not None and snapshot <= latest:
+        raise ValueError(
+            f"raw.{source}: snapshot {snapshot} is not newer than its folded history (up to {latest}); "
+            "an older snapshot cannot be written into kept intervals (crawl into a fresh warehouse to rebuild)"
         )
-        con.execute(f"DROP TABLE {old}")
+
+
+def day_table(con: duckdb.DuckDBPyConnection, source: str, snapshot: date) -> str:
+    """The table new references of `snapshot` go to (`__day`), after checking the snapshot is not folded yet."""
+    _older_than_history(con, source, snapshot)
+    return f"{RAW_SCHEMA}.{source}__day"
 
 
 def split_counters(body: Any) -> tuple[str, str | None]:
@@ -150,7 +282,7 @@ def append_rows(con: duckdb.DuckDBPyConnection, source: str, head: dict[str, Any
         own = [name for name in rows.column_names if name not in ("body", "counters")]
         fixed = ", ".join(f"${i + 1} AS {name}" for i, name in enumerate(head))
         con.execute(
-            f"INSERT INTO {RAW_SCHEMA}.{source}__refs BY NAME SELECT {fixed}, {', '.join(own)}, "
+            f"INSERT INTO {day_table(con, source, head['snapshot_date'])} BY NAME SELECT {fixed}, {', '.join(own)}, "
             f"md5_number(body) AS hash, counters::JSON AS counters FROM incoming_rows",
             list(head.values()),
         )
@@ -219,7 +351,7 @@ def commit_page(
 def restart_listing(con: duckdb.DuckDBPyConnection, snapshot: date, source: str, reason: dict[str, Any]) -> None:
     """Forget an unusable partial walk of `source` for `snapshot` (rows, quarantine, checkpoint) and record why."""
     with transaction(con):
-        con.execute(f"DELETE FROM {RAW_SCHEMA}.{source}__refs WHERE snapshot_date = ?", [snapshot])
+        con.execute(f"DELETE FROM {day_table(con, source, snapshot)} WHERE snapshot_date = ?", [snapshot])
         con.execute(f"DELETE FROM {RAW_SCHEMA}.quarantine WHERE snapshot_date = ? AND source = ?", [snapshot, source])
         con.execute(f"DELETE FROM {RAW_SCHEMA}.crawl_state WHERE snapshot_date = ? AND source = ?", [snapshot, source])
         con.execute(

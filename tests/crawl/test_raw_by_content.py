@@ -3,6 +3,7 @@ earlier layout (a whole copy of every body per snapshot) held, while storing eac
 ride in the narrow reference rows; a warehouse of the earlier layout migrates with every snapshot intact."""
 
 import json
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -46,6 +47,46 @@ def test_unchanged_bodies_are_stored_once(warehouse: Path) -> None:
         assert moved > 0
 
 
+def _columns(con: duckdb.DuckDBPyConnection, source: str) -> tuple[tuple[str, str], ...]:
+    paged = con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ? "
+        "AND column_name = 'page'",
+        [f"{source}__day"],
+    ).fetchone()[0]
+    return store.LISTING_COLUMNS if paged else FETCHED_COLUMNS
+
+
+def test_folded_intervals_read_the_same_and_grow_with_change(warehouse: Path, tmp_path: Path) -> None:
+    """Fold the first two days into intervals (a later run does it when it opens the tables): every day still
+    reads the same, and day 2 wrote span rows only for the references that changed."""
+    copy = tmp_path / "folded.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        sources = raw_sources(con)
+        before = {s: con.execute(f"SELECT * EXCLUDE (rowid) FROM raw.{s} ORDER BY ALL").fetchall() for s in sources}
+        for source in sources:
+            # the third crawl folded day 0, and day 1 of the sources it opened again; the newest stays per day
+            store.fold_history(con, source, _columns(con, source))
+            folded = con.execute(f"SELECT snapshot_date::VARCHAR FROM raw.{source}__folded ORDER BY 1").fetchall()
+            assert folded == [(DAYS[0],), (DAYS[1],)], source
+            assert con.execute(f"SELECT DISTINCT snapshot_date::VARCHAR FROM raw.{source}__day").fetchall() == [
+                (DAYS[2],)
+            ]
+        for source in sources:
+            after = con.execute(f"SELECT * EXCLUDE (rowid) FROM raw.{source} ORDER BY ALL").fetchall()
+            assert after == before[source], source
+        opened = dict(
+            con.execute("SELECT valid_from, count(*) FROM raw.models__spans GROUP BY 1").fetchall()  # type: ignore[arg-type]
+        )
+        day1 = con.execute("SELECT count(*) FROM raw.models__refs WHERE snapshot_date = ?", [DAYS[1]]).fetchone()[0]
+        # 1% structural churn, no counter drift: a few percent of the references move (pages shift too)
+        assert 0 < opened[date.fromisoformat(DAYS[1])] < 0.1 * day1, (opened, day1)
+        # an older snapshot cannot be written into closed intervals
+        with pytest.raises(ValueError, match="not newer than its folded history"):
+            store.day_table(con, "models", date.fromisoformat(DAYS[1]))
+    assert fingerprints(copy) == json.loads(BEFORE.read_text())
+
+
 @pytest.mark.fast
 def test_counters_leave_the_body_and_come_back(tmp_path: Path) -> None:
     body = {"id": "a/b", "downloads": 12, "likes": 0, "trendingScore": 1.5e-05, "private": False, "tags": ["x"]}
@@ -84,3 +125,50 @@ def test_a_warehouse_of_the_earlier_layout_migrates_every_snapshot(tmp_path: Pat
         assert con.execute("SELECT count(*) FROM raw.likers__bodies").fetchone()[0] == 5
         store.ensure_raw(con, "likers", FETCHED_COLUMNS)  # a second run finds it migrated
         assert con.execute("SELECT count(*) FROM raw.likers__refs").fetchone()[0] == 15
+
+
+@pytest.mark.fast
+def test_a_warehouse_of_per_day_references_migrates_and_folds(tmp_path: Path) -> None:
+    """The layout before intervals: `raw.models__refs` a table of one reference row per entity per snapshot."""
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute(store.DDL)
+        con.execute(
+            "CREATE TABLE raw.models__bodies (hash UHUGEINT NOT NULL, body JSON NOT NULL); "
+            "CREATE TABLE raw.models__refs (snapshot_date DATE NOT NULL, observed_at TIMESTAMPTZ NOT NULL, "
+            "page INTEGER NOT NULL, key VARCHAR NOT NULL, id VARCHAR NOT NULL, hash UHUGEINT NOT NULL, counters JSON); "
+            "CREATE VIEW raw.models AS SELECT r.snapshot_date, r.observed_at, r.page, r.key, r.id, "
+            "CASE WHEN r.counters IS NULL THEN b.body ELSE json_merge_patch(b.body, r.counters) END AS body, "
+            "r.rowid AS rowid FROM raw.models__refs AS r JOIN raw.models__bodies AS b USING (hash)"
+        )
+        con.execute(
+            "INSERT INTO raw.models__bodies SELECT md5_number(b), b::JSON FROM "
+            "(SELECT DISTINCT json_object('id', 'm' || i) AS b FROM range(4) t(i))"
+        )
+        for n, day in enumerate(DAYS):
+            # day n: models 0..3 but model n, model 0's downloads tick, every page moves on day 2
+            con.execute(
+                "INSERT INTO raw.models__refs SELECT ?, ?::TIMESTAMPTZ + INTERVAL (p) MINUTE, p, 'k' || i, 'm' || i, "
+                "md5_number(json_object('id', 'm' || i)::VARCHAR), "
+                "CASE WHEN i = 0 THEN json_object('downloads', ?) END "
+                "FROM (SELECT i, CASE WHEN ? = 2 THEN i // 2 + 1 ELSE i // 2 END AS p FROM range(4) t(i) WHERE i <> ?)",
+                [day, day, n + 1, n, n],
+            )
+        before = con.execute("SELECT * FROM raw.models ORDER BY ALL").fetchall()
+        store.ensure_raw(con, "models")
+        after = con.execute("SELECT * EXCLUDE (rowid) FROM raw.models ORDER BY ALL").fetchall()
+        assert after == [row[:-1] for row in before]
+        assert con.execute("SELECT count(*) FROM raw.models__folded").fetchone()[0] == 2  # the newest stays per day
+        # day 0 opens models 1-3; day 1 closes model 1 (gone) and opens model 0 (new): models 2-3 write nothing
+        spans = con.execute("SELECT key, valid_from::VARCHAR, valid_to::VARCHAR FROM raw.models__spans ORDER BY ALL")
+        assert spans.fetchall() == [
+            ("k0", DAYS[1], None),
+            ("k1", DAYS[0], DAYS[1]),
+            ("k2", DAYS[0], None),
+            ("k3", DAYS[0], None),
+        ]
+        store.ensure_raw(con, "models")  # a second run finds it migrated
+        assert con.execute("SELECT * EXCLUDE (rowid) FROM raw.models ORDER BY ALL").fetchall() == after
+        # the newest snapshot (perhaps interrupted) is still per day: a rerun may add to it; a folded one refuses
+        assert store.day_table(con, "models", date.fromisoformat(DAYS[2])) == "raw.models__day"
+        with pytest.raises(ValueError, match="not newer than its folded history"):
+            store.day_table(con, "models", date.fromisoformat(DAYS[1]))

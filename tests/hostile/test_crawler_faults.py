@@ -117,7 +117,7 @@ def test_a_resume_point_is_reread_on_the_configured_endpoint(
         with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
             _crawl(con, hub.url)
             clean = _ids(con)
-            con.execute("DELETE FROM raw.models__refs WHERE page > 1")  # raw.models: a view over references and bodies
+            con.execute("DELETE FROM raw.models__day WHERE page > 1")  # the newest snapshot's references
             con.execute(
                 "UPDATE raw.crawl_state SET pages = 1, entities = 2, done = false, next_url = ?",
                 [planted.format(foreign=foreign.url)],
@@ -140,7 +140,7 @@ def test_an_unusable_resume_point_restarts_the_walk(tmp_path: Path, matrix) -> N
     with serving(StubHub(pages=pages)) as hub, duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         _crawl(con, hub.url)
         clean = _ids(con)
-        con.execute("DELETE FROM raw.models__refs WHERE page > 1")  # raw.models: a view over references and bodies
+        con.execute("DELETE FROM raw.models__day WHERE page > 1")  # the newest snapshot's references
         con.execute("UPDATE raw.crawl_state SET pages = 1, done = false, next_url = 'http://evil.invalid/etc/passwd'")
         _crawl(con, hub.url)
         assert _ids(con) == clean
