@@ -240,8 +240,8 @@ def _older_than_history(con: duckdb.DuckDBPyConnection, source: str, snapshot: d
     latest = row[0] if row else None
     if latest is not None and snapshot <= latest:
         raise ValueError(
-            f"raw.{source}: snapshot {snapshot} is not newer than its folded history (up to {latest}); "
-            "an older snapshot cannot be written into kept intervals (crawl into a fresh warehouse to rebuild)"
+            f"raw.{source}: snapshot {snapshot} is not newer than its folded history (up to {latest}): writing it "
+            "would rewrite history (crawl into a fresh warehouse to rebuild an older day)"
         )
 
 

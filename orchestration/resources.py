@@ -9,11 +9,14 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
@@ -68,6 +71,16 @@ class WarehouseResource(DuckDBResource):
             return
         partition = run.tags.get("dagster/partition", "")
         self._lock = acquire_writer_lock(Path(f"{self.database}.run.lock"), run.run_id, partition)
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """dagster-duckdb's connection, closed also when the step raises (its own skips the close then, and an
+        in-process run keeps the failed step's read-write connection open, so a later read-only open fails)."""
+        connection = super().get_connection()
+        try:
+            yield connection.__enter__()
+        finally:
+            connection.__exit__(None, None, None)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._lock is not None:
