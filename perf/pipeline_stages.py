@@ -93,22 +93,38 @@ def base_tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> lis
     ).fetchall()
 
 
+def raw_relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, list[str]]]:
+    """(schema, relation, columns) of what staging reads from raw: each source's view of its snapshots' rows
+    (`raw.<source>`, over the references kept as intervals and the bodies by content) and the crawl's own tables."""
+    return con.execute(
+        "SELECT table_schema, table_name, list(c.column_name) FROM information_schema.tables "
+        "JOIN information_schema.columns AS c USING (table_catalog, table_schema, table_name) "
+        "WHERE table_schema = 'raw' AND table_catalog = current_database() AND NOT contains(table_name, '__') "
+        "GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+
+
 def transform_floor(warehouse: Path, snapshot: str) -> float:
     """Seconds for DuckDB to read the `snapshot` rows of every raw table (parsing each JSON body) and write the
     snapshot's rows of every output table of the build (the served layers: kg, lineage, atlas, benchmarks) once."""
 
     def rows(schema: str, table: str, columns: list[str]) -> str:
-        return f'FROM {schema}."{table}"' + (" WHERE snapshot_date = $snapshot" if "snapshot_date" in columns else "")
+        source = f'FROM {schema}."{table}"'
+        if "snapshot_date" in columns:
+            return f"{source} WHERE snapshot_date = '{snapshot}'"
+        if "valid_from" in columns:  # a history table: the rows valid on the snapshot
+            return f"{source} WHERE valid_from <= '{snapshot}' AND (valid_to IS NULL OR valid_to > '{snapshot}')"
+        return source
 
     with duckdb.connect(str(warehouse)) as con:
         started = time.monotonic()
-        for schema, table, columns in base_tables(con, ("raw",)):
+        for schema, table, columns in raw_relations(con):
             probe = "sum(length(json_keys(body)))" if "body" in columns else "count(*)"
-            con.execute(f"SELECT {probe} {rows(schema, table, columns)}", {"snapshot": snapshot}).fetchall()
+            con.execute(f"SELECT {probe} {rows(schema, table, columns)}").fetchall()
         con.execute("CREATE SCHEMA IF NOT EXISTS floor_copy")
         for schema, table, columns in base_tables(con, SERVED_SCHEMAS):
-            copy = f'CREATE OR REPLACE TABLE floor_copy."{schema}_{table}" AS SELECT * {rows(schema, table, columns)}'
-            con.execute(copy, {"snapshot": snapshot})
+            copy = f'CREATE OR REPLACE TABLE floor_copy."{schema}_{table}" AS SELECT *'
+            con.execute(f"{copy} {rows(schema, table, columns)}")
         seconds = time.monotonic() - started
         con.execute("DROP SCHEMA floor_copy CASCADE")
     return seconds
