@@ -20,7 +20,7 @@ from assets.publish import SNAPSHOT_TABLES, outcome_metadata
 from atlas.accuracy import evaluate_snapshot, scores
 from atlas.frame import EDGES_SQL, load_forest, replace_rows, store_positions
 from atlas.page import imputation_sections, write_page
-from atlas.still import RELATION_COLOURS, draw, families
+from atlas.still import RELATION_COLOURS, draw, families, thumbnail
 from release.publisher import PublishTarget, publish
 from release.sanitize import card_text
 from release.spec import Release
@@ -119,7 +119,7 @@ def atlas_picture(
                 {card_text(r, 120): int(s) for r, s in zip(largest["root"], largest["size"], strict=True)}
             ),
             "preview": dg.MetadataValue.md(
-                f"![atlas](data:image/png;base64,{base64.b64encode(png).decode()})\n\n"
+                f"![atlas](data:image/png;base64,{base64.b64encode(thumbnail(png)).decode()})\n\n"
                 + " · ".join(f"{name}: {colour}" for name, colour in RELATION_COLOURS.items())
                 + f"\n\nInteractive atlas: [{publisher.repo_id('atlas')}]({space_url(publisher)})"
             ),

@@ -76,11 +76,11 @@ class WarehouseResource(DuckDBResource):
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """dagster-duckdb's connection, closed also when the step raises (its own skips the close then, and an
         in-process run keeps the failed step's read-write connection open, so a later read-only open fails)."""
-        connection = super().get_connection()
-        try:
-            yield connection.__enter__()
-        finally:
-            connection.__exit__(None, None, None)
+        with super().get_connection() as connection:
+            try:
+                yield connection
+            finally:
+                connection.close()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._lock is not None:

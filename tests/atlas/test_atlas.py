@@ -4,8 +4,10 @@ printed next to the paper's), imputation never overwrites documented values, and
 Run: `.venv/bin/pytest tests/atlas -s` (prints the imputation and lineage-inference numbers).
 """
 
+import base64
 import gzip
 import json
+import re
 import struct
 from collections.abc import Iterator
 
@@ -210,7 +212,10 @@ def test_pictures_layout_and_page_cover_the_whole_forest(atlas_build: AtlasBuild
     )
     metadata = event.materialization.metadata
     assert metadata["space"].value.endswith("/spaces/hubkg/hubkg-atlas")
-    assert "data:image/png;base64," in metadata["preview"].value
+    # the preview is a thumbnail: Dagster stores it three times per run (output, materialization, index)
+    preview = base64.b64decode(re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", metadata["preview"].value)[1])
+    assert preview[:8] == png[:8] and struct.unpack(">I", preview[16:20])[0] == 640 < width
+    assert len(preview) < len(png) / 3
 
 
 @pytest.fixture(scope="module")

@@ -66,6 +66,29 @@ def test_runs_and_dbt_folders_past_the_retention_are_pruned(tmp_path: Path, monk
     assert sorted(p.name for p in target.iterdir()) == ["manifest.json"]  # the young folder went with 0 days
 
 
+@dg.asset
+def wordy_asset() -> dg.MaterializeResult:
+    return dg.MaterializeResult(metadata={"preview": dg.MetadataValue.md("x" * 200_000)})
+
+
+def test_pruned_runs_give_their_bytes_back_from_the_event_index(tmp_path: Path) -> None:
+    """An asset event is stored in its run's shard and again in the SQLite index; once the run is deleted its pages
+    would stay in the index file for reuse, so the file only ever grew."""
+    resources = {"storage_retention": Retention(0), "warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb"))}
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        for _ in range(5):
+            assert dg.materialize([wordy_asset], instance=instance).success
+        index = tmp_path / "history" / "runs" / "index.db"
+        before = index.stat().st_size
+        assert before > 5 * 200_000  # each run's materialization is in the index
+        pruned = maintenance_job.execute_in_process(instance=instance, resources=resources | {"data_dir": tmp_path})
+        assert pruned.success
+        assert [r.run_id for r in instance.get_runs()] == [pruned.run_id]
+        assert index.stat().st_size < before - 4 * 200_000
+        messages = [e.message for e in instance.all_logs(pruned.run_id) if e.message]
+        assert any("MB given back by the event index" in m for m in messages)
+
+
 def test_the_job_and_its_schedule_are_defined_with_the_settings(tmp_path: Path) -> None:
     defs = build_defs(Settings(data_dir=tmp_path, dagster_retention_days=3, output_retention_days=2))
     assert defs.get_job_def("maintenance_job").tags["hubkg/warehouse"] == "build"  # one warehouse writer
