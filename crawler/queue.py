@@ -30,19 +30,56 @@ from crawler import ids, store
 from crawler.client import HubClient, MalformedPage
 from crawler.progress import CrawlProgress
 
-QUEUE_DDL = """
-CREATE TABLE IF NOT EXISTS raw.fetch_queue (
-    snapshot_date DATE NOT NULL,
-    kind VARCHAR NOT NULL,
-    key VARCHAR NOT NULL,
-    status VARCHAR NOT NULL,  -- pending | done | missing | failed | deferred
-    PRIMARY KEY (snapshot_date, kind, key)
+QUEUE = "fetch_queue"
+# One row per queued key of a snapshot; only the newest snapshot is written, so its rows are per day (`__day`, keyed
+# for `INSERT OR IGNORE` and the per-key updates) and older ones are folded into intervals like the raw references
+# (`store.fold_spans`): a day adds span rows only for keys whose outcome, priority or cost changed.
+QUEUE_COLUMNS = (
+    ("kind", "VARCHAR NOT NULL"),
+    ("key", "VARCHAR NOT NULL"),
+    ("status", "VARCHAR NOT NULL"),  # pending | done | missing | failed | deferred
+    ("priority", "DOUBLE DEFAULT 0"),  # value: fetched highest first
+    ("requests", "INTEGER DEFAULT 0"),  # spent on it (0 = reused)
+    ("stale", "BOOLEAN DEFAULT false"),  # reused unvouched (budget)
+)
+_NAMES = tuple(name for name, _ in QUEUE_COLUMNS)
+_TYPED = ", ".join(f"{name} {sql_type}" for name, sql_type in QUEUE_COLUMNS)
+QUEUE_DDL = f"""
+CREATE TABLE IF NOT EXISTS raw.{QUEUE}__day (
+    snapshot_date DATE NOT NULL, {_TYPED}, PRIMARY KEY (snapshot_date, kind, key)
 );
--- Added after the first release: ALTER brings older warehouses to the same shape.
-ALTER TABLE raw.fetch_queue ADD COLUMN IF NOT EXISTS priority DOUBLE DEFAULT 0;  -- value: fetched highest first
-ALTER TABLE raw.fetch_queue ADD COLUMN IF NOT EXISTS requests INTEGER DEFAULT 0;  -- spent on it (0 = reused)
-ALTER TABLE raw.fetch_queue ADD COLUMN IF NOT EXISTS stale BOOLEAN DEFAULT false;  -- reused unvouched (budget)
+{store.spans_ddl(QUEUE, _TYPED)}
+CREATE VIEW IF NOT EXISTS raw.{QUEUE} AS
+{store.folded_rows(QUEUE, ", ".join(f"s.{name}" for name in _NAMES))}
+UNION ALL
+SELECT snapshot_date, {", ".join(_NAMES)} FROM raw.{QUEUE}__day;
 """
+
+
+def ensure_queue(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the queue's tables and view (`raw.fetch_queue`: every snapshot's rows), migrate a warehouse whose
+    queue is one table of every snapshot's rows (in one transaction, every row kept; a column it lacks takes its
+    default), and fold every snapshot but the newest."""
+    con.execute(store.DDL)
+    if store.table_type(con, QUEUE) == "BASE TABLE":
+        with store.transaction(con):
+            con.execute(f"ALTER TABLE raw.{QUEUE} RENAME TO {QUEUE}__before")
+            con.execute(QUEUE_DDL)
+            con.execute(f"INSERT INTO raw.{QUEUE}__day BY NAME SELECT * FROM raw.{QUEUE}__before")
+            con.execute(f"DROP TABLE raw.{QUEUE}__before")
+    else:
+        con.execute(QUEUE_DDL)
+    store.fold_older_days(con, QUEUE, lambda day: fold_day(con, day))
+
+
+def fold_day(con: duckdb.DuckDBPyConnection, day: date) -> None:
+    """Fold the queue rows of `day` into intervals (call within a transaction: `store.fold_older_days`)."""
+    store.fold_spans(con, QUEUE, day, _NAMES)
+
+
+def _day(con: duckdb.DuckDBPyConnection, snapshot: date) -> str:
+    """The table holding `snapshot`'s queue rows, which may be written (refused once the snapshot is folded)."""
+    return store.day_table(con, QUEUE, snapshot)
 
 
 # A fetched answer's own columns in `raw.<kind>` (see `store.raw_table_ddl`): the key and the path variant used.
@@ -133,8 +170,7 @@ def _ask(client: HubClient, kind: FetchKind, key: str) -> _Outcome:
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, kinds: tuple[FetchKind, ...]) -> None:
     """Create the queue and every kind's table, so key discovery can read tables not crawled yet."""
-    con.execute(store.DDL)
-    con.execute(QUEUE_DDL)
+    ensure_queue(con)
     for kind in kinds:
         store.ensure_raw(con, kind.name, FETCHED_COLUMNS)
 
@@ -173,10 +209,11 @@ def enqueue(
     )
     invalid = _quarantine_invalid(con, snapshot, kind, key_rule) if key_rule else 0
     carried = _carry_forward(con, snapshot, previous, kind, unchanged_sql) if previous and unchanged_sql else 0
-    count = "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ?"
+    queue = _day(con, snapshot)
+    count = f"SELECT count(*) FROM {queue} WHERE snapshot_date = ? AND kind = ?"
     before = con.execute(count, [snapshot, kind]).fetchall()[0][0]
     con.execute(
-        "INSERT OR IGNORE INTO raw.fetch_queue (snapshot_date, kind, key, status, priority) "
+        f"INSERT OR IGNORE INTO {queue} (snapshot_date, kind, key, status, priority) "
         "SELECT ?, ?, key, 'pending', priority FROM wanted_keys",
         [snapshot, kind],
     )
@@ -226,20 +263,21 @@ def _carry_forward(
     vouches for (`$1` = snapshot, `$2` = previous), that was answered then (done or 404, not itself stale) and is
     not queued for this snapshot yet: its rows are copied with their original `observed_at` (staleness stays
     visible) and its outcome is queued as settled. Returns the number of keys carried."""
+    queue = _day(con, snapshot)
     with store.transaction(con):
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE carried AS
-            SELECT p.key, p.status, w.priority FROM raw.fetch_queue AS p JOIN wanted_keys AS w USING (key)
+            SELECT p.key, p.status, w.priority FROM raw.{QUEUE} AS p JOIN wanted_keys AS w USING (key)
             WHERE p.snapshot_date = $2 AND p.kind = $3 AND p.status IN ('done', 'missing') AND NOT p.stale
                 AND p.key IN (SELECT key FROM ({unchanged_sql}))
-                AND p.key NOT IN (SELECT key FROM raw.fetch_queue WHERE snapshot_date = $1 AND kind = $3)
+                AND p.key NOT IN (SELECT key FROM {queue} WHERE snapshot_date = $1 AND kind = $3)
             """,
             [snapshot, previous, kind],
         )
         _copy_rows(con, kind, snapshot, previous, "carried")
         con.execute(
-            "INSERT INTO raw.fetch_queue (snapshot_date, kind, key, status, priority) "
+            f"INSERT INTO {queue} (snapshot_date, kind, key, status, priority) "
             "SELECT $1, $2, key, status, priority FROM carried",
             [snapshot, kind],
         )
@@ -283,7 +321,7 @@ def _commit(con: duckdb.DuckDBPyConnection, snapshot: date, kind: FetchKind, out
             store.append_rows(con, kind.name, {"snapshot_date": snapshot, "observed_at": observed_at}, table)
             con.register("fetched_status", statuses)
             con.execute(
-                "UPDATE raw.fetch_queue q SET status = s.status, requests = q.requests + s.requests "
+                f"UPDATE {_day(con, snapshot)} q SET status = s.status, requests = q.requests + s.requests "
                 "FROM fetched_status s WHERE q.snapshot_date = ? AND q.kind = ? AND q.key = s.key",
                 [snapshot, kind.name],
             )
@@ -300,10 +338,10 @@ def _commit(con: duckdb.DuckDBPyConnection, snapshot: date, kind: FetchKind, out
 
 def requests_spent(con: duckdb.DuckDBPyConnection, snapshot: date) -> int:
     """Requests the snapshot has cost so far: its listing pages and every per-entity fetch, over all attempts."""
-    con.execute(QUEUE_DDL)
+    ensure_queue(con)
     spent = con.execute(
         "SELECT (SELECT coalesce(sum(requests), 0) FROM raw.crawl_state WHERE snapshot_date = $1) "
-        "+ (SELECT coalesce(sum(requests), 0) FROM raw.fetch_queue WHERE snapshot_date = $1)",
+        f"+ (SELECT coalesce(sum(requests), 0) FROM raw.{QUEUE} WHERE snapshot_date = $1)",
         [snapshot],
     ).fetchall()[0][0]
     return int(spent)
@@ -312,14 +350,15 @@ def requests_spent(con: duckdb.DuckDBPyConnection, snapshot: date) -> int:
 def _reopen(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str) -> None:
     """Put back in the queue the keys an earlier attempt could not settle: failed ones, and those a spent budget
     left deferred or stale (whose reused rows are dropped here, so a fetch never adds to them)."""
+    queue = _day(con, snapshot)
     with store.transaction(con):
         con.execute(
             f"DELETE FROM {store.day_table(con, kind, snapshot)} WHERE snapshot_date = $1 AND key IN "
-            "(SELECT key FROM raw.fetch_queue WHERE snapshot_date = $1 AND kind = $2 AND stale)",
+            f"(SELECT key FROM {queue} WHERE snapshot_date = $1 AND kind = $2 AND stale)",
             [snapshot, kind],
         )
         con.execute(
-            "UPDATE raw.fetch_queue SET status = 'pending', stale = false "
+            f"UPDATE {queue} SET status = 'pending', stale = false "
             "WHERE snapshot_date = ? AND kind = ? AND (stale OR status IN ('failed', 'deferred'))",
             [snapshot, kind],
         )
@@ -328,23 +367,23 @@ def _reopen(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str) -> None:
 def _settle_unfetched(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str, previous: date | None) -> int:
     """The budget is spent: each pending key reuses the previous snapshot's answer, marked stale, or becomes
     `deferred` when there is none. Returns the number of stale keys."""
+    queue = _day(con, snapshot)
     with store.transaction(con):
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE stale_keys AS SELECT p.key, p.status FROM raw.fetch_queue AS p "
-            "JOIN raw.fetch_queue AS q ON q.key = p.key AND q.kind = p.kind AND q.snapshot_date = $1 "
+            f"CREATE OR REPLACE TEMP TABLE stale_keys AS SELECT p.key, p.status FROM raw.{QUEUE} AS p "
+            f"JOIN {queue} AS q ON q.key = p.key AND q.kind = p.kind AND q.snapshot_date = $1 "
             "WHERE p.snapshot_date = $2 AND p.kind = $3 AND q.status = 'pending' AND p.status IN ('done', 'missing')",
             [snapshot, previous, kind],
         )
         if previous is not None:
             _copy_rows(con, kind, snapshot, previous, "stale_keys")
         con.execute(
-            "UPDATE raw.fetch_queue AS q SET status = s.status, stale = true FROM stale_keys AS s "
+            f"UPDATE {queue} AS q SET status = s.status, stale = true FROM stale_keys AS s "
             "WHERE q.snapshot_date = ? AND q.kind = ? AND q.key = s.key",
             [snapshot, kind],
         )
         con.execute(
-            "UPDATE raw.fetch_queue SET status = 'deferred' "
-            "WHERE snapshot_date = ? AND kind = ? AND status = 'pending'",
+            f"UPDATE {queue} SET status = 'deferred' WHERE snapshot_date = ? AND kind = ? AND status = 'pending'",
             [snapshot, kind],
         )
         stale = int(con.execute("SELECT count(*) FROM stale_keys").fetchall()[0][0])
@@ -366,7 +405,7 @@ class DrainLimits:
 def _pending(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str, limit: int) -> list[str]:
     """Up to `limit` pending keys of `kind`, most valuable first."""
     rows = con.execute(
-        "SELECT key FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = 'pending' "
+        f"SELECT key FROM {_day(con, snapshot)} WHERE snapshot_date = ? AND kind = ? AND status = 'pending' "
         "ORDER BY priority DESC, key LIMIT ?",
         [snapshot, kind, limit],
     )
@@ -375,7 +414,7 @@ def _pending(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str, limit: i
 
 def _count_pending(con: duckdb.DuckDBPyConnection, snapshot: date, kind: str, status: str = "pending") -> int:
     row = con.execute(
-        "SELECT count(*) FROM raw.fetch_queue WHERE snapshot_date = ? AND kind = ? AND status = ?",
+        f"SELECT count(*) FROM {_day(con, snapshot)} WHERE snapshot_date = ? AND kind = ? AND status = ?",
         [snapshot, kind, status],
     ).fetchone()
     return int(row[0]) if row else 0

@@ -22,7 +22,7 @@ references, so the folding is invisible to what reads raw.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -92,6 +92,12 @@ def raw_table_ddl(source: str, columns: tuple[tuple[str, str], ...] = LISTING_CO
         if paged
         else ""
     )
+    spans = spans_ddl(
+        source,
+        "observed_at TIMESTAMPTZ, "  # null: its page's stamp of each snapshot (`__stamps`)
+        f"{typed}, hash UHUGEINT NOT NULL, counters JSON",
+    )
+    refs = f"{stamp} AS observed_at, {span_names}, s.hash, s.counters, s.rowid * 2 AS ref_id"
     return f"""
     CREATE TABLE IF NOT EXISTS {raw}__bodies (hash UHUGEINT NOT NULL, body JSON NOT NULL);
     CREATE TABLE IF NOT EXISTS {raw}__day (
@@ -101,21 +107,10 @@ def raw_table_ddl(source: str, columns: tuple[tuple[str, str], ...] = LISTING_CO
         hash UHUGEINT NOT NULL,  -- md5 of the stored body text
         counters JSON  -- the listing's counters taken out of the body; null: the body is whole
     );
-    CREATE TABLE IF NOT EXISTS {raw}__spans (
-        valid_from DATE NOT NULL,
-        valid_to DATE,  -- the first folded snapshot without it; null: in the latest folded one
-        observed_at TIMESTAMPTZ,  -- null: its page's stamp of each snapshot (`__stamps`)
-        {typed},
-        hash UHUGEINT NOT NULL,
-        counters JSON
-    );
+    {spans}
     {stamps_table}
-    CREATE TABLE IF NOT EXISTS {raw}__folded (snapshot_date DATE NOT NULL);  -- no key: an index costs blocks
     CREATE VIEW IF NOT EXISTS {raw}__refs AS
-    SELECT f.snapshot_date, {stamp} AS observed_at, {span_names}, s.hash, s.counters, s.rowid * 2 AS ref_id
-    FROM {raw}__spans AS s
-    JOIN {raw}__folded AS f ON f.snapshot_date >= s.valid_from AND (s.valid_to IS NULL OR f.snapshot_date < s.valid_to)
-    {stamps}
+    {folded_rows(source, refs, stamps)}
     UNION ALL
     SELECT r.snapshot_date, r.observed_at, {names}, r.hash, r.counters, r.rowid * 2 + 1 FROM {raw}__day AS r;
     CREATE VIEW IF NOT EXISTS {raw} AS
@@ -125,11 +120,32 @@ def raw_table_ddl(source: str, columns: tuple[tuple[str, str], ...] = LISTING_CO
     FROM {raw}__refs AS r JOIN {raw}__bodies AS b USING (hash)"""
 
 
+def spans_ddl(table: str, typed: str) -> str:
+    """The interval tables of `raw.<table>`: `__spans` (each distinct row with the folded snapshots it held in,
+    `typed` its columns' definitions) and `__folded` (the snapshots folded)."""
+    return f"""
+    CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table}__spans (
+        valid_from DATE NOT NULL,
+        valid_to DATE,  -- the first folded snapshot without it; null: in the latest folded one
+        {typed}
+    );
+    CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table}__folded (snapshot_date DATE NOT NULL);  -- no key: it costs blocks
+    """
+
+
+def folded_rows(table: str, select: str, joins: str = "") -> str:
+    """A query giving `snapshot_date, <select>` for every folded snapshot of `raw.<table>` (spans as `s`)."""
+    raw = f"{RAW_SCHEMA}.{table}"
+    return f"""SELECT f.snapshot_date, {select} FROM {raw}__spans AS s
+    JOIN {raw}__folded AS f ON f.snapshot_date >= s.valid_from AND (s.valid_to IS NULL OR f.snapshot_date < s.valid_to)
+    {joins}"""
+
+
 def _paged(columns: tuple[tuple[str, str], ...]) -> bool:
     return any(name == "page" for name, _ in columns)
 
 
-def _table_type(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+def table_type(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
     kind = con.execute(
         "SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
         [RAW_SCHEMA, name],
@@ -145,7 +161,7 @@ def ensure_raw(
     fold every snapshot but the newest into intervals (`fold_history`)."""
     con.execute(DDL)
     raw = f"{RAW_SCHEMA}.{source}"
-    if _table_type(con, source) == "BASE TABLE":  # whole bodies per snapshot
+    if table_type(con, source) == "BASE TABLE":  # whole bodies per snapshot
         names = ", ".join(name for name, _ in columns)
         with transaction(con):
             con.execute(f"ALTER TABLE {raw} RENAME TO {source}__before")
@@ -159,7 +175,7 @@ def ensure_raw(
                 f"FROM {old} ORDER BY rowid"
             )
             con.execute(f"DROP TABLE {old}")
-    elif _table_type(con, f"{source}__refs") == "BASE TABLE":  # one reference row per entity per snapshot
+    elif table_type(con, f"{source}__refs") == "BASE TABLE":  # one reference row per entity per snapshot
         with transaction(con):
             con.execute(f"DROP VIEW {raw}")
             con.execute(f"ALTER TABLE {raw}__refs RENAME TO {source}__day")
@@ -172,25 +188,24 @@ def ensure_raw(
 def fold_history(
     con: duckdb.DuckDBPyConnection, source: str, columns: tuple[tuple[str, str], ...] = LISTING_COLUMNS
 ) -> int:
-    """Fold every snapshot of `__day` but the newest into `__spans`, oldest first, each in one transaction (a kill
-    leaves each snapshot either folded or whole in `__day`). Returns the number of snapshots folded."""
-    days = con.execute(f"SELECT DISTINCT snapshot_date FROM {RAW_SCHEMA}.{source}__day ORDER BY 1").fetchall()
+    """Fold every snapshot of the source's `__day` but the newest into `__spans` (`fold_older_days`)."""
+    return fold_older_days(con, source, lambda day: _fold_day(con, source, columns, day))
+
+
+def fold_older_days(con: duckdb.DuckDBPyConnection, table: str, fold_day: Callable[[date], None]) -> int:
+    """Fold every snapshot of `raw.<table>__day` but the newest (which may still be written), oldest first, each
+    in one transaction (a kill leaves each snapshot either folded or whole in `__day`). Returns how many."""
+    days = con.execute(f"SELECT DISTINCT snapshot_date FROM {RAW_SCHEMA}.{table}__day ORDER BY 1").fetchall()
     for (day,) in days[:-1]:
         with transaction(con):
-            _fold_day(con, source, columns, day)
+            fold_day(day)
     return max(len(days) - 1, 0)
 
 
 def _fold_day(con: duckdb.DuckDBPyConnection, source: str, columns: tuple[tuple[str, str], ...], day: date) -> None:
-    """Turn one snapshot's reference rows into span changes: the open spans it no longer holds close on `day`,
-    its rows no open span holds open on `day`. Rows are matched as a multiset (a list may hold one item twice)."""
+    """Fold one snapshot of a raw source's references; a page committed at one time keeps its stamp once."""
     raw = f"{RAW_SCHEMA}.{source}"
-    _older_than_history(con, source, day)
-    names = [name for name, _ in columns]
-    tuple_cols = ["observed_at", *names, "hash", "counters"]
-    partition = ", ".join(f"{c}::VARCHAR" if c == "counters" else c for c in tuple_cols)
     if _paged(columns):
-        # A page committed at one time (always, for the crawler) keeps its stamp once, not on every row.
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE fold_stamps AS SELECT page, any_value(observed_at) AS observed_at "
             f"FROM {raw}__day WHERE snapshot_date = ? GROUP BY page HAVING count(DISTINCT observed_at) = 1",
@@ -201,17 +216,39 @@ def _fold_day(con: duckdb.DuckDBPyConnection, source: str, columns: tuple[tuple[
         stamped = "LEFT JOIN fold_stamps AS t ON t.page = r.page"
     else:
         own, stamped = "r.observed_at", ""
+    tuple_cols = ("observed_at", *(name for name, _ in columns), "hash", "counters")
     rest = ", ".join(f"r.{c}" for c in tuple_cols[1:])
+    fold_spans(
+        con,
+        source,
+        day,
+        tuple_cols,
+        f"SELECT {own} AS observed_at, {rest}, r.rowid AS rid FROM {raw}__day AS r {stamped}",
+    )
+    con.execute("DROP TABLE IF EXISTS fold_stamps")
+
+
+def fold_spans(
+    con: duckdb.DuckDBPyConnection, table: str, day: date, tuple_cols: tuple[str, ...], rows_sql: str | None = None
+) -> None:
+    """Turn one snapshot's rows of `raw.<table>__day` into span changes: the open spans it no longer holds close on
+    `day`, its rows no open span holds open on `day`; then the snapshot is listed folded and its rows leave `__day`.
+    `rows_sql` selects the rows as `tuple_cols` and `rid` (their order) from `__day AS r` (default: as stored),
+    filtered here on the snapshot. Rows are matched as a multiset (a list may hold one item twice)."""
+    raw = f"{RAW_SCHEMA}.{table}"
+    _older_than_history(con, table, day)
+    rows_sql = rows_sql or f"SELECT {', '.join(f'r.{c}' for c in tuple_cols)}, r.rowid AS rid FROM {raw}__day AS r"
+    partition = ", ".join(f"{c}::VARCHAR" if c == "counters" else c for c in tuple_cols)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE fold_new AS SELECT *, row_number() OVER (PARTITION BY {partition} "
-        f"ORDER BY rid) AS n FROM (SELECT {own} AS observed_at, {rest}, r.rowid AS rid FROM {raw}__day AS r "
-        f"{stamped} WHERE r.snapshot_date = ?)",
+        f"ORDER BY rid) AS n FROM ({rows_sql} WHERE r.snapshot_date = ?)",
         [day],
     )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE fold_open AS SELECT {', '.join(tuple_cols)}, rowid AS rid, "
         f"row_number() OVER (PARTITION BY {partition} ORDER BY rowid) AS n FROM {raw}__spans WHERE valid_to IS NULL"
     )
+    # JSON compares as text; every other column by value (null = null: a row is the same row)
     same = " AND ".join(
         f"a.{c}::VARCHAR IS NOT DISTINCT FROM b.{c}::VARCHAR"
         if c == "counters"
@@ -231,7 +268,7 @@ def _fold_day(con: duckdb.DuckDBPyConnection, source: str, columns: tuple[tuple[
     )
     con.execute(f"INSERT INTO {raw}__folded VALUES (?)", [day])
     con.execute(f"DELETE FROM {raw}__day WHERE snapshot_date = ?", [day])
-    con.execute("DROP TABLE IF EXISTS fold_stamps; DROP TABLE fold_new; DROP TABLE fold_open")
+    con.execute("DROP TABLE fold_new; DROP TABLE fold_open")
 
 
 def _older_than_history(con: duckdb.DuckDBPyConnection, source: str, snapshot: date) -> None:

@@ -10,6 +10,7 @@ clone of main, run with its venv).
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -59,9 +60,10 @@ def fingerprints(warehouse: Path) -> dict[str, dict[str, object]]:
     return out
 
 
-def three_days(work: Path) -> Path:
+def three_days(work: Path, after_day: Callable[[Path, str], None] | None = None) -> Path:
     """Generate a small world, crawl it, mutate it twice (1% churn; no counter drift, which the recorded
-    commit's mutation did not have) and crawl each day; returns the warehouse."""
+    commit's mutation did not have) and crawl each day, calling `after_day(warehouse, snapshot)` after each crawl
+    (its snapshot is then the newest: not folded yet); returns the warehouse."""
     worlds = [work / "day0"]
     generate_world(worlds[0], nodes=NODES, seed=25)
     for day in (1, 2):
@@ -71,6 +73,8 @@ def three_days(work: Path) -> Path:
     for world, snapshot in zip(worlds, DAYS, strict=True):
         with HubEmulator(world, work / f"hub-{snapshot}") as hub:
             assert snapshot_raw(hub.url, data, snapshot).success
+        if after_day:
+            after_day(data / "hubkg.duckdb", snapshot)
     return data / "hubkg.duckdb"
 
 
