@@ -111,7 +111,11 @@ def converted_days(tmp_path_factory: pytest.TempPathFactory) -> dict:
     for model in ("kg_nodes", "kg_changes"):
         path = f"dbt_project/models/kg/graph/{model}.sql"
         shown = subprocess.run(
-            ["git", "show", f"{COUNTER_HASH_LAYOUT}:{path}"], capture_output=True, text=True, check=True
+            ["git", "show", f"{COUNTER_HASH_LAYOUT}:{path}"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=DBT_PROJECT.project_dir,
         )
         (earlier / "models" / "kg" / "graph" / f"{model}.sql").write_text(shown.stdout, encoding="utf-8")
     played = play(work, [earlier, earlier, DBT_PROJECT.project_dir, DBT_PROJECT.project_dir])
