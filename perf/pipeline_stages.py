@@ -19,7 +19,8 @@ from its checkpoint — and its wall time adds the killed attempt's (start to it
 Each stage is a separate `dagster asset materialize` process under `/usr/bin/time`, so the figures are the
 stage's wall time and peak RSS (dbt included); requests come from the emulator's log, served from its own
 process so it does not share the pipeline's interpreter. The transform floor is the time DuckDB needs to read
-every raw table once and write every output table (kg, lineage, atlas, benchmarks) once.
+the snapshot's raw rows once, as staging reads them (each source's view over its interval references and its
+bodies by content, every JSON body parsed), and write every output table (kg, lineage, atlas, benchmarks) once.
 """
 
 from __future__ import annotations

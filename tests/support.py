@@ -12,11 +12,18 @@ from orchestration.settings import Settings
 
 
 def run_dbt(
-    command: str, warehouse: Path, work: Path, select: str, variables: dict | None = None, flags: tuple[str, ...] = ()
+    command: str,
+    warehouse: Path,
+    work: Path,
+    select: str,
+    variables: dict | None = None,
+    flags: tuple[str, ...] = (),
+    project_dir: Path = DBT_PROJECT.project_dir,
 ) -> None:
     """`dbt <command> --select <select> <flags>` on `warehouse`, with its own target and log paths (the project's
     manifest stays as Dagster loaded it); raises `CalledProcessError` (dbt's output in its
-    `stdout`, and printed for pytest's report) if a model or a test fails."""
+    `stdout`, and printed for pytest's report) if a model or a test fails. `project_dir`: another copy of the
+    project (an earlier layout's models)."""
     result = subprocess.run(
         [
             DBT_EXECUTABLE,
@@ -27,7 +34,7 @@ def run_dbt(
             *flags,
             *(["--vars", json.dumps(variables)] if variables else []),
             "--project-dir",
-            str(DBT_PROJECT.project_dir),
+            str(project_dir),
             "--profiles-dir",
             str(DBT_PROJECT.profiles_dir),
             "--target-path",

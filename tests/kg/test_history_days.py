@@ -8,10 +8,13 @@ changed, not with the days kept.
 - what a later day's build writes does not grow with the days kept (its wall time is a measurement, not a test:
   `python -m orchestration.demo_days`, figures in PERFORMANCE.md; the walls are printed here for the log);
 - `kg.<table>__as_of(day)` returns each earlier day's graph as it was built that day;
-- a model deleted on the Hub keeps its past: its interval is closed, not erased.
+- a model deleted on the Hub keeps its past: its interval is closed, not erased;
+- kg_changes reports a node changed when any of its entity row's columns moved, counters included (read here
+  straight from the entity marts), and a warehouse of kg_nodes' earlier layout converts without losing a day.
 """
 
 import json
+import shutil
 import statistics
 import time
 from datetime import date, timedelta
@@ -25,12 +28,25 @@ from hub_emulator.worldgen.mutate import COUNTER_DRIFT, mutate_world
 from orchestration.demo_days import kg_rows_written
 from perf.raw_loader import load_raw
 from release.serving import BLOCK_SIZE
-from tests.support import run_dbt
+from tests.support import DBT_PROJECT, run_dbt
 
 DAYS = 10
 DELETED_ON = 5
 FIRST = date(2026, 11, 1)
 STATE = "SELECT id, likes, downloads, last_modified FROM {} ORDER BY id"
+NODE_ENTITIES = {
+    "task": ("tasks", "id"),
+    "model": ("models", "id"),
+    "dataset": ("datasets", "id"),
+    "space": ("spaces", "id"),
+    "paper": ("papers", "id"),
+    "collection": ("collections", "slug"),
+    "user": ("users", "id"),
+    "organization": ("organizations", "id"),
+}
+# kg_nodes and kg_changes as they were when kg_nodes kept `attributes_hash` (md5 of the whole entity row) as a
+# counter column (98dac00): kept beside the test, so it needs no git history (CI may clone shallow).
+EARLIER_LAYOUT = Path(__file__).parent / "earlier_layout"
 
 
 def delete_a_model(world: Path, held: set[str]) -> str:
@@ -46,14 +62,14 @@ def delete_a_model(world: Path, held: set[str]) -> str:
     return victim
 
 
-@pytest.fixture(scope="module")
-def ten_days(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    work = tmp_path_factory.mktemp("ten-days")
+def play(work: Path, projects: list[Path]) -> dict:
+    """One day per project in `projects` (the dbt project that builds it), each loaded into raw and built by
+    `dbt run +kg` in one warehouse; what each day wrote and served."""
     world = work / "world-0"
     generate_world(world, nodes=400, seed=25)
     warehouse = work / "hubkg.duckdb"
     played: dict = {"warehouse": warehouse, "walls": [], "written": [], "changes": [], "states": []}
-    for n in range(DAYS):
+    for n, project in enumerate(projects):
         if n:
             mutate_world(world, work / f"world-{n}", 0.01, seed=n, counter_drift=COUNTER_DRIFT)
             world = work / f"world-{n}"
@@ -64,7 +80,7 @@ def ten_days(tmp_path_factory: pytest.TempPathFactory) -> dict:
         with duckdb.connect(str(warehouse), config={"default_block_size": str(BLOCK_SIZE)}) as con:
             load_raw(con, world, day, log=lambda _: None)
         started = time.monotonic()
-        run_dbt("run", warehouse, work, "+kg", {"snapshot_date": day.isoformat()})
+        run_dbt("run", warehouse, work, "+kg", {"snapshot_date": day.isoformat()}, project_dir=project)
         played["walls"].append(time.monotonic() - started)
         with duckdb.connect(str(warehouse), read_only=True) as con:
             played["written"].append(kg_rows_written(con, day))
@@ -78,6 +94,54 @@ def ten_days(tmp_path_factory: pytest.TempPathFactory) -> dict:
     print(f"build wall per day (s): {[round(w, 1) for w in played['walls']]}")
     print(f"kg rows written per day: {played['written']}; kg_changes rows: {played['changes']}")
     return played
+
+
+@pytest.fixture(scope="module")
+def ten_days(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return play(tmp_path_factory.mktemp("ten-days"), [DBT_PROJECT.project_dir] * DAYS)
+
+
+@pytest.fixture(scope="module")
+def converted_days(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Two days built by the project as it was at EARLIER_LAYOUT (kg_nodes' hashes in kg_nodes__counters),
+    then two by today's, which converts the history on its first build."""
+    work = tmp_path_factory.mktemp("converted-days")
+    earlier = work / "dbt-earlier"
+    shutil.copytree(DBT_PROJECT.project_dir, earlier, ignore=shutil.ignore_patterns("target", "logs"))
+    for model in ("kg_nodes", "kg_changes"):
+        shutil.copy(EARLIER_LAYOUT / f"{model}.sql", earlier / "models" / "kg" / "graph" / f"{model}.sql")
+    played = play(work, [earlier, earlier, DBT_PROJECT.project_dir, DBT_PROJECT.project_dir])
+    with duckdb.connect(str(played["warehouse"]), read_only=True) as con:
+        played["tables"] = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    return played
+
+
+def node_changes_from_entities(con: duckdb.DuckDBPyConnection, day: date) -> list[tuple]:
+    """What kg_changes should say of the nodes on `day`, read from the entity marts themselves: a node added,
+    removed, or changed when any of its columns (counters included) differs from the previous day's."""
+    before = day - timedelta(days=1)
+    rows = (
+        "SELECT {key} AS node_id, md5(to_json(e)::varchar) AS h "
+        "FROM (SELECT * EXCLUDE (snapshot_date) FROM kg.{table}__as_of(DATE '{day}')) AS e"
+    )
+    found = []
+    for node_type, (table, key) in NODE_ENTITIES.items():
+        found += con.execute(
+            "SELECT CASE WHEN b.node_id IS NULL THEN 'added' WHEN n.node_id IS NULL THEN 'removed' ELSE 'changed' END, "
+            f"'{node_type}', coalesce(n.node_id, b.node_id) "
+            f"FROM ({rows.format(key=key, table=table, day=day)}) AS n "
+            f"FULL JOIN ({rows.format(key=key, table=table, day=before)}) AS b ON b.node_id = n.node_id "
+            "WHERE n.h IS DISTINCT FROM b.h"
+        ).fetchall()
+    return sorted(found)
+
+
+def reported_node_changes(con: duckdb.DuckDBPyConnection, day: date) -> list[tuple]:
+    query = (
+        "SELECT change, node_type, node_id FROM kg.kg_changes "
+        "WHERE element = 'node' AND snapshot_date = ? AND previous_snapshot_date = ?"
+    )
+    return sorted(con.execute(query, [day, day - timedelta(days=1)]).fetchall())
 
 
 def test_kg_rows_written_stay_within_three_times_the_changes(ten_days: dict) -> None:
@@ -127,3 +191,32 @@ def test_a_deleted_model_keeps_its_past(ten_days: dict) -> None:
                 f"SELECT count(*) FROM kg.{table}__as_of(DATE '{day - timedelta(days=1)}') WHERE {key} = ?", [model]
             ).fetchall()
             assert before == [(1,)], table
+
+
+def test_a_node_changes_when_any_of_its_entity_columns_does(ten_days: dict) -> None:
+    with duckdb.connect(str(ten_days["warehouse"]), read_only=True) as con:
+        kinds = set()
+        for n in range(1, DAYS):
+            day = FIRST + timedelta(days=n)
+            expected = node_changes_from_entities(con, day)
+            assert reported_node_changes(con, day) == expected, day
+            kinds |= {change for change, *_ in expected}
+    assert kinds == {"added", "removed", "changed"}  # every kind was exercised
+
+
+def test_the_counter_hash_layout_converts_without_losing_a_day(converted_days: dict) -> None:
+    assert "kg_nodes__counters" not in converted_days["tables"]
+    with duckdb.connect(str(converted_days["warehouse"]), read_only=True) as con:
+        for n in range(len(converted_days["changes"])):
+            day = FIRST + timedelta(days=n)
+            nodes = con.execute(f"SELECT count(*) FROM kg.kg_nodes__as_of(DATE '{day}')").fetchall()[0][0]
+            entities = sum(
+                con.execute(f"SELECT count(*) FROM kg.{table}__as_of(DATE '{day}')").fetchall()[0][0]
+                for table, _ in NODE_ENTITIES.values()
+            )
+            assert nodes == entities, day
+            if n:  # the earlier layout's days and the converted ones report the same kind of changes
+                assert reported_node_changes(con, day) == node_changes_from_entities(con, day), day
+    # the conversion day rewrote only what changed, not every node's row
+    converted = converted_days["written"][2]
+    assert converted["history"] + converted["counters"] <= 3 * converted_days["changes"][2]

@@ -1,9 +1,9 @@
--- Nodes and edges added, removed or changed (attributes hash differs) between the snapshot being built and the
--- previous snapshot, read from the validity intervals of kg_nodes / kg_edges: the rows a snapshot opened
--- (valid_from) against those it closed (valid_to); a node's attributes hash is kept like a counter, so a changed
--- node is one whose hash got a new row in kg_nodes__counters while its interval held on. The first snapshot has no
--- previous one, hence no rows. Each snapshot's changes are its own rows (snapshot_partition): they are the change
--- log, not copies.
+-- Nodes and edges added, removed or changed between the snapshot being built and the previous snapshot, read from
+-- the validity intervals of kg_nodes / kg_edges: the rows a snapshot opened (valid_from) against those it closed
+-- (valid_to). A node's row holds its entity's row_hash (non-counter attributes), so a node closed and reopened the
+-- same day changed; one whose counters got a new row in its entity's `__counters` while its interval held on changed
+-- too (its counters moved). The first snapshot has no previous one, hence no rows. Each snapshot's changes are its own
+-- rows (snapshot_partition): they are the change log, not copies.
 {{ config(materialized='snapshot_partition') }}
 
 with current_snapshot as (select {{ build_snapshot_date() }} as snapshot_date),
@@ -24,16 +24,23 @@ nodes_before as (
     where valid_to = (select snapshot_date from current_snapshot)
 ),
 
-nodes_rehashed as (
-    select h.node_type, h.node_id
-    from {{ history_counters_relation(ref('kg_nodes')) }} as k
-    join {{ history_relation(ref('kg_nodes')) }} as h using (row_hash)
+{#- Entities without counters (tasks, papers, collections) have no `__counters`; each is still a ref. -#}
+{%- set counted = [] %}
+{%- for node_type, model, key in kg_node_entities() %}
+    {%- set entity = ref(model) %}
+    {%- if has_counter_columns(model) %}{% do counted.append((node_type, entity, key)) %}{% endif %}
+{%- endfor %}
+nodes_counted as (
+    {%- for node_type, entity, key in counted %}
+    {%- set counters = history_counters_relation(entity) %}
+    {% if not loop.first %}union all{% endif %}
+    select '{{ node_type }}' as node_type, h.{{ key }} as node_id
+    from {{ counters }} as k
+    join {{ history_relation(entity) }} as h using (row_hash)
     where k.snapshot_date = (select snapshot_date from current_snapshot)
         and h.valid_from < k.snapshot_date and (h.valid_to is null or h.valid_to > k.snapshot_date)
-        and exists (
-            select 1 from {{ history_counters_relation(ref('kg_nodes')) }} as p
-            where p.row_hash = k.row_hash and p.snapshot_date < k.snapshot_date
-        )
+        and exists (select 1 from {{ counters }} as p where p.row_hash = k.row_hash and p.snapshot_date < k.snapshot_date)
+    {%- endfor %}
 ),
 
 edges_now as (
@@ -49,7 +56,7 @@ edges_before as (
 node_changes as (
     select
         'node' as element,
-        case when b.node_id is null then 'added' else 'removed' end as change,
+        case when b.node_id is null then 'added' when n.node_id is null then 'removed' else 'changed' end as change,
         coalesce(n.node_type, b.node_type) as node_type,
         coalesce(n.node_id, b.node_id) as node_id,
         null::varchar as relation,
@@ -57,9 +64,8 @@ node_changes as (
         null::varchar as tail
     from nodes_now as n
     full outer join nodes_before as b on b.node_type = n.node_type and b.node_id = n.node_id
-    where b.node_id is null or n.node_id is null
     union all
-    select 'node', 'changed', node_type, node_id, null::varchar, null::varchar, null::varchar from nodes_rehashed
+    select 'node', 'changed', node_type, node_id, null::varchar, null::varchar, null::varchar from nodes_counted
 ),
 
 edge_changes as (

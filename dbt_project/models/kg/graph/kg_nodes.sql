@@ -1,21 +1,17 @@
--- Every node of the snapshot, all types in one table. `attributes_hash` fingerprints the node's attributes, so
--- kg_changes can tell a changed node (e.g. new download count) from an unchanged one. It moves whenever a counter
--- does (a third of the models a day), so it is kept like a counter (macros/validity_intervals.sql): a node's
--- interval spans its life (node_id, node_type), a new hash is one narrow row in kg_nodes__counters.
-{{ config(counter_columns=['attributes_hash']) }}
-{%- set entities = [
-    ('task', 'tasks', 'id'), ('model', 'models', 'id'), ('dataset', 'datasets', 'id'), ('space', 'spaces', 'id'),
-    ('paper', 'papers', 'id'), ('collection', 'collections', 'slug'), ('user', 'users', 'id'),
-    ('organization', 'organizations', 'id'),
-] %}
-{%- for node_type, model, key in entities %}
+-- Every node of the snapshot, all types in one table. `attributes_hash` is the node's row_hash in its entity mart
+-- (the hash of its non-counter columns, macros/validity_intervals.sql), read from the entity's open history rows:
+-- the rows are not serialised again, and a node's row changes only when a non-counter attribute does; its counters'
+-- moves stay in the entity's `__counters` (kg_changes reads both).
+{{ config(pre_hook="{{ convert_kg_nodes_hash_counters() }}") }}
+{%- for node_type, model, key in kg_node_entities() %}
 {% if not loop.first %}union all{% endif %}
 select
-    e.{{ key }} as node_id,
+    {{ key }} as node_id,
     '{{ node_type }}' as node_type,
-    md5(to_json(e)::varchar) as attributes_hash,
+    {{ node_attributes_hash('row_hash') }} as attributes_hash,
     {{ build_snapshot_date() }} as snapshot_date
-from (
-    select * exclude (snapshot_date) from {{ ref(model) }} where snapshot_date = {{ build_snapshot_date() }}
-) as e
+from {{ history_relation(ref(model)) }}
+-- the open rows are the entity's latest snapshot, which must be the one built (as kg.<model> filtered on it was)
+where valid_to is null
+    and (select max(snapshot_date) from {{ history_snapshots_relation(ref(model)) }}) = {{ build_snapshot_date() }}
 {%- endfor %}
