@@ -1,5 +1,5 @@
-{#- The k-core holds in every snapshot: no remaining user or item falls below its threshold (fails when
-    `rec_kcore_rounds` was too few to reach the fixed point). -#}
+{#- The k-core holds in every snapshot: no remaining user or item falls below its threshold (fails when the
+    k-core's recursion stopped short of its fixed point). -#}
 {% test kcore_holds(model, user_column, item_column, min_user, min_item) %}
 select 'user' as side, {{ user_column }} as id, snapshot_date, count(*) as n
 from {{ model }}

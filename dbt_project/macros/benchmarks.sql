@@ -7,7 +7,6 @@
         'bench_seed': 42,
         'rec_min_user_likes': 5,
         'rec_min_item_likes': 5,
-        'rec_kcore_rounds': 25,
         'rec_valid_share': 0.1,
         'rec_test_share': 0.1,
         'cls_train_quantile': 0.69,

@@ -25,8 +25,8 @@ kcore as (
 
 rows as (
     -- settings
-    {%- for name in ['bench_seed', 'rec_min_user_likes', 'rec_min_item_likes', 'rec_kcore_rounds', 'rec_valid_share',
-                     'rec_test_share', 'cls_train_quantile', 'cls_valid_quantile', 'cls_max_paper_citers',
+    {%- for name in ['bench_seed', 'rec_min_user_likes', 'rec_min_item_likes', 'rec_valid_share', 'rec_test_share',
+                     'cls_train_quantile', 'cls_valid_quantile', 'cls_max_paper_citers',
                      'trace_valid_share', 'trace_test_share'] %}
     select 'settings' as benchmark, null as variant, null as split, '{{ name }}' as metric,
         {{ bench_var(name) }}::double as value, null as detail

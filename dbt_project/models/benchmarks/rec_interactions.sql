@@ -1,10 +1,9 @@
 -- HuggingBench resource recommendation: the snapshot's user → resource likes, k-core filtered, with a seeded random
 -- split and a temporal one. Items are typed (`model:org/name`, `dataset:…`, `space:…`): repo ids are unique per
 -- repo type only.
-{%- set rounds = bench_var('rec_kcore_rounds') | int %}
 {%- set valid_share = bench_var('rec_valid_share') %}
 {%- set test_share = bench_var('rec_test_share') %}
-with likes as (
+with recursive likes as (
     {%- for t in ['model', 'dataset', 'space'] %}
     {% if not loop.first %}union all{% endif %}
     select
@@ -17,29 +16,37 @@ with likes as (
     {%- endfor %}
 ),
 
--- Integer keys for the k-core: its rounds are two windows each, which over the like rows themselves would carry
--- user and item strings, types and times through every one of them.
+-- Integer keys for the k-core: each of its rounds counts likes per user and per item, which over the like rows
+-- themselves would carry user and item strings, types and times through every one of them.
 keyed as (
     select *, dense_rank() over (order by user_id) as user_key, dense_rank() over (order by item_id) as item_key
     from likes
 ),
 
--- k-core: each round keeps the likes whose user and item both reach their threshold among the previous round's
--- likes. Rounds only remove, so they converge to the unique maximal core; the `kcore_holds` test fails the build
--- if `rec_kcore_rounds` was too few to reach it.
-core_0 as (select user_key, item_key from keyed),
-{%- for i in range(1, rounds + 1) %}
-core_{{ i }} as (
-    select * from core_{{ i - 1 }}
-    qualify count(*) over (partition by user_key) >= {{ bench_var('rec_min_user_likes') }}
-        and count(*) over (partition by item_key) >= {{ bench_var('rec_min_item_likes') }}
+-- k-core: each round drops the likes whose user or item falls below its threshold among the likes still alive,
+-- until a round drops none (the unique maximal core; rounds only remove). The recursion is keyed by like
+-- (`using key`: a round overwrites the rows it drops instead of appending a copy of the table), so a build takes
+-- as many rounds as its data needs; the `kcore_holds` test checks the result.
+kcore (user_key, item_key, alive) using key (user_key, item_key) as (
+    select user_key, item_key, true from keyed
+    union
+    select user_key, item_key, false
+    from (
+        select
+            user_key,
+            item_key,
+            count(*) over (partition by user_key) as user_likes,
+            count(*) over (partition by item_key) as item_likes
+        from recurring.kcore
+        where alive
+    )
+    where user_likes < {{ bench_var('rec_min_user_likes') }} or item_likes < {{ bench_var('rec_min_item_likes') }}
 ),
-{%- endfor %}
 
 core as (
     select k.user_id, k.item_id, k.item_type, k.liked_at
     from keyed as k
-    semi join core_{{ rounds }} as c using (user_key, item_key)
+    semi join (select user_key, item_key from kcore where alive) as c using (user_key, item_key)
 ),
 
 drawn as (

@@ -1,6 +1,9 @@
 -- Every edge the snapshot states, before checking that its endpoints exist: one row per distinct
 -- (relation, head, tail) with HuggingKG's relation names and directions. Lineage rows carry their sources, what
 -- decided their relation and, for candidates that lost (int_model_lineage), why they are not edges.
+-- A view: int_edges is its one reader and keeps its rows one for one (and carries its tests), so writing it as a
+-- table too would write and read every like and follow once more per build.
+{{ config(materialized='view') }}
 with lineage as (
     select
         snapshot_date,
