@@ -90,15 +90,15 @@ class WarehouseResource(DuckDBResource):
 
 def build_resources(settings: Settings) -> dict[str, Any]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    # dbt reads the warehouse path and memory limit from the environment (dbt_project/profiles.yml), so dbt and
-    # Python agree.
+    # dbt reads the warehouse path and DuckDB's memory limit from the environment (dbt_project/profiles.yml), so dbt
+    # and Python agree.
     os.environ["HUBKG_DUCKDB_PATH"] = str(settings.warehouse_path)
-    os.environ["HUBKG_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
+    os.environ["HUBKG_DUCKDB_BUFFER_LIMIT"] = settings.duckdb_buffer_limit
     return {
         "warehouse": WarehouseResource(
             database=str(settings.warehouse_path),
             # the block size applies when this connection creates the file (dbt's profile sets the same)
-            connection_config={"memory_limit": settings.duckdb_memory_limit, "default_block_size": str(BLOCK_SIZE)},
+            connection_config={"memory_limit": settings.duckdb_buffer_limit, "default_block_size": str(BLOCK_SIZE)},
         ),
         "hub": settings.crawl(),
         "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),

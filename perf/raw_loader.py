@@ -58,6 +58,7 @@ from crawler.queue import (  # noqa: E402
 from hub_emulator.server.read_api import collection_listing_entry, daily_paper_item, project  # noqa: E402
 from hub_emulator.server.readme import readme  # noqa: E402
 from hub_emulator.server.world_store import _sort_value, person_body  # noqa: E402
+from orchestration.settings import Settings  # noqa: E402
 from release.serving import BLOCK_SIZE  # noqa: E402
 
 SCRATCH = "raw_loader_world"  # dropped at the end
@@ -559,9 +560,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None, help="processes for the Python work (default: cores)")
     args = parser.parse_args()
     args.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(args.warehouse), config={"default_block_size": str(BLOCK_SIZE)}) as con:
-        if limit := os.environ.get("HUBKG_DUCKDB_MEMORY_LIMIT"):  # as the pipeline's connections are capped
-            con.execute(f"SET memory_limit = '{limit}'")
+    # capped as the pipeline's connections are (HUBKG_DUCKDB_MEMORY_LIMIT)
+    config = {"default_block_size": str(BLOCK_SIZE), "memory_limit": Settings().duckdb_buffer_limit}
+    with duckdb.connect(str(args.warehouse), config=config) as con:
         load_raw(con, args.world, args.snapshot, args.page_size, args.readme_max_bytes, workers=args.workers)
     # CPU seconds of the writer (this process, DuckDB's threads included) and of the pool: on a shared machine the
     # wall time says little, the writer's share says how much of the work is left on the one serial path
