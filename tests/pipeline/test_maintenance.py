@@ -71,20 +71,29 @@ def wordy_asset() -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"preview": dg.MetadataValue.md("x" * 200_000)})
 
 
+@dg.asset_check(asset=wordy_asset)
+def wordy_check() -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(passed=True, metadata={"sample": dg.MetadataValue.md("y" * 200_000)})
+
+
 def test_pruned_runs_give_their_bytes_back_from_the_event_index(tmp_path: Path) -> None:
-    """An asset event is stored in its run's shard and again in the SQLite index; once the run is deleted its pages
+    """An asset event is stored in its run's shard and again in the SQLite index, and a check's evaluation once
+    more in the index's check executions, which Dagster's `delete_run` leaves; once the run is deleted its pages
     would stay in the index file for reuse, so the file only ever grew."""
     resources = {"storage_retention": Retention(0), "warehouse": DuckDBResource(database=str(tmp_path / "w.duckdb"))}
+    check = wordy_check.check_key
     with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
         for _ in range(5):
-            assert dg.materialize([wordy_asset], instance=instance).success
+            assert dg.materialize([wordy_asset, wordy_check], instance=instance).success
+        assert len(instance.event_log_storage.get_asset_check_execution_history(check, limit=10)) == 5
         index = tmp_path / "history" / "runs" / "index.db"
         before = index.stat().st_size
-        assert before > 5 * 200_000  # each run's materialization is in the index
+        assert before > 5 * 3 * 200_000  # each run's materialization is in the index, its check evaluation twice
         pruned = maintenance_job.execute_in_process(instance=instance, resources=resources | {"data_dir": tmp_path})
         assert pruned.success
         assert [r.run_id for r in instance.get_runs()] == [pruned.run_id]
-        assert index.stat().st_size < before - 4 * 200_000
+        assert instance.event_log_storage.get_asset_check_execution_history(check, limit=10) == []
+        assert index.stat().st_size < before - 4 * 3 * 200_000
         messages = [e.message for e in instance.all_logs(pruned.run_id) if e.message]
         assert any("MB given back by the event index" in m for m in messages)
 
