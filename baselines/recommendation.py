@@ -8,7 +8,7 @@ ranks the rest after them by popularity (its item × item inverse is dense: 10k 
 
 Full ranking costs test users × items, which grows with the square of the data. Up to `SAMPLE_USERS` test users
 every one is ranked; beyond, a fixed-size random sample of them (seeded: the same sample on a rerun) is, and the
-scores carry a 95% confidence interval (`rank_test_users`).
+scores carry a 95% confidence interval (`rank_test_users`, with `baselines.sampling`, which tracing shares).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy import stats
 
 from baselines.metrics import ranking_metrics
+from baselines.sampling import SAMPLE_SEED, Ranked, means, sample, scored
 
 Scorer = Callable[[np.ndarray], np.ndarray]
 KS = (5, 10, 20, 40)
@@ -32,9 +32,6 @@ EASE_L2 = 500.0
 EASE_MAX_ITEMS = 10_000
 # Test users ranked in full up to this many; beyond, this many sampled (each costs a row of item scores).
 SAMPLE_USERS = 20_000
-SAMPLE_SEED = 0
-# The interval: the sample's users in this many equal random groups, whose means' spread gives the standard error.
-INTERVAL_GROUPS = 20
 
 
 @dataclass(frozen=True)
@@ -90,19 +87,21 @@ def item_knn(
 
 
 def _top_per_row(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
-    """Keep the k largest entries of every row (ties by column index)."""
-    keep = np.zeros(len(matrix.data), dtype=bool)
-    for row in range(matrix.shape[0]):
-        start, end = matrix.indptr[row], matrix.indptr[row + 1]
-        if end - start <= k:
-            keep[start:end] = True
-        else:
-            order = np.lexsort((matrix.indices[start:end], -matrix.data[start:end]))
-            keep[start + order[:k]] = True
-    pruned = matrix.copy()
-    pruned.data = np.where(keep, pruned.data, 0.0)
-    pruned.eliminate_zeros()
-    return pruned
+    """Keep the k largest entries of every row (ties by column index).
+
+    One sort of all the entries by (row, -value, column), not one per row: a block of the co-like matrix has
+    thousands of rows, and a Python loop over them cost more than the sort itself. Kept entries stay in their
+    original order, so the result is the same matrix a per-row selection gives.
+    """
+    lengths = np.diff(matrix.indptr)
+    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
+    order = np.lexsort((matrix.indices, -matrix.data, rows))
+    # sorted by row first, so the entries of row r sit at indptr[r]… of `order`: an entry's place in its row
+    place = np.arange(len(order)) - matrix.indptr[rows]
+    keep = np.zeros(len(order), dtype=bool)
+    keep[order[place < k]] = True
+    indptr = np.concatenate(([0], np.cumsum(np.minimum(lengths, k))))
+    return sp.csr_matrix((matrix.data[keep], matrix.indices[keep], indptr), shape=matrix.shape)
 
 
 def ease(likes: Likes, l2: float = EASE_L2, max_items: int = EASE_MAX_ITEMS) -> Scorer:
@@ -156,11 +155,6 @@ def per_user_metrics(top: np.ndarray, users: np.ndarray, likes: Likes, ks: tuple
     return ranking_metrics(top, np.searchsorted(users, likes.test_users[asked]), likes.test_items[asked], ks)
 
 
-def _means(per_user: dict[str, np.ndarray], rows: np.ndarray | slice = slice(None)) -> dict[str, float]:
-    """Each metric's mean over the users of `rows` (default: all)."""
-    return {metric: float(values[rows].mean()) for metric, values in per_user.items()}
-
-
 def evaluate(
     scorer: Scorer, likes: Likes, ks: tuple[int, ...] = KS, users: np.ndarray | None = None
 ) -> dict[str, float]:
@@ -169,29 +163,12 @@ def evaluate(
     users = np.unique(likes.test_users) if users is None else np.unique(users)
     if len(users) == 0:
         raise ValueError("no test likes to evaluate")
-    return _means(per_user_metrics(top_items(scorer, likes, users, max(ks)), users, likes, ks))
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """Scores of one baseline on its test set: all of it, or (recommendation beyond SAMPLE_USERS) a sample."""
-
-    metrics: dict[str, float]
-    evaluated: int  # test users (nodes, triples) scored
-    population: int  # in the whole test set
-    intervals: dict[str, tuple[float, float]]  # 95% confidence interval per metric; empty when all were scored
-
-    @property
-    def sampled(self) -> bool:
-        return self.evaluated < self.population
+    return means(per_user_metrics(top_items(scorer, likes, users, max(ks)), users, likes, ks))
 
 
 def sample_users(likes: Likes, size: int = SAMPLE_USERS, seed: int = SAMPLE_SEED) -> np.ndarray:
     """Every test user if there are at most `size`, else `size` of them drawn at random (seeded), sorted."""
-    users = np.unique(likes.test_users)
-    if len(users) <= size:
-        return users
-    return np.sort(np.random.default_rng(seed).choice(users, size=size, replace=False))
+    return sample(np.unique(likes.test_users), size, seed)
 
 
 def rank_test_users(
@@ -204,24 +181,3 @@ def rank_test_users(
         raise ValueError("no test likes to evaluate")
     per_user = per_user_metrics(top_items(scorer, likes, users, max(ks)), users, likes, ks)
     return scored(per_user, len(np.unique(likes.test_users)), seed)
-
-
-def scored(per_user: dict[str, np.ndarray], population: int, seed: int = SAMPLE_SEED) -> Ranked:
-    """Mean metrics of the evaluated users out of `population` test users, with a 95% interval when they are a
-    sample: the sample split into `INTERVAL_GROUPS` random groups, the groups' means give the standard error
-    (Student t, with the finite-population correction for sampling without replacement)."""
-    evaluated = len(next(iter(per_user.values())))
-    metrics = _means(per_user)
-    if evaluated == population:
-        return Ranked(metrics, population, population, {})
-    if evaluated < 2 * INTERVAL_GROUPS:
-        raise ValueError(f"a sample of {evaluated} users is too small for an interval from {INTERVAL_GROUPS} groups")
-    # Groups are row sets of the one ranking: the interval costs no extra scoring.
-    groups = np.array_split(np.random.default_rng(seed + 1).permutation(evaluated), INTERVAL_GROUPS)
-    means = [_means(per_user, g) for g in groups]
-    spread = stats.t.ppf(0.975, len(groups) - 1) * np.sqrt(1 - evaluated / population) / np.sqrt(len(groups))
-    intervals = {}
-    for metric, value in metrics.items():
-        half = spread * float(np.std([m[metric] for m in means], ddof=1))
-        intervals[metric] = (max(value - half, 0.0), min(value + half, 1.0))
-    return Ranked(metrics, evaluated, population, intervals)
