@@ -1,7 +1,8 @@
 """Recommendation baselines on the user → item like matrix: MostPop, ItemKNN and EASE.
 
-Each baseline fits on the training likes and returns a scorer: user indices → users × items scores. `evaluate`
-ranks every item for every test user with the user's train and valid items masked (HuggingBench's full-ranking
+Each baseline fits on the training likes and returns a scorer: user indices → users × items scores (ItemKNN's
+sparse: a user scores only the neighbours of its items, every other item 0, so its ranking reads those and not
+every item). `evaluate` ranks every item for every test user with the user's train and valid items masked (HuggingBench's full-ranking
 protocol) and reports Recall@K and NDCG@K on the test likes. Hyperparameters are fixed (no tuning on test):
 ItemKNN keeps 100 neighbours per item with shrinkage 10; EASE uses λ = 500 over the 10,000 most-liked items and
 ranks the rest after them by popularity (its item × item inverse is dense: 10k items = 800 MB).
@@ -22,7 +23,7 @@ import scipy.sparse as sp
 from baselines.metrics import ranking_metrics
 from baselines.sampling import SAMPLE_SEED, Ranked, means, sample, scored
 
-Scorer = Callable[[np.ndarray], np.ndarray]
+Scorer = Callable[[np.ndarray], np.ndarray | sp.csr_matrix]
 KS = (5, 10, 20, 40)
 BATCH = 1024
 KNN_NEIGHBOURS = 100
@@ -83,24 +84,28 @@ def item_knn(
         blocks.append(_top_per_row(co, neighbours))
     similarity = sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, likes.items))
     train = likes.train
-    return lambda users: np.asarray((train[users] @ similarity).todense())
+    return lambda users: (train[users] @ similarity).tocsr()
+
+
+def _best_first(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Every row's entries best first (largest value, ties by column index): their positions in `matrix.data`
+    sorted by (row, -value, column), and each sorted entry's place in its row (0 = best).
+
+    One sort of all the entries, not one per row: a block of rows has thousands of them, and a Python loop over
+    the rows cost more than the sort itself.
+    """
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    order = np.lexsort((matrix.indices, -matrix.data, rows))
+    # sorted by row first, so row r's entries sit at indptr[r]… of `order`
+    return order, np.arange(len(order)) - matrix.indptr[rows]
 
 
 def _top_per_row(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
-    """Keep the k largest entries of every row (ties by column index).
-
-    One sort of all the entries by (row, -value, column), not one per row: a block of the co-like matrix has
-    thousands of rows, and a Python loop over them cost more than the sort itself. Kept entries stay in their
-    original order, so the result is the same matrix a per-row selection gives.
-    """
-    lengths = np.diff(matrix.indptr)
-    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
-    order = np.lexsort((matrix.indices, -matrix.data, rows))
-    # sorted by row first, so the entries of row r sit at indptr[r]… of `order`: an entry's place in its row
-    place = np.arange(len(order)) - matrix.indptr[rows]
+    """Keep the k largest entries of every row (ties by column index), in their original order."""
+    order, place = _best_first(matrix)
     keep = np.zeros(len(order), dtype=bool)
     keep[order[place < k]] = True
-    indptr = np.concatenate(([0], np.cumsum(np.minimum(lengths, k))))
+    indptr = np.concatenate(([0], np.cumsum(np.minimum(np.diff(matrix.indptr), k))))
     return sp.csr_matrix((matrix.data[keep], matrix.indices[keep], indptr), shape=matrix.shape)
 
 
@@ -131,13 +136,34 @@ BASELINES: dict[str, Callable[[Likes], Scorer]] = {"MostPop": most_pop, "ItemKNN
 
 def recommend_top(scorer: Scorer, likes: Likes, users: np.ndarray, k: int) -> np.ndarray:
     """The k best unseen items per user, best first (ties by item index)."""
-    scores = scorer(users)
-    seen = likes.seen[users]
-    scores[np.repeat(np.arange(len(users)), np.diff(seen.indptr)), seen.indices] = -np.inf
-    k = min(k, likes.items)
-    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    part_scores = np.take_along_axis(scores, part, axis=1)
-    order = np.lexsort((part, -part_scores), axis=1)
+    scores, seen, k = scorer(users), likes.seen[users], min(k, likes.items)
+    if not sp.issparse(scores):
+        return _dense_top(scores, seen, k)
+    # Sparse scores are ≥ 0: a user's k best are its k best scored unseen items if it has k of them. Only users
+    # with fewer (their list goes on with unscored items) are ranked over every item.
+    unseen = (scores - scores.multiply(seen)).tocsr()
+    unseen.eliminate_zeros()
+    short = np.diff(unseen.indptr) < k
+    order, place = _best_first(unseen)
+    rows = np.repeat(np.arange(len(users)), np.diff(unseen.indptr))
+    top = np.empty((len(users), k), dtype=np.int64)
+    top[~short] = unseen.indices[order[(place < k) & ~short[rows]]].reshape(-1, k)
+    if short.any():
+        top[short] = _dense_top(scores[short].toarray(), seen[short], k)
+    return top
+
+
+def _dense_top(scores: np.ndarray, seen: sp.csr_matrix, k: int) -> np.ndarray:
+    """`recommend_top` over every item: users × items `scores` with the `seen` items masked."""
+    scores[np.repeat(np.arange(scores.shape[0]), np.diff(seen.indptr)), seen.indices] = -np.inf
+    # Items above each user's k-th best score, then the lowest-numbered of those tied with it (an argpartition
+    # would cut through a tie anywhere): k per user, in item order.
+    kth = np.partition(scores, -k, axis=1)[:, -k, None]
+    tied = scores == kth
+    wanted = k - (scores > kth).sum(axis=1, keepdims=True)
+    chosen = (scores > kth) | (tied & (np.cumsum(tied, axis=1, dtype=np.int32) <= wanted))
+    part = np.nonzero(chosen)[1].reshape(-1, k)
+    order = np.lexsort((part, -np.take_along_axis(scores, part, axis=1)), axis=1)
     return np.take_along_axis(part, order, axis=1)
 
 
