@@ -2,10 +2,11 @@
 
 Each baseline fits on the training likes and returns a scorer: user indices → users × items scores (ItemKNN's
 sparse: a user scores only the neighbours of its items, every other item 0, so its ranking reads those and not
-every item). `evaluate` ranks every item for every test user with the user's train and valid items masked (HuggingBench's full-ranking
-protocol) and reports Recall@K and NDCG@K on the test likes. Hyperparameters are fixed (no tuning on test):
-ItemKNN keeps 100 neighbours per item with shrinkage 10; EASE uses λ = 500 over the 10,000 most-liked items and
-ranks the rest after them by popularity (its item × item inverse is dense: 10k items = 800 MB).
+every item). `evaluate` ranks every item for every test user with the user's train and valid items masked
+(HuggingBench's full-ranking protocol; ties by item index) and reports Recall@K and NDCG@K on the test likes.
+Hyperparameters are fixed (no tuning on test): ItemKNN keeps 100 neighbours per item with shrinkage 10; EASE uses
+λ = 500 over the 10,000 most-liked items and ranks the rest after them by popularity (its item × item inverse is
+dense: 10k items = 800 MB).
 
 Full ranking costs test users × items, which grows with the square of the data. Up to `SAMPLE_USERS` test users
 every one is ranked; beyond, a fixed-size random sample of them (seeded: the same sample on a rerun) is, and the

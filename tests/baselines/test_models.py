@@ -84,8 +84,9 @@ def test_item_knn_keeps_the_same_neighbours_as_a_brute_force_reference() -> None
 
 
 def test_recommendations_follow_the_scores_with_ties_by_item_index() -> None:
-    """Every scorer's top k against sorting all items by score, seen items last, ties by item index: MostPop ties everywhere, ItemKNN with
-    one neighbour leaves many users fewer than k scored items (the rest of their list comes from the dense path)."""
+    """Every scorer's top k against sorting all items by score, seen items last, ties by item index: MostPop ties
+    everywhere, ItemKNN with one neighbour leaves many users fewer than k scored items (the rest of their list comes
+    from the dense path)."""
     rng = np.random.default_rng(8)
     user, item = rng.integers(0, 80, 900), rng.integers(0, 60, 900)
     pairs = np.unique(np.stack([user, item]), axis=1)
