@@ -1,10 +1,15 @@
 """Recommendation and tracing on a large test set rank a seeded sample of test users (triples); their scores carry a
 95% interval that holds the full-ranking score."""
 
+from datetime import UTC, date, datetime
+
+import duckdb
 import numpy as np
 import pytest
 
+from assets.baselines import _scores
 from baselines import tracing
+from baselines.leaderboard import Run, markdown, record
 from baselines.metrics import rank_metrics
 from baselines.recommendation import BASELINES, Likes, evaluate, rank_test_users
 from baselines.sampling import means, sample, scored
@@ -123,3 +128,21 @@ def test_tracing_intervals_cover_the_full_score_about_95_percent_of_the_time(lin
         low, high = scored({m: v[rows] for m, v in per_triple.items()}, len(test), seed).intervals["mrr"]
         covered.append(low <= full <= high)
     assert sum(covered) >= 34  # as for recommendation: 95% of 40 is 38, a binomial 5th percentile about 36
+
+
+def test_the_leaderboard_shows_a_sampled_tracing_score_with_its_population_and_interval(
+    lineage: tracing.Lineage,
+) -> None:
+    ranked = tracing.rank_test_triples(tracing.metadata_heuristic(lineage), lineage, size=500, seed=4)
+    snapshot = date(2026, 12, 7)
+    with duckdb.connect() as con:
+        run = Run("tracing", "random", "MetadataHeuristic", 1.0, datetime.now(UTC))
+        record(con, snapshot, _scores("tracing", "random", "MetadataHeuristic", ranked), [run])
+        rows = con.execute(
+            "SELECT metric, value, evaluated, population, ci_low, ci_high FROM benchmarks.leaderboard"
+        ).fetchall()
+        table = markdown(con, snapshot)
+    assert {row[0] for row in rows} == set(ranked.metrics)
+    for _, value, evaluated, population, low, high in rows:
+        assert (evaluated, population) == (500, ranked.population) and low < value < high
+    assert f"500 sampled of {ranked.population:,}" in table and "95% CI" in table
