@@ -160,15 +160,18 @@ def recommend_top(scorer: Scorer, likes: Likes, users: np.ndarray, k: int) -> np
 def _dense_top(scores: np.ndarray, seen: sp.csr_matrix, k: int) -> np.ndarray:
     """`recommend_top` over every item: users × items `scores` with the `seen` items masked."""
     scores[np.repeat(np.arange(scores.shape[0]), np.diff(seen.indptr)), seen.indices] = -np.inf
-    # Items above each user's k-th best score, then the lowest-numbered of those tied with it (an argpartition
-    # would cut through a tie anywhere): k per user, in item order.
-    kth = np.partition(scores, -k, axis=1)[:, -k, None]
-    tied = scores == kth
-    wanted = k - (scores > kth).sum(axis=1, keepdims=True)
-    chosen = (scores > kth) | (tied & (np.cumsum(tied, axis=1, dtype=np.int32) <= wanted))
-    part = np.nonzero(chosen)[1].reshape(-1, k)
-    order = np.lexsort((part, -np.take_along_axis(scores, part, axis=1)), axis=1)
-    return np.take_along_axis(part, order, axis=1)
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    part_scores = np.take_along_axis(scores, part, axis=1)
+    kth = part_scores.min(axis=1, keepdims=True)
+    # argpartition cuts through a tie at the k-th score anywhere: keep the items above it, then the lowest-numbered
+    # of the items tied with it (the ties' rows come sorted, their items in order within a row)
+    above = part_scores > kth
+    tied_rows, tied_items = np.nonzero(scores == kth)
+    place = np.arange(len(tied_rows)) - np.searchsorted(tied_rows, tied_rows)
+    kept = place < k - above.sum(axis=1)[tied_rows]
+    rows = np.concatenate((np.nonzero(above)[0], tied_rows[kept]))
+    items = np.concatenate((part[above], tied_items[kept]))
+    return items[np.lexsort((items, -scores[rows, items], rows))].reshape(-1, k)
 
 
 def top_items(scorer: Scorer, likes: Likes, users: np.ndarray, k: int) -> np.ndarray:
