@@ -163,15 +163,21 @@ def _dense_top(scores: np.ndarray, seen: sp.csr_matrix, k: int) -> np.ndarray:
     part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
     part_scores = np.take_along_axis(scores, part, axis=1)
     kth = part_scores.min(axis=1, keepdims=True)
-    # argpartition cuts through a tie at the k-th score anywhere: keep the items above it, then the lowest-numbered
-    # of the items tied with it (the ties' rows come sorted, their items in order within a row)
-    above = part_scores > kth
-    tied_rows, tied_items = np.nonzero(scores == kth)
-    place = np.arange(len(tied_rows)) - np.searchsorted(tied_rows, tied_rows)
-    kept = place < k - above.sum(axis=1)[tied_rows]
-    rows = np.concatenate((np.nonzero(above)[0], tied_rows[kept]))
-    items = np.concatenate((part[above], tied_items[kept]))
-    return items[np.lexsort((items, -scores[rows, items], rows))].reshape(-1, k)
+    tied = scores == kth
+    # argpartition cuts through a tie at the k-th score anywhere: in the rows where it left tied items out, keep
+    # the items above the k-th score, then the lowest-numbered tied ones
+    cut = np.flatnonzero(np.count_nonzero(tied, axis=1) > np.count_nonzero(part_scores == kth, axis=1))
+    if len(cut):
+        above = part_scores[cut] > kth[cut]
+        tied_rows, tied_items = np.nonzero(tied[cut])  # by row, items in order within a row
+        place = np.arange(len(tied_rows)) - np.searchsorted(tied_rows, tied_rows)
+        kept = place < k - above.sum(axis=1)[tied_rows]
+        rows = np.concatenate((np.nonzero(above)[0], tied_rows[kept]))
+        items = np.concatenate((part[cut][above], tied_items[kept]))
+        part[cut] = items[np.argsort(rows, kind="stable")].reshape(-1, k)
+        part_scores = np.take_along_axis(scores, part, axis=1)
+    order = np.lexsort((part, -part_scores), axis=1)
+    return np.take_along_axis(part, order, axis=1)
 
 
 def top_items(scorer: Scorer, likes: Likes, users: np.ndarray, k: int) -> np.ndarray:
