@@ -7,6 +7,9 @@
   tie-breaking, so a model that scores every candidate alike gets the middle rank, not the first. Each of the two
   rankings goes to ranx, whose reciprocal rank gives the target's rank in it.
 
+Recommendation and tracing metrics are per query (user, test triple), so a sample's mean can carry a confidence
+interval (`baselines.sampling`).
+
 ranx compiles its metrics with numba on first use (tens of seconds); numba caches the compiled code beside ranx in
 the environment, so later processes load it in about a second (figures in PERFORMANCE.md). Where
 site-packages is read-only, numba's own `NUMBA_CACHE_DIR` names a writable cache directory.
@@ -109,9 +112,9 @@ def realistic_ranks(scores: np.ndarray, target: np.ndarray, filtered: np.ndarray
     return ranks
 
 
-def rank_metrics(ranks: np.ndarray, ks: tuple[int, ...] = (1, 3, 10)) -> dict[str, float]:
-    """MRR and Hits@K of realistic ranks (PyKEEN: the mean reciprocal of the realistic rank, and the share of
-    realistic ranks ≤ K)."""
-    out = {"mrr": float((1.0 / ranks).mean())}
-    out.update({f"hits@{k}": float((ranks <= k).mean()) for k in ks})
+def rank_metrics(ranks: np.ndarray, ks: tuple[int, ...] = (1, 3, 10)) -> dict[str, np.ndarray]:
+    """Each query's reciprocal rank and Hits@K of its realistic rank (PyKEEN's MRR and Hits@K are their means: the
+    mean reciprocal of the realistic rank, and the share of realistic ranks ≤ K)."""
+    out = {"mrr": 1.0 / ranks}
+    out.update({f"hits@{k}": (ranks <= k).astype(np.float64) for k in ks})
     return out

@@ -8,6 +8,7 @@ import pytest
 
 from baselines.metrics import f1_scores, rank_metrics, ranking_metrics, realistic_ranks
 from baselines.recommendation import Likes, evaluate, most_pop, recommend_top
+from baselines.sampling import means
 
 pytestmark = pytest.mark.fast
 
@@ -83,7 +84,7 @@ def test_realistic_rank_counts_ties_half_and_skips_other_answers() -> None:
     other_answer = none.copy()
     other_answer[0, 0] = True  # item 0 is also a true answer of query 0: it does not count against the target
     assert realistic_ranks(scores, np.array([2, 0]), other_answer).tolist() == [1.5, 2.5]
-    assert rank_metrics(np.array([2.5, 2.5, 1.0]), ks=(1, 3)) == pytest.approx(
+    assert means(rank_metrics(np.array([2.5, 2.5, 1.0]), ks=(1, 3))) == pytest.approx(
         {"mrr": (0.4 + 0.4 + 1) / 3, "hits@1": 1 / 3, "hits@3": 1.0}
     )
 
@@ -101,9 +102,17 @@ def test_realistic_ranks_agree_with_the_hand_formula_on_tied_scores() -> None:
     assert got[0] == 1 + (candidates - 1 - filtered[0].sum()) / 2
 
 
-def test_mrr_and_hits_by_hand() -> None:
+def test_mrr_and_hits_by_hand_per_query_and_as_means() -> None:
     got = rank_metrics(np.array([1.0, 2.0, 4.0, 20.0]))
-    assert got == pytest.approx({"mrr": (1 + 0.5 + 0.25 + 0.05) / 4, "hits@1": 0.25, "hits@3": 0.5, "hits@10": 0.75})
+    assert {m: v.tolist() for m, v in got.items()} == {
+        "mrr": [1, 0.5, 0.25, 0.05],
+        "hits@1": [1, 0, 0, 0],
+        "hits@3": [1, 1, 0, 0],
+        "hits@10": [1, 1, 1, 0],
+    }
+    assert means(got) == pytest.approx(
+        {"mrr": (1 + 0.5 + 0.25 + 0.05) / 4, "hits@1": 0.25, "hits@3": 0.5, "hits@10": 0.75}
+    )
 
 
 def test_recommendations_skip_seen_items_and_most_pop_ranks_by_training_likes() -> None:

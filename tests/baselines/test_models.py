@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from baselines.classification import (
     LOGREG_C,
@@ -12,7 +13,7 @@ from baselines.classification import (
     neighbour_vote,
     text_and_tags,
 )
-from baselines.recommendation import Likes, ease, evaluate, item_knn, most_pop
+from baselines.recommendation import Likes, _top_per_row, ease, evaluate, item_knn, most_pop, recommend_top
 from baselines.tracing import Lineage, metadata_heuristic, transe
 from baselines.tracing import evaluate as evaluate_tracing
 
@@ -47,10 +48,74 @@ def test_item_knn_blocks_give_the_same_scores_as_one_block() -> None:
     split = np.where(rng.random(pairs.shape[1]) < 0.8, "train", "test")
     likes = Likes.from_arrays(pairs[0], pairs[1], split)
     users = np.arange(likes.users)
-    whole = item_knn(likes, neighbours=5, block=likes.items)(users)
+    whole = item_knn(likes, neighbours=5, block=likes.items)(users).toarray()
     for block in (1, 4, 16):  # blocks that do and do not divide the 37 items
-        assert np.array_equal(item_knn(likes, neighbours=5, block=block)(users), whole), block
+        assert np.array_equal(item_knn(likes, neighbours=5, block=block)(users).toarray(), whole), block
     assert np.count_nonzero(whole) > 0
+
+
+def brute_force_similarity(likes: Likes, neighbours: int, shrink: float) -> np.ndarray:
+    """ItemKNN's item × item similarity from its definition, dense: shrunk cosine of the co-likes, each row cut to its
+    `neighbours` largest entries, ties to the smaller column index."""
+    x = likes.train.toarray()
+    counts = x.sum(axis=0)
+    co = x.T @ x
+    np.fill_diagonal(co, 0.0)
+    similarity = np.where(co > 0, co / (np.sqrt(np.outer(counts, counts)) + shrink), 0.0)
+    pruned = np.zeros_like(similarity)
+    for item, row in enumerate(similarity):
+        best = sorted(np.flatnonzero(row), key=lambda other: (-row[other], other))[:neighbours]
+        pruned[item, best] = row[best]
+    return pruned
+
+
+def test_item_knn_keeps_the_same_neighbours_as_a_brute_force_reference() -> None:
+    """Few users and items liked by many: co-like counts repeat, so similarities tie and the tie rule decides."""
+    rng = np.random.default_rng(11)
+    user, item = rng.integers(0, 40, 700), rng.integers(0, 30, 700)
+    pairs = np.unique(np.stack([user, item]), axis=1)
+    likes = Likes.from_arrays(pairs[0], pairs[1], np.where(rng.random(pairs.shape[1]) < 0.8, "train", "test"))
+    users = np.arange(likes.users)
+    for neighbours in (1, 3, 7):
+        reference = likes.train.toarray() @ brute_force_similarity(likes, neighbours, 10.0)
+        for block in (4, likes.items):
+            got = item_knn(likes, neighbours=neighbours, shrink=10.0, block=block)(users).toarray()
+            np.testing.assert_allclose(got, reference, rtol=1e-12, atol=0, err_msg=f"{neighbours}, {block}")
+
+
+def test_recommendations_follow_the_scores_with_ties_by_item_index() -> None:
+    """Every scorer's top k against sorting all items by score, seen items last, ties by item index: MostPop ties
+    everywhere, ItemKNN with one neighbour leaves many users fewer than k scored items (the rest of their list comes
+    from the dense path)."""
+    rng = np.random.default_rng(8)
+    user, item = rng.integers(0, 80, 900), rng.integers(0, 60, 900)
+    pairs = np.unique(np.stack([user, item]), axis=1)
+    likes = Likes.from_arrays(pairs[0], pairs[1], rng.choice(["train", "valid", "test"], pairs.shape[1]))
+    users = np.arange(likes.users)
+    for name, scorer in [
+        ("MostPop", most_pop(likes)),
+        ("EASE", ease(likes)),
+        *[(f"ItemKNN {n}", item_knn(likes, neighbours=n)) for n in (1, 3, 100)],
+    ]:
+        scores = np.asarray(sp.csr_matrix(scorer(users)).toarray())
+        masked = np.where(likes.seen.toarray() > 0, -np.inf, scores)
+        for k in (1, 10, 59, 60):
+            expected = [sorted(range(likes.items), key=lambda i: (-masked[u, i], i))[:k] for u in users]
+            assert recommend_top(scorer, likes, users, k).tolist() == expected, (name, k)
+
+
+def test_top_per_row_breaks_ties_by_column_index() -> None:
+    rng = np.random.default_rng(3)
+    dense = rng.integers(0, 4, (50, 40)).astype(float)  # 3 values and zeros: ties in every row
+    dense[7] = 0.0  # an empty row
+    for k in (1, 2, 5, 40):
+        expected = np.zeros_like(dense)
+        for row, values in enumerate(dense):
+            best = sorted(np.flatnonzero(values), key=lambda column: (-values[column], column))[:k]
+            expected[row, best] = values[best]
+        got = _top_per_row(sp.csr_matrix(dense), k)
+        assert np.array_equal(got.toarray(), expected), k
+        assert got.has_canonical_format and got.nnz == np.count_nonzero(expected)
 
 
 def labelled_graph() -> LabelledNodes:

@@ -1,10 +1,18 @@
-"""Recommendation on a large test set ranks a seeded sample of test users; its scores carry a 95% interval that
-holds the full-ranking score."""
+"""Recommendation and tracing on a large test set rank a seeded sample of test users (triples); their scores carry a
+95% interval that holds the full-ranking score."""
 
+from datetime import UTC, date, datetime
+
+import duckdb
 import numpy as np
 import pytest
 
+from assets.baselines import _scores
+from baselines import tracing
+from baselines.leaderboard import Run, markdown, record
+from baselines.metrics import rank_metrics
 from baselines.recommendation import BASELINES, Likes, evaluate, rank_test_users
+from baselines.sampling import means, sample, scored
 
 pytestmark = pytest.mark.fast
 
@@ -65,3 +73,76 @@ def test_a_test_set_within_the_sample_size_is_ranked_in_full(likes: Likes) -> No
 def test_a_sample_too_small_for_its_interval_is_refused(likes: Likes) -> None:
     with pytest.raises(ValueError, match="too small for an interval"):
         rank_test_users(BASELINES["MostPop"](likes), likes, size=39)
+
+
+def noisy_lineage(bases: int = 600, derived: int = 5, seed: int = 2) -> tracing.Lineage:
+    """`bases` base models with `derived` derivatives each; a derivative's name keeps its base's name half the time
+    and is a made-up one otherwise, and creation times are noisy, so the heuristic's ranks vary from triple to triple.
+    Two thirds of the triples are test triples."""
+    rng = np.random.default_rng(seed)
+    words = ["llama", "mistral", "bert", "gpt", "qwen", "phi", "gemma", "t5", "falcon", "opt"]
+    base_names = [f"org{b % 50}/{words[b % 10]}-{b // 10}" for b in range(bases)]
+    derived_names = [
+        f"user{rng.integers(0, 300)}/"
+        + (base_names[b].split("/")[1] if rng.random() < 0.5 else f"{words[rng.integers(0, 10)]}-{rng.integers(0, 99)}")
+        + f"-ft{k}"
+        for b in range(bases)
+        for k in range(derived)
+    ]
+    head = np.repeat(np.arange(bases), derived)
+    tail = np.arange(bases, bases * (derived + 1))
+    created = np.r_[rng.normal(0, 1, bases), rng.normal(0.5, 1, bases * derived)]
+    split = np.where(np.arange(len(tail)) % 3 == 0, "train", "test").astype(object)
+    zero = np.zeros(len(tail), dtype=np.int64)
+    return tracing.Lineage(base_names + derived_names, created, head, zero, tail, split, 1)
+
+
+@pytest.fixture(scope="module")
+def lineage() -> tracing.Lineage:
+    return noisy_lineage()
+
+
+def test_sampled_tracing_scores_hold_the_full_ranking_score_in_their_interval(lineage: tracing.Lineage) -> None:
+    scorer = tracing.metadata_heuristic(lineage)
+    population = int((lineage.split == "test").sum())
+    full = tracing.rank_test_triples(scorer, lineage, size=population)
+    assert not full.sampled and full.metrics == tracing.evaluate(scorer, lineage)
+    sampled = tracing.rank_test_triples(scorer, lineage, size=500, seed=4)
+    assert (sampled.evaluated, sampled.population, sampled.sampled) == (500, population, True)
+    for metric in ("mrr", "hits@1", "hits@3", "hits@10"):
+        low, high = sampled.intervals[metric]
+        assert 0 < high - low < 0.2, (metric, low, high)  # a real interval, not a degenerate or vacuous one
+        assert low <= full.metrics[metric] <= high, (metric, full.metrics[metric], (low, high))
+    assert tracing.rank_test_triples(scorer, lineage, size=500, seed=4) == sampled
+
+
+def test_tracing_intervals_cover_the_full_score_about_95_percent_of_the_time(lineage: tracing.Lineage) -> None:
+    """The sample's ranks are rows of the full ranking (a triple's rank does not depend on the others), so 40 samples
+    cost one ranking."""
+    test = np.flatnonzero(lineage.split == "test")
+    per_triple = rank_metrics(tracing.query_ranks(tracing.metadata_heuristic(lineage), lineage, test))
+    full = means(per_triple)["mrr"]
+    covered = []
+    for seed in range(40):
+        rows = np.searchsorted(test, sample(test, 400, seed))
+        low, high = scored({m: v[rows] for m, v in per_triple.items()}, len(test), seed).intervals["mrr"]
+        covered.append(low <= full <= high)
+    assert sum(covered) >= 34  # as for recommendation: 95% of 40 is 38, a binomial 5th percentile about 36
+
+
+def test_the_leaderboard_shows_a_sampled_tracing_score_with_its_population_and_interval(
+    lineage: tracing.Lineage,
+) -> None:
+    ranked = tracing.rank_test_triples(tracing.metadata_heuristic(lineage), lineage, size=500, seed=4)
+    snapshot = date(2026, 12, 7)
+    with duckdb.connect() as con:
+        run = Run("tracing", "random", "MetadataHeuristic", 1.0, datetime.now(UTC))
+        record(con, snapshot, _scores("tracing", "random", "MetadataHeuristic", ranked), [run])
+        rows = con.execute(
+            "SELECT metric, value, evaluated, population, ci_low, ci_high FROM benchmarks.leaderboard"
+        ).fetchall()
+        table = markdown(con, snapshot)
+    assert {row[0] for row in rows} == set(ranked.metrics)
+    for _, value, evaluated, population, low, high in rows:
+        assert (evaluated, population) == (500, ranked.population) and low < value < high
+    assert f"500 sampled of {ranked.population:,}" in table and "95% CI" in table
