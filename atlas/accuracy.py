@@ -4,7 +4,8 @@ Benchmark scores come from the cards' `model-index` (the Hub's evaluation-result
 score is predicted as the mean score of its k nearest labelled models by path length in the undirected lineage
 graph (k = 1, 2, 3, 5), against the global mean of the other labelled models; MSE, MAE and the correlation of
 prediction and truth are reported. Distances come from scipy's breadth-first shortest paths, a few sources at a
-time, so memory stays bounded at Hub scale.
+time, each inside its own lineage component and only as far out as its k nearest scored models, so memory stays
+bounded at Hub scale and the work grows with the held-out models, not with them × every model.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
 
 KS = (1, 2, 3, 5)
 # Model Atlas Table 1a, TruthfulQA (0-shot, mc2) on the Mistral-7B component: method → (MSE, MAE, corr.).
@@ -31,6 +32,7 @@ PAPER = {
 }
 MAX_HELD_OUT = 2000  # held-out models per benchmark (evenly spread by id), enough for stable averages
 DISTANCE_CELLS = 20_000_000  # sources × nodes per batch of shortest paths (160 MB of float64)
+SEARCH_RADIUS = 4  # path length first searched around a held-out model (then ×4 until k models are found)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def eval_results(card_data: object) -> list[EvalResult]:
     return list(seen.values())
 
 
-def _graph(ids: pd.Index, edges: pd.DataFrame) -> coo_matrix:
+def _graph(ids: pd.Index, edges: pd.DataFrame) -> csr_matrix:
     parent = ids.get_indexer(edges["base_model_id"])
     child = ids.get_indexer(edges["model_id"])
     keep = (parent >= 0) & (child >= 0)
@@ -106,28 +108,69 @@ def _graph(ids: pd.Index, edges: pd.DataFrame) -> coo_matrix:
     return coo_matrix((np.ones(int(keep.sum())), (parent[keep], child[keep])), shape=(n, n)).tocsr()
 
 
+def _groups(keys: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(positions sorted by key, stable; bounds): the positions with key k are `order[bounds[k]:bounds[k + 1]]`."""
+    order = np.argsort(keys, kind="stable")
+    return order, np.searchsorted(keys[order], np.arange(count + 1))
+
+
+def _nearest_labelled(
+    graph: csr_matrix, labelled: np.ndarray, held_out: np.ndarray
+) -> Iterator[tuple[int, np.ndarray]]:
+    """(i, the other labelled models reachable from labelled model i, nearest first, then by position) for every i
+    in `held_out`; only the first max(KS) are needed, so the list may stop after them. Paths are searched inside i's
+    own component, out to a path length that grows ×4 until max(KS) labelled models are found or the whole
+    component is searched: a search of the whole graph costs every model once per held-out model, and one of the
+    whole component every member of the largest families, which grow faster than the Hub."""
+    count, component = connected_components(graph, directed=False)
+    nodes, node_bounds = _groups(component, count)
+    graph = graph[nodes][:, nodes]  # each component's members are now one contiguous block
+    where = np.empty_like(nodes)
+    where[nodes] = np.arange(len(nodes))
+    members, member_bounds = _groups(component[labelled], count)
+    sources, source_bounds = _groups(component[labelled[held_out]], count)
+    for c in np.unique(component[labelled[held_out]]):
+        start, end = node_bounds[c], node_bounds[c + 1]
+        block = graph[start:end, start:end]
+        scored = members[member_bounds[c] : member_bounds[c + 1]]  # ascending positions in `labelled`
+        pending = held_out[sources[source_bounds[c] : source_bounds[c + 1]]]
+        batch = max(1, DISTANCE_CELLS // (end - start))
+        limit: float = SEARCH_RADIUS
+        while len(pending):
+            whole = limit >= end - start - 1  # no path in the component is longer
+            limit = np.inf if whole else limit
+            deeper = []
+            for first in range(0, len(pending), batch):
+                part = pending[first : first + batch]
+                indices = where[labelled[part]] - start
+                distance = dijkstra(block, directed=False, unweighted=True, indices=indices, limit=limit)
+                for row, i in zip(distance[:, where[labelled[scored]] - start], part, strict=True):
+                    row[scored == i] = np.inf  # the model itself is hidden
+                    reachable = np.flatnonzero(np.isfinite(row))
+                    if whole or len(reachable) >= max(KS):  # those further away cannot be among the nearest
+                        yield i, scored[reachable[np.lexsort((scored[reachable], row[reachable]))]]
+                    else:
+                        deeper.append(i)
+            pending, limit = np.array(deeper, np.int64), limit * 4
+
+
 def knn_predictions(labels: pd.Series, edges: pd.DataFrame, nodes: pd.Index) -> pd.DataFrame:
     """Leave-one-out predictions for (up to MAX_HELD_OUT of) the labelled models: `truth`, `global_mean` and one
     column per k (NaN when no other labelled model is connected)."""
-    labels = labels[labels.index.isin(nodes)].sort_index()
-    graph = _graph(nodes, edges)
-    labelled = nodes.get_indexer(labels.index)
+    labels = labels.sort_index()
+    labelled = nodes.get_indexer(labels.index)  # a hash lookup: `Index.isin` on Arrow strings loops in Python
+    labels, labelled = labels[labelled >= 0], labelled[labelled >= 0]
     values = labels.to_numpy(np.float64)
     step = max(1, len(labelled) // MAX_HELD_OUT)
     held_out = np.arange(0, len(labelled), step)[:MAX_HELD_OUT]
-    batch = max(1, DISTANCE_CELLS // max(len(nodes), 1))
+    nearest = dict(_nearest_labelled(_graph(nodes, edges), labelled, held_out))
     total = values.sum()
     rows = []
-    for start in range(0, len(held_out), batch):
-        which = held_out[start : start + batch]
-        distance = dijkstra(graph, directed=False, unweighted=True, indices=labelled[which])[:, labelled]
-        for row, i in zip(distance, which, strict=True):
-            row[i] = np.inf  # the model itself is hidden
-            reachable = np.flatnonzero(np.isfinite(row))
-            order = reachable[np.lexsort((reachable, row[reachable]))]
-            prediction = {f"{k}-NN": values[order[:k]].mean() if len(order) else np.nan for k in KS}
-            global_mean = (total - values[i]) / max(len(values) - 1, 1)
-            rows.append({"model_id": labels.index[i], "truth": values[i], "global_mean": global_mean, **prediction})
+    for i in held_out:
+        order = nearest[i]
+        prediction = {f"{k}-NN": values[order[:k]].mean() if len(order) else np.nan for k in KS}
+        global_mean = (total - values[i]) / max(len(values) - 1, 1)
+        rows.append({"model_id": labels.index[i], "truth": values[i], "global_mean": global_mean, **prediction})
     return pd.DataFrame(rows)
 
 

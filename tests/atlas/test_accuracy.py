@@ -7,8 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.sparse.csgraph import dijkstra
 
-from atlas.accuracy import EvalResult, eval_results, evaluate, knn_predictions
+from atlas import accuracy
+from atlas.accuracy import KS, EvalResult, eval_results, evaluate, knn_predictions
 
 pytestmark = pytest.mark.fast
 
@@ -113,6 +115,43 @@ def test_a_model_without_a_labelled_neighbour_is_not_scored_by_knn() -> None:
     by = predictions.set_index("model_id")
     assert by.loc["a/y", "1-NN"] == 1.0 and np.isnan(by.loc["b/z", "1-NN"])
     assert evaluate(predictions).set_index("method").loc["1-NN", "evaluated_models"] == 2
+
+
+def test_knn_searches_each_component_like_the_whole_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Searching inside each held-out model's component, out to a growing radius, gives what a search of the whole
+    graph gives: the same neighbours, ties broken by id, with the held-out stride and the distance batches in play."""
+    monkeypatch.setattr(accuracy, "MAX_HELD_OUT", 40)
+    monkeypatch.setattr(accuracy, "DISTANCE_CELLS", 50)  # a few sources per batch in the largest components
+    rng = np.random.default_rng(7)
+    ids = pd.Index(sorted(f"org{rng.integers(50)}/m{i:04d}" for i in range(600)))
+    parents = [(rng.integers(child), child) for child in rng.integers(1, len(ids), 520)]  # trees, merges, singletons
+    edges = pd.DataFrame({"base_model_id": ids[[p for p, _ in parents]], "model_id": ids[[c for _, c in parents]]})
+    labels = pd.Series(np.round(rng.normal(50, 10, 240)), index=rng.choice(ids, 240, replace=False))
+    # A long chain scored every 15 models: its first model (held out, the first id) finds its 5 nearest only after
+    # the search radius has grown past 4 and 16.
+    chain = pd.Index([f"chain/c{i:02d}" for i in range(80)])
+    ids = chain.append(ids)
+    edges = pd.concat([edges, pd.DataFrame({"base_model_id": chain[:-1], "model_id": chain[1:]})])
+    labels = pd.concat([labels, pd.Series(np.arange(6.0), index=chain[::15])])
+    labels["ghost/not-a-node"] = 1.0  # a score of a model outside the forest is ignored
+    predictions = knn_predictions(labels, edges, ids)
+
+    # The oracle: distances from every labelled model to every other over the whole graph at once.
+    known = labels.drop("ghost/not-a-node").sort_index()
+    at = ids.get_indexer(known.index)
+    everything = dijkstra(accuracy._graph(ids, edges), directed=False, unweighted=True, indices=at)[:, at]
+    held_out = np.arange(0, len(known), len(known) // 40)[:40]
+    assert predictions["model_id"].tolist() == known.index[held_out].tolist()
+    for row, i in zip(predictions.to_dict("records"), held_out, strict=True):
+        distance = everything[i].copy()
+        distance[i] = np.inf
+        reachable = np.flatnonzero(np.isfinite(distance))
+        nearest = known.to_numpy()[reachable[np.lexsort((reachable, distance[reachable]))]]
+        for k in KS:
+            expected = nearest[:k].mean() if len(nearest) else np.nan
+            assert row[f"{k}-NN"] == pytest.approx(expected, nan_ok=True)
+    assert predictions["1-NN"].notna().sum() > 20 and predictions["1-NN"].isna().any()  # both cases occur
+    assert predictions.set_index("model_id").loc["chain/c00", "5-NN"] == np.mean([1, 2, 3, 4, 5])
 
 
 def test_generated_worlds_state_scores_on_few_models_smoothly_along_lineage(tmp_path: Path) -> None:
