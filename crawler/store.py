@@ -282,6 +282,34 @@ def _older_than_history(con: duckdb.DuckDBPyConnection, source: str, snapshot: d
         )
 
 
+def forget_before(con: duckdb.DuckDBPyConnection, cutoff: date) -> int:
+    """Raw retention: forget every folded snapshot before `cutoff` (the kg history keeps what was built from them).
+    Per table, in one transaction: the spans that ended by then, those snapshots' `__folded` and `__stamps` rows,
+    and the bodies no reference left uses. Spans still valid on `cutoff` stay, so every later snapshot reads the
+    same rows. Returns the span rows deleted."""
+    tables = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_catalog = "
+        "current_database() AND table_name LIKE '%\\_\\_spans' ESCAPE '\\' ORDER BY 1",
+        [RAW_SCHEMA],
+    ).fetchall()
+    forgotten = 0
+    for (spans,) in tables:
+        table = spans.removesuffix("__spans")
+        raw = f"{RAW_SCHEMA}.{table}"
+        with transaction(con):
+            (deleted,) = con.execute(f"DELETE FROM {raw}__spans WHERE valid_to <= ?", [cutoff]).fetchone() or (0,)
+            con.execute(f"DELETE FROM {raw}__folded WHERE snapshot_date < ?", [cutoff])
+            if table_type(con, f"{table}__stamps"):
+                con.execute(f"DELETE FROM {raw}__stamps WHERE snapshot_date < ?", [cutoff])
+            if table_type(con, f"{table}__bodies"):
+                con.execute(
+                    f"DELETE FROM {raw}__bodies WHERE hash NOT IN "
+                    f"(SELECT hash FROM {raw}__spans UNION ALL SELECT hash FROM {raw}__day)"
+                )
+        forgotten += int(deleted)
+    return forgotten
+
+
 def day_table(con: duckdb.DuckDBPyConnection, source: str, snapshot: date) -> str:
     """The table new references of `snapshot` go to (`__day`), after checking the snapshot is not folded yet."""
     _older_than_history(con, source, snapshot)

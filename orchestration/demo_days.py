@@ -29,7 +29,7 @@ import duckdb
 from hub_emulator.worldgen.generate import generate_world
 from hub_emulator.worldgen.mutate import COUNTER_DRIFT, mutate_world
 from orchestration.emulator_process import pipeline_environment, running_emulator
-from orchestration.settings import PROJECT_ROOT
+from orchestration.settings import PROJECT_ROOT, Settings
 
 DBT_TARGET = PROJECT_ROOT / "dbt_project" / "target"
 
@@ -119,8 +119,8 @@ def run_day(world: Path, snapshot: str, data: Path, dagster_home: Path) -> tuple
 def run_maintenance(data: Path, dagster_home: Path, keep: int) -> None:
     """The daily `maintenance_job`, run in this process against the day's instance and warehouse, keeping `keep`
     simulated days: the runs (and dbt target folders) of the `keep` latest days, the outputs of the latest snapshot
-    and the `keep` before it. The days here are minutes apart, so the Dagster retention is given in the wall time
-    since the oldest run kept."""
+    and the `keep` before it; raw as the settings say (`HUBKG_RAW_RETENTION_DAYS`). The days here are minutes
+    apart, so the Dagster retention is given in the wall time since the oldest run kept."""
     import dagster as dg
     from dagster_duckdb import DuckDBResource
 
@@ -131,7 +131,7 @@ def run_maintenance(data: Path, dagster_home: Path, keep: int) -> None:
         oldest_kept = runs[keep - 1].create_timestamp if len(runs) > keep else None
         days = (datetime.now(UTC) - oldest_kept).total_seconds() / 86400 + 1e-5 if oldest_kept else float(keep)
         resources = {
-            "storage_retention": Retention(days, keep),
+            "storage_retention": Retention(days, keep, Settings().raw_retention_days),
             "warehouse": DuckDBResource(database=str(data / "hubkg.duckdb")),
             "data_dir": data,
         }

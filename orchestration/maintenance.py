@@ -26,6 +26,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.dbt import DBT_PROJECT
 from assets.partitions import WAREHOUSE_TAG
+from crawler import store
 from release.serving import PER_SNAPSHOT_SCHEMAS
 
 # Runs still going are never pruned, however old: their events are still being written.
@@ -41,6 +42,7 @@ class Retention:
 
     days: float
     output_days: int = 7  # snapshots of outputs kept before the latest one
+    raw_days: int = 0  # raw snapshots kept before the latest one (0: all)
 
 
 # The folders with one subfolder per snapshot (the marts with a full copy per snapshot: PER_SNAPSHOT_SCHEMAS).
@@ -136,6 +138,16 @@ def prune_snapshot_marts(con: duckdb.DuckDBPyConnection, keep_days: int) -> int:
     return pruned
 
 
+def prune_raw_history(con: duckdb.DuckDBPyConnection, keep_days: int) -> int:
+    """Forget the raw snapshots older than the latest crawled one minus `keep_days` (`store.forget_before`)."""
+    if store.table_type(con, "crawl_state") is None:  # nothing crawled yet
+        return 0
+    latest = con.execute(f"SELECT max(snapshot_date) FROM {store.RAW_SCHEMA}.crawl_state").fetchone()
+    if not latest or latest[0] is None:
+        return 0
+    return store.forget_before(con, latest[0] - timedelta(days=keep_days))
+
+
 def prune_snapshot_folders(data_dir: Path, keep_days: int) -> int:
     """Delete the dated subfolders (`YYYY-MM-DD`) of each per-snapshot output folder older than its latest one
     minus `keep_days`; anything else in them (a leaderboard chart, a cache) stays."""
@@ -181,15 +193,17 @@ def prune_snapshot_outputs(
     data_dir: dg.ResourceParam[Path],
 ) -> None:
     """Deletes benchmarks/atlas mart rows, dated output folders and gate results older than the latest snapshot
-    minus the output retention; the kg history is kept whole."""
-    keep = storage_retention.output_days
+    minus the output retention, and raw snapshots older than the raw retention; the kg history is kept whole."""
+    keep, raw_days = storage_retention.output_days, storage_retention.raw_days
     with warehouse.get_connection() as con:
         rows = prune_snapshot_marts(con, keep)
+        spans = prune_raw_history(con, raw_days) if raw_days else 0
     folders = prune_snapshot_folders(data_dir, keep)
     gates = prune_gate_results(data_dir, keep + 1)
     context.log.info(
         f"kept the latest snapshot and {keep} days before it: {rows} mart rows, {folders} folders, "
-        f"{gates} gate result folders pruned"
+        f"{gates} gate result folders pruned; raw: {spans} reference spans older than "
+        + (f"{raw_days} days forgotten" if raw_days else "the latest snapshot kept (raw retention 0: all)")
     )
 
 

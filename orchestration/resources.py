@@ -104,5 +104,7 @@ def build_resources(settings: Settings) -> dict[str, Any]:
         "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
         "publisher": settings.publish_target(),
         "data_dir": settings.data_dir,
-        "storage_retention": Retention(settings.dagster_retention_days, settings.output_retention_days),
+        "storage_retention": Retention(
+            settings.dagster_retention_days, settings.output_retention_days, settings.raw_retention_days
+        ),
     }

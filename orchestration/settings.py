@@ -150,6 +150,15 @@ class Settings(BaseSettings):
         "folders are kept; the daily `maintenance_job` prunes older ones",
     )
 
+    raw_retention_days: int = Field(
+        30,
+        ge=0,
+        validation_alias=_env("HUBKG_RAW_RETENTION_DAYS"),
+        description="days before the latest snapshot whose raw references, crawl queue rows and the bodies only "
+        "they use are kept (a rebuild of an older day needs a new crawl); 0: the whole raw history. The kg history "
+        "is kept whole either way",
+    )
+
     output_retention_days: int = Field(
         7,
         ge=0,

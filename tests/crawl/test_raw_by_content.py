@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from crawler import store
-from crawler.queue import FETCHED_COLUMNS
+from crawler.queue import FETCHED_COLUMNS, ensure_queue
 from tests.crawl.raw_fingerprint import DAYS, fingerprints, raw_sources, three_days
 
 BEFORE = Path(__file__).with_name("raw_fingerprints_before.json")
@@ -85,6 +85,30 @@ def test_folded_intervals_read_the_same_and_grow_with_change(warehouse: Path, tm
         with pytest.raises(ValueError, match="not newer than its folded history"):
             store.day_table(con, "models", date.fromisoformat(DAYS[1]))
     assert fingerprints(copy) == json.loads(BEFORE.read_text())
+
+
+def test_raw_retention_forgets_old_snapshots_and_their_bodies_only(warehouse: Path, tmp_path: Path) -> None:
+    """`store.forget_before` (the maintenance job's raw retention): the snapshots before the cutoff are gone from
+    every raw view, with the span rows and bodies only they used; every later snapshot reads the same rows."""
+    copy = tmp_path / "forgotten.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        sources = [*raw_sources(con), "fetch_queue"]
+        for source in raw_sources(con):
+            store.fold_history(con, source, _columns(con, source))
+        ensure_queue(con)
+        read = {s: f"SELECT * EXCLUDE (rowid) FROM raw.{s} WHERE snapshot_date >= ? ORDER BY ALL" for s in sources}
+        read["fetch_queue"] = "SELECT * FROM raw.fetch_queue WHERE snapshot_date >= ? ORDER BY ALL"
+        kept = {s: con.execute(read[s], [DAYS[1]]).fetchall() for s in sources}
+        bodies = con.execute("SELECT count(*) FROM raw.models__bodies").fetchone()[0]
+        assert store.forget_before(con, date.fromisoformat(DAYS[1])) > 0
+        for source in sources:
+            assert con.execute(read[source], [DAYS[0]]).fetchall() == kept[source], source  # nothing before DAYS[1]
+        # day 0's bodies that no later snapshot uses are gone; every body a kept reference uses is there
+        assert con.execute("SELECT count(*) FROM raw.models__bodies").fetchone()[0] < bodies
+        assert con.execute(
+            "SELECT count(*) FROM raw.models__refs r ANTI JOIN raw.models__bodies b USING (hash)"
+        ).fetchone() == (0,)
 
 
 @pytest.mark.fast

@@ -99,10 +99,12 @@ def test_pruned_runs_give_their_bytes_back_from_the_event_index(tmp_path: Path) 
 
 
 def test_the_job_and_its_schedule_are_defined_with_the_settings(tmp_path: Path) -> None:
-    defs = build_defs(Settings(data_dir=tmp_path, dagster_retention_days=3, output_retention_days=2))
+    defs = build_defs(
+        Settings(data_dir=tmp_path, dagster_retention_days=3, output_retention_days=2, raw_retention_days=20)
+    )
     assert defs.get_job_def("maintenance_job").tags["hubkg/warehouse"] == "build"  # one warehouse writer
     assert defs.get_schedule_def("daily_maintenance").job_name == "maintenance_job"
-    assert defs.resources["storage_retention"] == Retention(3, 2)
+    assert defs.resources["storage_retention"] == Retention(3, 2, 20)
 
 
 def test_outputs_keep_the_latest_snapshot_and_the_window_before_it(tmp_path: Path) -> None:
