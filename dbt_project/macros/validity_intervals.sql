@@ -47,6 +47,17 @@
         ~ " would rewrite history: pass --vars '{snapshot_date: " ~ latest[1] ~ ", rebuild_history: true}' to drop "
         ~ "every snapshot from " ~ latest[1] ~ " on and rebuild them in order") }}
   {%- endif -%}
+  {#- A rebuild from a day whose raw rows are gone (HUBKG_RAW_RETENTION_DAYS) would replace its history with nothing. -#}
+  {%- if latest[0] is not none and latest[1] < latest[0] -%}
+    {%- set crawled = api.Relation.create(database=this.database, schema='raw', identifier='models') -%}
+    {%- if run_query("select count(*) from (select 1 from " ~ crawled ~ " where snapshot_date = " ~ day
+          ~ " limit 1)").columns[0].values()[0] == 0 -%}
+      {{ exceptions.raise_compiler_error(
+          this ~ ": raw holds no snapshot " ~ latest[1] ~ " (older than the raw retention, HUBKG_RAW_RETENTION_DAYS, "
+          ~ "or never crawled), so rebuilding history from it would replace that history with nothing: "
+          ~ "crawl it into a fresh warehouse instead") }}
+    {%- endif -%}
+  {%- endif -%}
 
   {#- A refused or failed earlier build may have left its view behind. -#}
   {% do run_query("drop view if exists " ~ rows) %}

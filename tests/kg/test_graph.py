@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -13,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from assets.exports import NODE_TABLES, RELATIONS
+from crawler import store
 from tests.kg.conftest import FIRST, SECOND, Build
 from tests.support import insert_raw, run_dbt
 
@@ -247,6 +249,21 @@ def test_a_mart_refuses_staging_of_another_snapshot(generated_builds, tmp_path) 
     run_dbt("run", warehouse, tmp_path, "+kg.entities.models", {"snapshot_date": FIRST, "rebuild_history": True})
     assert snapshot_rows(warehouse, "kg.models") == before[:1]  # rebuilt from FIRST on: the later days go
     run_dbt("run", warehouse, tmp_path, "+kg.entities.models", {"snapshot_date": SECOND})  # and are rebuilt in order
+    assert snapshot_rows(warehouse, "kg.models") == before
+
+
+def test_a_day_the_raw_retention_forgot_is_not_rebuilt_into_nothing(generated_builds, tmp_path) -> None:
+    """Rebuilding history from a day whose raw rows the raw retention forgot would replace that history with an
+    empty snapshot: the build stops with a message and the kg history stays."""
+    warehouse = warehouse_copy(generated_builds[1], tmp_path)
+    before = snapshot_rows(warehouse, "kg.models")
+    with duckdb.connect(str(warehouse)) as con:
+        store.fold_history(con, "models")  # what the next crawl does when it opens the source
+        store.forget_before(con, date.fromisoformat(SECOND))
+        assert con.execute("SELECT count(*) FROM raw.models WHERE snapshot_date = ?", [FIRST]).fetchone() == (0,)
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        run_dbt("run", warehouse, tmp_path, "+kg.entities.models", {"snapshot_date": FIRST, "rebuild_history": True})
+    assert f"raw holds no snapshot {FIRST}" in refused.value.stdout
     assert snapshot_rows(warehouse, "kg.models") == before
 
 
