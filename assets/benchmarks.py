@@ -4,7 +4,7 @@
 renamed into it, so readers never see half a folder):
 - `recommendation/`: `interactions.parquet`, `social.parquet`, `kg.parquet`, `stats.parquet`, and RecBole atomic
   files under `recbole/<dataset>/`: `huggingbench` (`.train/.valid/.test.inter`, `.net`), `huggingbench_kg_<variant>`
-  (the same `.inter` files plus `.kg` and `.link`) and, where likes carry a time, `huggingbench_temporal`;
+  (hard links to the same `.inter` files, plus `.kg` and `.link`) and, where likes carry a time, `huggingbench_temporal`;
 - `classification/`: `nodes.parquet`, `edges.parquet`, `stats.parquet`, `task_to_id.txt` and numpy arrays for
   PyG/DGL: `edge_index.npy` (int64, 2 × E), `y.npy` (float32 multi-hot, N × tasks), `train_mask.npy`, `val_mask.npy`,
   `test_mask.npy` (bool, N); row i of every array is `node_index` i of `nodes.parquet`;
@@ -16,6 +16,7 @@ renamed into it, so readers never see half a folder):
 Every query is ordered and numpy writes plain arrays, so the same snapshot and seed give byte-identical files.
 """
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -129,11 +130,14 @@ def recommendation_files(
                 RECBOLE,
             )
             kg_triples = {}
+            linked: Path | None = None  # the first variant's `.link`: every variant's is the same
             for variant in KG_VARIANTS:
                 folder = base.parent / f"{RECBOLE_DATASET}_kg_{variant}"
                 folder.mkdir()
+                # RecBole wants each dataset's files in its folder under its name: the same splits are hard links
+                # to one file, not copies (4 of 5 copies of the largest files of a snapshot's benchmarks).
                 for split in SPLITS:
-                    shutil.copyfile(base / f"{base.name}.{split}.inter", folder / f"{folder.name}.{split}.inter")
+                    os.link(base / f"{base.name}.{split}.inter", folder / f"{folder.name}.{split}.inter")
                 kg_triples[variant] = _copy(
                     con,
                     'SELECT head AS "head_id:token", relation AS "relation_id:token", tail AS "tail_id:token" '
@@ -141,14 +145,17 @@ def recommendation_files(
                     folder / f"{folder.name}.kg",
                     RECBOLE,
                 )
-                # items are KG entities under the same typed id
-                _copy(
-                    con,
-                    'SELECT DISTINCT item_id AS "item_id:token", item_id AS "entity_id:token" '
-                    f"FROM benchmarks.rec_interactions {where} ORDER BY 1",
-                    folder / f"{folder.name}.link",
-                    RECBOLE,
-                )
+                if linked is None:  # items are KG entities under the same typed id
+                    linked = folder / f"{folder.name}.link"
+                    _copy(
+                        con,
+                        'SELECT DISTINCT item_id AS "item_id:token", item_id AS "entity_id:token" '
+                        f"FROM benchmarks.rec_interactions {where} ORDER BY 1",
+                        linked,
+                        RECBOLE,
+                    )
+                else:
+                    os.link(linked, folder / f"{folder.name}.link")
             timed = con.execute(
                 f"SELECT count(*) FROM benchmarks.rec_interactions {where} AND split_temporal IS NOT NULL"
             ).fetchone()[0]

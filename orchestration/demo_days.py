@@ -49,9 +49,11 @@ class Day:
 
 
 def du(path: Path) -> int:
+    """Bytes of the files under `path`, a hard-linked file once (as `du` counts them)."""
     if path.is_file():
         return path.stat().st_size
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+    files = {(s.st_dev, s.st_ino): s.st_size for s in (p.stat() for p in path.rglob("*") if p.is_file())}
+    return sum(files.values())
 
 
 def directory_bytes(data: Path, dagster_home: Path) -> dict[str, int]:

@@ -7,6 +7,7 @@ copies of the two exports, for the byte-identity test.
 """
 
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +116,7 @@ def rebuilt(pipeline: BenchBuild, tmp_path_factory: pytest.TempPathFactory) -> B
     copies = []
     for n in (1, 2):
         rebuild_and_export(pipeline, work)
-        copies.append(shutil.copytree(exported, work / f"export-{n}"))
+        # linked, not copied: each export replaces the folder whole, and the files keep the links they were written with
+        copies.append(shutil.copytree(exported, work / f"export-{n}", copy_function=os.link))
     pipeline.first, pipeline.second = copies
     return pipeline
