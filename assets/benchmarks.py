@@ -4,7 +4,8 @@
 renamed into it, so readers never see half a folder):
 - `recommendation/`: `interactions.parquet`, `social.parquet`, `kg.parquet`, `stats.parquet`, and RecBole atomic
   files under `recbole/<dataset>/`: `huggingbench` (`.train/.valid/.test.inter`, `.net`), `huggingbench_kg_<variant>`
-  (hard links to the same `.inter` files, plus `.kg` and `.link`) and, where likes carry a time, `huggingbench_temporal`;
+  (hard links to the same `.inter` files, plus `.kg` and `.link`) and, where likes carry a time,
+  `huggingbench_temporal`;
 - `classification/`: `nodes.parquet`, `edges.parquet`, `stats.parquet`, `task_to_id.txt` and numpy arrays for
   PyG/DGL: `edge_index.npy` (int64, 2 × E), `y.npy` (float32 multi-hot, N × tasks), `train_mask.npy`, `val_mask.npy`,
   `test_mask.npy` (bool, N); row i of every array is `node_index` i of `nodes.parquet`;
