@@ -29,6 +29,12 @@ SERVED_SCHEMAS = ("kg", "lineage", "atlas", "benchmarks")
 # blocks: at the default 256 KB the ~170 tables of a build made a 34 MB file of 33K rows (5 MB at 16 KB) and each
 # day added a block per table touched. New files of the warehouse and of the serving copy use 16 KB blocks.
 BLOCK_SIZE = 16 * 1024
+# But DuckDB bit-packs integers and timestamps only in blocks of 64 KB or more. The serving copy of HuggingKG's
+# size (31.7M rows) takes 1,421 MB at 16 KB, 1,247 MB at 64 KB (the counters 40 → 25 bytes a row) and 1,245 MB at
+# 256 KB; a 5K-node world's (56K rows) 4.4 MB at 16 KB and 9.4 MB at 64 KB (perf/block_sizes.py). The 64 KB blocks'
+# fixed cost (≈ 5 MB) is repaid from ≈ 1M rows (≈ 45 MB): a serving copy of more rows than that uses them.
+LARGE_BLOCK_SIZE = 64 * 1024
+LARGE_FILE_ROWS = 1_000_000
 # Marts holding a full copy per snapshot (the kg keeps its history as intervals, served whole): the serving copy
 # holds their latest snapshot only, so it grows with the kg's changes, not with the days kept.
 PER_SNAPSHOT_SCHEMAS = ("atlas", "benchmarks")
@@ -54,7 +60,7 @@ def refresh_serving_copy(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id:
         "ORDER BY ALL"
     ).fetchall()
     counts: dict[str, int] = {}
-    con.execute(f"ATTACH '{staging}' AS serving_copy (BLOCK_SIZE {BLOCK_SIZE})")
+    con.execute(f"ATTACH '{staging}' AS serving_copy (BLOCK_SIZE {serving_block_size(con)})")
     try:
         for schema in sorted({s for s, _, _ in tables}):
             con.execute(f"CREATE SCHEMA serving_copy.{schema}")
@@ -70,6 +76,15 @@ def refresh_serving_copy(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id:
     _copy_views_and_macros(con, staging)
     os.replace(staging, target)
     return counts
+
+
+def serving_block_size(con: duckdb.DuckDBPyConnection) -> int:
+    """The block size of a serving copy of the build's served tables (their stored rows: an upper bound)."""
+    (rows,) = con.execute(
+        f"SELECT coalesce(sum(estimated_size), 0) FROM duckdb_tables() WHERE schema_name IN {SERVED_SCHEMAS} "
+        "AND database_name = current_database()"
+    ).fetchone() or (0,)
+    return LARGE_BLOCK_SIZE if rows >= LARGE_FILE_ROWS else BLOCK_SIZE
 
 
 def _copy_views_and_macros(con: duckdb.DuckDBPyConnection, copy: Path) -> None:
