@@ -32,7 +32,8 @@ BLOCK_SIZE = 16 * 1024
 # But DuckDB bit-packs integers and timestamps only in blocks of 64 KB or more. The serving copy of HuggingKG's
 # size (31.7M rows) takes 1,421 MB at 16 KB, 1,247 MB at 64 KB (the counters 40 → 25 bytes a row) and 1,245 MB at
 # 256 KB; a 5K-node world's (56K rows) 4.4 MB at 16 KB and 9.4 MB at 64 KB (perf/block_sizes.py). The 64 KB blocks'
-# fixed cost (≈ 5 MB) is repaid from ≈ 1M rows (≈ 45 MB): a serving copy of more rows than that uses them.
+# fixed cost (≈ 5 MB) is repaid from ≈ 1M rows (≈ 45 MB): a serving copy of more rows than that uses them (rows
+# copied: the per-snapshot marts' latest snapshot, not the window the build keeps, or a 26K world would cross it).
 LARGE_BLOCK_SIZE = 64 * 1024
 LARGE_FILE_ROWS = 1_000_000
 # Marts holding a full copy per snapshot (the kg keeps its history as intervals, served whole): the serving copy
@@ -59,32 +60,31 @@ def refresh_serving_copy(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id:
         f"WHERE table_type = 'BASE TABLE' AND table_schema IN {SERVED_SCHEMAS} AND table_catalog = current_database() "
         "ORDER BY ALL"
     ).fetchall()
-    counts: dict[str, int] = {}
-    con.execute(f"ATTACH '{staging}' AS serving_copy (BLOCK_SIZE {serving_block_size(con)})")
+    # A mart with a full copy per snapshot serves its latest one; older ones are the releases' tags.
+    copied = {
+        f"{schema}.{table}": (
+            f"WHERE snapshot_date = (SELECT max(snapshot_date) FROM {schema}.{table})"
+            if dated and schema in PER_SNAPSHOT_SCHEMAS
+            else ""
+        )
+        for schema, table, dated in tables
+    }
+    counts = {
+        name: int((con.execute(f"SELECT count(*) FROM {name} {where}").fetchone() or (0,))[0])
+        for name, where in copied.items()
+    }
+    block_size = LARGE_BLOCK_SIZE if sum(counts.values()) >= LARGE_FILE_ROWS else BLOCK_SIZE
+    con.execute(f"ATTACH '{staging}' AS serving_copy (BLOCK_SIZE {block_size})")
     try:
         for schema in sorted({s for s, _, _ in tables}):
             con.execute(f"CREATE SCHEMA serving_copy.{schema}")
-        for schema, table, dated in tables:
-            # A mart with a full copy per snapshot serves its latest one; older ones are the releases' tags.
-            latest = dated and schema in PER_SNAPSHOT_SCHEMAS
-            where = f"WHERE snapshot_date = (SELECT max(snapshot_date) FROM {schema}.{table})" if latest else ""
-            con.execute(f"CREATE TABLE serving_copy.{schema}.{table} AS SELECT * FROM {schema}.{table} {where}")
-            counted = con.execute(f"SELECT count(*) FROM serving_copy.{schema}.{table}").fetchall()
-            counts[f"{schema}.{table}"] = int(counted[0][0])
+        for name, where in copied.items():
+            con.execute(f"CREATE TABLE serving_copy.{name} AS SELECT * FROM {name} {where}")
     finally:
         con.execute("DETACH serving_copy")
     _copy_views_and_macros(con, staging)
     os.replace(staging, target)
     return counts
-
-
-def serving_block_size(con: duckdb.DuckDBPyConnection) -> int:
-    """The block size of a serving copy of the build's served tables (their stored rows: an upper bound)."""
-    (rows,) = con.execute(
-        f"SELECT coalesce(sum(estimated_size), 0) FROM duckdb_tables() WHERE schema_name IN {SERVED_SCHEMAS} "
-        "AND database_name = current_database()"
-    ).fetchone() or (0,)
-    return LARGE_BLOCK_SIZE if rows >= LARGE_FILE_ROWS else BLOCK_SIZE
 
 
 def _copy_views_and_macros(con: duckdb.DuckDBPyConnection, copy: Path) -> None:
