@@ -160,15 +160,17 @@ def prune_raw_history(con: duckdb.DuckDBPyConnection, keep_days: int) -> int:
 def compact_tables(con: duckdb.DuckDBPyConnection, min_deleted_share: float = COMPACT_DELETED_SHARE) -> list[str]:
     """Rewrite every warehouse table whose stored rows are at least `min_deleted_share` deleted ones: its live
     rows appended again in their order and the old rows deleted, in one transaction, so the old row groups are
-    deleted whole and their blocks free for the next writes (after the checkpoint that ends this). Tables with a
-    primary key or unique constraint (the crawl's per-day tables, emptied daily) are left: their copy would
-    collide. Returns the tables rewritten."""
+    deleted whole. A checkpoint before the first and after each rewrite frees those row groups' blocks for the next
+    copy: the file needs room for one table's copy at a time, not for a day's. Tables with a primary key or unique
+    constraint (the crawl's per-day tables, emptied daily) are left: their copy would collide. Returns the tables
+    rewritten."""
     candidates = con.execute(
         "SELECT schema_name, table_name, estimated_size FROM duckdb_tables() WHERE database_name = current_database() "
         "AND NOT temporary AND estimated_size > 0 AND table_oid NOT IN (SELECT table_oid FROM duckdb_constraints() "
         "WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE')) ORDER BY ALL"
     ).fetchall()
     rewritten = []
+    con.execute("CHECKPOINT")  # the row groups the retention's deletes emptied, free before anything is copied
     for schema, table, stored in candidates:
         name = f'{schema}."{table}"'
         (live,) = con.execute(f"SELECT count(*) FROM {name}").fetchone() or (0,)
@@ -178,9 +180,8 @@ def compact_tables(con: duckdb.DuckDBPyConnection, min_deleted_share: float = CO
             (last,) = con.execute(f"SELECT max(rowid) FROM {name}").fetchone() or (None,)
             con.execute(f"INSERT INTO {name} SELECT * FROM {name}")
             con.execute(f"DELETE FROM {name} WHERE rowid <= ?", [last])
-        rewritten.append(f"{schema}.{table}")
-    if rewritten:
         con.execute("CHECKPOINT")
+        rewritten.append(f"{schema}.{table}")
     return rewritten
 
 

@@ -184,3 +184,26 @@ def test_tables_the_deletes_left_mostly_empty_are_rewritten_and_give_their_block
         assert stored["crawl_state"] > 100000  # kept as it was
         assert con.execute("SELECT used_blocks FROM pragma_database_size()").fetchone() < used
         assert compact_tables(con) == []  # nothing left to gain
+
+
+def test_a_rewrite_reuses_the_blocks_the_days_deletes_freed(tmp_path: Path) -> None:
+    """The retention deletes a mart's oldest snapshots (whole row groups) and the rewrite then copies what is left:
+    the copy goes first into the blocks the deletes freed, so the file grows by less than half a copy of the table
+    (by a whole copy when the rewrite ran before the checkpoint that frees them)."""
+    with duckdb.connect(str(tmp_path / "w.duckdb"), config={"default_block_size": "16384"}) as con:
+        con.execute("CREATE SCHEMA atlas")
+        con.execute(
+            "CREATE TABLE atlas.atlas_nodes AS SELECT (DATE '2026-11-01' + INTERVAL (i // 200000) DAY)::DATE "
+            "AS snapshot_date, i, 'model-' || i AS id FROM range(1000000) t(i)"
+        )
+        con.execute("CHECKPOINT")
+        (before,) = con.execute("SELECT total_blocks FROM pragma_database_size()").fetchone() or (0,)
+        # the oldest two snapshots pruned, and a third of one more (rows spread over its row groups)
+        con.execute("DELETE FROM atlas.atlas_nodes WHERE i < 400000 OR (i < 600000 AND i % 3 = 0)")
+        assert compact_tables(con) == ["atlas.atlas_nodes"]
+        assert con.execute("SELECT count(*) FROM atlas.atlas_nodes").fetchone() == (533334,)
+        (after,) = con.execute("SELECT total_blocks FROM pragma_database_size()").fetchone() or (0,)
+        (copy,) = con.execute(
+            "SELECT count(DISTINCT block_id) FROM pragma_storage_info('atlas.atlas_nodes') WHERE block_id >= 0"
+        ).fetchone() or (0,)
+        assert after - before < copy / 2
