@@ -60,9 +60,9 @@ class Pruned:
     output_folders: int = 0
 
 
-# DuckDB reuses a deleted row's space only once its whole row group (≈ 122K rows) is deleted, and the retention's
-# deletes leave row groups that still hold long-lived rows (raw spans of entities that never change, a mart's
-# snapshot straddling two groups): over 14 days with raw retention, raw's rows fell 21% but its blocks 5%. Past
+# DuckDB reuses a deleted row's space only once its whole row group (≈ 122K rows) is deleted, and its checkpoint
+# merges neighbouring row groups only when their live rows fit in fewer — never in a table of one or two groups
+# (most tables at 26K nodes): the retention's deletes left 22% of raw's stored rows deleted after 14 days. Past
 # this share of deleted rows a table is rewritten, each table about once per `1 / share` of its rows deleted.
 COMPACT_DELETED_SHARE = 0.2
 
@@ -162,7 +162,7 @@ def compact_tables(con: duckdb.DuckDBPyConnection, min_deleted_share: float = CO
     rows appended again in their order and the old rows deleted, in one transaction, so the old row groups are
     deleted whole. A checkpoint before the first and after each rewrite frees those row groups' blocks for the next
     copy: the file needs room for one table's copy at a time, not for a day's. Tables with a primary key or unique
-    constraint (the crawl's per-day tables, emptied daily) are left: their copy would collide. Returns the tables
+    constraint (the crawl's queue of the day and its state) are left: their copy would collide. Returns the tables
     rewritten."""
     candidates = con.execute(
         "SELECT schema_name, table_name, estimated_size FROM duckdb_tables() WHERE database_name = current_database() "
