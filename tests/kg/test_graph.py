@@ -354,27 +354,34 @@ def test_relation_tables_use_huggingkg_keys(sample_build, relation) -> None:
 
 
 def test_a_warehouse_of_the_earlier_layout_migrates_every_snapshot(generated_builds, tmp_path) -> None:
-    """A warehouse whose kg tables hold a full copy per snapshot (the earlier layout) converts to intervals on its
-    next build: each of three snapshots reads back as it was, including a row that leaves and comes back."""
+    """A warehouse whose kg tables hold a full copy per snapshot (the earlier layout, kg_nodes and kg_edges
+    included) converts on its next build: the marts to intervals, kg_nodes / kg_edges to views of them. Each of
+    three snapshots reads back as it was, including a row that leaves and comes back."""
     warehouse = warehouse_copy(generated_builds[1], tmp_path)
     earliest = "2026-10-25"  # a copy of the second snapshot, so what changed between them leaves and comes back
     with duckdb.connect(str(warehouse)) as con:
+        # the marts' interval tables, and kg_nodes / kg_edges, views of them (then full copies too)
         models = [
-            t.removesuffix("__snapshots")
-            for (t,) in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%\\_\\_snapshots' ESCAPE '\\'"
+            (t.removesuffix("__snapshots"), kind)
+            for t, kind in con.execute(
+                "SELECT table_name, table_type FROM information_schema.tables "
+                "WHERE table_name LIKE '%\\_\\_snapshots' ESCAPE '\\'"
             ).fetchall()
         ]
-        for model in models:
+        assert {m for m, kind in models if kind == "VIEW"} == {"kg_nodes", "kg_edges"}
+        for model, _ in models:
             con.execute(
                 f'CREATE TABLE kg."{model}__copies" AS '
                 f"SELECT * REPLACE (DATE '{earliest}' AS snapshot_date) FROM kg.\"{model}__as_of\"(DATE '{SECOND}') "
                 f"UNION ALL SELECT * FROM kg.\"{model}__as_of\"(DATE '{FIRST}') "
                 f"UNION ALL SELECT * FROM kg.\"{model}__as_of\"(DATE '{SECOND}')"
             )
+        for model, kind in models:
+            stored = "VIEW" if kind == "VIEW" else "TABLE"
             con.execute(f'DROP VIEW kg."{model}"; DROP MACRO TABLE kg."{model}__as_of"')
-            con.execute(f'DROP TABLE kg."{model}__history"; ALTER TABLE kg."{model}__copies" RENAME TO "{model}"')
-            con.execute(f'DROP TABLE kg."{model}__snapshots"; DROP TABLE IF EXISTS kg."{model}__counters"')
+            con.execute(f'DROP {stored} kg."{model}__history"; ALTER TABLE kg."{model}__copies" RENAME TO "{model}"')
+            con.execute(f'DROP {stored} kg."{model}__snapshots"; DROP TABLE IF EXISTS kg."{model}__counters"')
+        models = [m for m, _ in models]
 
         def copies(model: str, day: str) -> list[str]:
             rows = con.execute(f'SELECT * FROM kg."{model}" WHERE snapshot_date = ?', [day]).fetchall()

@@ -88,8 +88,8 @@ def play(work: Path, projects: list[Path]) -> dict:
             played["changes"].append(changes[0][0])
             played["states"].append(con.execute(STATE.format("kg.models")).fetchall())
             played["models"] = con.execute(
-                "SELECT count(*) FROM information_schema.tables "
-                "WHERE table_schema = 'kg' AND ends_with(table_name, '__snapshots')"
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'kg' "
+                "AND table_type = 'BASE TABLE' AND ends_with(table_name, '__snapshots')"
             ).fetchall()[0][0]
     print(f"build wall per day (s): {[round(w, 1) for w in played['walls']]}")
     print(f"kg rows written per day: {played['written']}; kg_changes rows: {played['changes']}")

@@ -1,5 +1,7 @@
--- Every edge of the snapshot whose both endpoints are nodes: the union of the 30 relation tables, raw ids.
--- `attributes_hash` fingerprints edge attributes (the lineage source), for kg_changes.
+-- Every edge whose both endpoints are nodes: the interval rows of the 30 relation marts, under one set of columns
+-- (macros/validity_union.sql: a view, the rows stored once, in the relation marts). `attributes_hash` fingerprints
+-- edge attributes (the lineage source), for kg_changes.
+{{ config(materialized='validity_union') }}
 {%- for r in kg_relations() %}
 {% if not loop.first %}union all{% endif %}
 select
@@ -13,7 +15,7 @@ select
     {%- else %}
     null::varchar as attributes_hash,
     {%- endif %}
-    snapshot_date
-from {{ ref(r.name) }}
-where snapshot_date = {{ build_snapshot_date() }}
+    valid_from,
+    valid_to
+from {{ history_part(ref(r.name)) }}
 {%- endfor %}
