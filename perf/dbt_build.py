@@ -63,6 +63,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, default=None, help="where to keep the built copy")
     args = parser.parse_args()
     snapshot = args.snapshot or latest_snapshot(args.warehouse)
+    if args.copy_to:
+        args.copy_to.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.copy_to) as work:
         copy = Path(work) / "hubkg.duckdb"
         shutil.copyfile(args.warehouse, copy)

@@ -5,14 +5,13 @@
 
   The model's SQL is the union of its parts' interval rows (`history_part(ref(...))`) with the model's columns,
   `valid_from` and `valid_to`. From it the materialization creates, each reading the parts' tables only (so the
-  serving copy re-creates them in any order, and a query never waits on another view):
+  serving copy can re-create them in any order):
   - `<model>__history`: that union, a view;
-  - `<model>__snapshots`: the snapshots the model holds, those up to the oldest latest snapshot of its parts;
-  - `<model>`: the rows of the latest of those snapshots (`snapshot_date` that snapshot);
-  - `<model>__as_of(d)`: the rows of the latest of those snapshots on or before `d`.
-  A part ahead of the others (a build that stopped half way) is not seen until they catch up: the model never mixes
-  snapshots. The tables an earlier layout kept under these names (full copies per snapshot, or the model's own
-  interval history) are dropped on the first build: the parts hold the same rows.
+  - `<model>__snapshots`: the snapshots every part holds (each part's, up to the oldest of their latest);
+  - `<model>` and `<model>__as_of(d)`: the rows held now (open intervals) and on day `d`, `snapshot_date` the
+    latest of those snapshots (on or before `d`), as for a single mart (`served_rows`).
+  The tables an earlier layout kept under these names (full copies per snapshot, or the model's own interval
+  history) are dropped on the first build: the parts hold the same rows.
 -#}
 {% materialization validity_union, adapter='duckdb' %}
   {%- set history_sql = compiled_code -%}
@@ -46,11 +45,12 @@
     create or replace view {{ history_snapshots_relation(this) }} as {{ snapshots_sql }};
   {% endcall %}
   {%- set columns = adapter.get_columns_in_relation(history) | map(attribute='name')
-        | reject('in', ['valid_from', 'valid_to']) | list -%}
+        | reject('in', ['valid_from', 'valid_to']) | list + ['snapshot_date'] -%}
+  {%- set history_rows, held = '(' ~ history_sql ~ ')', '(' ~ snapshots_sql ~ ')' -%}
   {% call statement('serve') %}
-    create or replace view {{ this }} as {{ union_rows(columns, history_sql, snapshots_sql, none) }};
+    create or replace view {{ this }} as {{ served_rows(columns, [], history_rows, held, none, none) }};
     create or replace macro {{ this.schema }}.{{ this.identifier }}__as_of(d) as table
-    {{ union_rows(columns, history_sql, snapshots_sql, 'd::date') }};
+    {{ served_rows(columns, [], history_rows, held, none, 'd::date') }};
   {% endcall %}
 
   {% do persist_docs(this.incorporate(type='view'), model) %}
@@ -63,13 +63,4 @@
 {#- A part of a validity union: the interval rows of a mart, named without the database (see validity_intervals). -#}
 {% macro history_part(relation) -%}
   {{ return(history_relation(relation).include(database=False)) }}
-{%- endmacro %}
-
-{#- The union's rows as of its latest snapshot (`as_of` none) or its latest on or before `as_of` (a SQL date). -#}
-{% macro union_rows(columns, history_sql, snapshots_sql, as_of) -%}
-    select {% for c in columns %}h.{{ adapter.quote(c) }}, {% endfor %}s.snapshot_date
-    from ({{ history_sql }}) as h,
-        (select max(snapshot_date) as snapshot_date from ({{ snapshots_sql }})
-            {%- if as_of %} where snapshot_date <= {{ as_of }}{% endif %}) as s
-    where h.valid_from <= s.snapshot_date and (h.valid_to is null or h.valid_to > s.snapshot_date)
 {%- endmacro %}
