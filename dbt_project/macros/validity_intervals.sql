@@ -12,7 +12,9 @@
 
   Fast counters (config `counter_columns`, e.g. downloads and likes) move daily on a large share of the rows, so
   they are not part of a row's identity: they live in the narrow `<model>__counters` (row_hash, snapshot_date,
-  counters), written for a row only on the days its counters differ from the last ones recorded.
+  counters, valid_to), written for a row only on the days its counters differ from the last ones recorded. Each
+  counters row holds until the row's next one (`valid_to`, null for the current one), so the current counters are
+  a filter, not a search through every day's rows: reading them costs the same on day 365 as on day 1.
 
   A build of snapshot D is one transaction: a run that dies leaves the previous latest in place and a rerun
   finishes it. D equal to the latest applied snapshot re-applies it (its own changes are undone first). An older
@@ -76,7 +78,14 @@
         ~ ", 0::uhugeint as row_hash, null::date as valid_from, null::date as valid_to from " ~ rows ~ " limit 0") %}
   {%- if counters -%}
     {% do run_query("create table if not exists " ~ tally ~ " as select 0::uhugeint as row_hash, "
-          ~ "null::date as snapshot_date, " ~ counters | join(', ') ~ " from " ~ rows ~ " limit 0") %}
+          ~ "null::date as snapshot_date, " ~ counters | join(', ') ~ ", null::date as valid_to from " ~ rows
+          ~ " limit 0") %}
+    {#- Counters of the earlier layout (without `valid_to`): each row holds until the row_hash's next one. -#}
+    {%- if 'valid_to' not in adapter.get_columns_in_relation(tally) | map(attribute='name') | list -%}
+      {% do run_query("alter table " ~ tally ~ " add column valid_to date; update " ~ tally
+            ~ " as t set valid_to = n.next_day from (select rowid as rid, lead(snapshot_date) over (partition by "
+            ~ "row_hash order by snapshot_date) as next_day from " ~ tally ~ ") as n where t.rowid = n.rid") %}
+    {%- endif -%}
   {%- endif -%}
   {#- A column the model gained reaches the history (older rows: null). -#}
   {%- set held = adapter.get_columns_in_relation(history) | map(attribute='name') | list -%}
@@ -105,11 +114,16 @@
     from {{ this.identifier }}__incoming as n anti join {{ this.identifier }}__open as o using (row_hash, row_n);
     {%- if counters %}
     delete from {{ tally }} where snapshot_date >= {{ day }};
-    insert into {{ tally }} by name
-    select n.row_hash, {{ day }} as snapshot_date{% for c in counters %}, n.{{ c }}{% endfor %}
+    update {{ tally }} set valid_to = null where valid_to >= {{ day }};
+    create or replace temp table {{ this.identifier }}__moved as
+    select n.row_hash, {{ day }} as snapshot_date{% for c in counters %}, n.{{ c }}{% endfor %}, null::date as valid_to
     from {{ this.identifier }}__incoming as n
     left join ({{ latest_counters(tally, counters, none) }}) as k using (row_hash)
     where n.row_n = 1 and k.counters is distinct from {{ counter_struct(counters, 'n.') }};
+    update {{ tally }} set valid_to = {{ day }}
+    where valid_to is null and row_hash in (select row_hash from {{ this.identifier }}__moved);
+    insert into {{ tally }} by name select * from {{ this.identifier }}__moved;
+    drop table {{ this.identifier }}__moved;
     {%- endif %}
     insert into {{ snapshots }} values ({{ day }}, now());
     drop table {{ this.identifier }}__incoming;
@@ -203,10 +217,14 @@
     { {%- for c in counters %}'{{ c }}': {{ prefix }}{{ c }}{{ ", " if not loop.last }}{% endfor -%} }
 {%- endmacro %}
 
-{#- Each row's last recorded counters (on or before `as_of`, a SQL date expression, when given). -#}
+{#- Each row's current counters (or those held on `as_of`, a SQL date expression, when given). -#}
 {% macro latest_counters(tally, counters, as_of) -%}
-    select row_hash, arg_max({{ counter_struct(counters, '') }}, snapshot_date) as counters from {{ tally }}
-    {%- if as_of %} where snapshot_date <= {{ as_of }}{% endif %} group by row_hash
+    select row_hash, {{ counter_struct(counters, '') }} as counters from {{ tally }}
+    {%- if as_of %}
+    where snapshot_date <= {{ as_of }} and (valid_to is null or valid_to > {{ as_of }})
+    {%- else %}
+    where valid_to is null
+    {%- endif %}
 {%- endmacro %}
 
 {#-

@@ -165,11 +165,11 @@ def test_history_and_changes(generated_builds) -> None:
     assert intervals[mutation.dropped] == [(FIRST, SECOND)]
     assert intervals[mutation.changed] == [(FIRST, None)]
     (counted,) = second.sql(
-        "SELECT list(c.snapshot_date::varchar ORDER BY c.snapshot_date) FROM kg.models__counters AS c "
-        "JOIN kg.models__history AS h USING (row_hash) WHERE h.id = ?",
+        "SELECT list((c.snapshot_date::varchar, c.valid_to::varchar) ORDER BY c.snapshot_date) "
+        "FROM kg.models__counters AS c JOIN kg.models__history AS h USING (row_hash) WHERE h.id = ?",
         [mutation.changed],
     )[0]
-    assert counted == [FIRST, SECOND]
+    assert counted == [(FIRST, SECOND), (SECOND, None)]  # each counters row holds until the next
     downloads = second.sql(
         "SELECT (SELECT downloads FROM kg.models__as_of($1::DATE) WHERE id = $3), "
         "(SELECT downloads FROM kg.models__as_of($2::DATE) WHERE id = $3)",
@@ -303,6 +303,32 @@ def test_staging_keeps_the_latest_observation_of_a_key(generated_builds, tmp_pat
         ).fetchall()
     assert fullnames == [("the later copy",)]  # the newer row of the account won, and it is the only one
     assert shas == original and shas != [("the earlier copy",)]  # the older copy of the model lost
+
+
+def test_counters_of_the_earlier_layout_get_their_intervals(generated_builds, tmp_path) -> None:
+    """Counters stored before they carried `valid_to` (each row then held until the row_hash's next one, found by
+    searching every day's rows) get it on the next build; every snapshot reads back the same."""
+    warehouse = warehouse_copy(generated_builds[1], tmp_path)
+    with duckdb.connect(str(warehouse)) as con:
+        tables = [
+            t
+            for (t,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%counters'"
+            ).fetchall()
+        ]
+        assert "models__counters" in tables
+        before = {(t, d): sorted(rows(con, t.removesuffix("__counters"), d)) for t in tables for d in (FIRST, SECOND)}
+        intervals = {t: con.execute(f"SELECT * FROM kg.{t} ORDER BY ALL").fetchall() for t in tables}
+        for table in tables:
+            con.execute(f"ALTER TABLE kg.{table} DROP COLUMN valid_to")
+    run_dbt("run", warehouse, tmp_path, "kg", {"snapshot_date": SECOND})
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert {t: con.execute(f"SELECT * FROM kg.{t} ORDER BY ALL").fetchall() for t in tables} == intervals
+        assert {key: sorted(rows(con, key[0].removesuffix("__counters"), key[1])) for key in before} == before
+
+
+def rows(con: duckdb.DuckDBPyConnection, table: str, day: str) -> list[tuple]:
+    return con.execute(f"SELECT * FROM kg.{table}__as_of(?)", [day]).fetchall()
 
 
 def test_mart_tests_check_the_snapshot_being_built(generated_builds, tmp_path) -> None:

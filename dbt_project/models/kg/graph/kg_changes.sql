@@ -39,7 +39,8 @@ nodes_counted as (
     join {{ history_relation(entity) }} as h using (row_hash)
     where k.snapshot_date = (select snapshot_date from current_snapshot)
         and h.valid_from < k.snapshot_date and (h.valid_to is null or h.valid_to > k.snapshot_date)
-        and exists (select 1 from {{ counters }} as p where p.row_hash = k.row_hash and p.snapshot_date < k.snapshot_date)
+        -- and a counters row today's closed: a row's first counters come with the row itself (added or changed)
+        and exists (select 1 from {{ counters }} as p where p.row_hash = k.row_hash and p.valid_to = k.snapshot_date)
     {%- endfor %}
 ),
 
