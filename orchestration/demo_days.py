@@ -67,8 +67,8 @@ def directory_bytes(data: Path, dagster_home: Path) -> dict[str, int]:
 
 def kg_rows_written(con: duckdb.DuckDBPyConnection, day: date | str) -> dict[str, int]:
     """Every kg row a build of `day` inserted or updated, by kind: `history` (interval rows opened or closed that
-    day), `counters` (narrow counter rows), `change_log` (kg_changes) and `bookkeeping` (the day's row in each
-    model's `__snapshots` table: one per kg model, whatever the size or the change)."""
+    day), `counters` (narrow counter rows opened or closed), `change_log` (kg_changes) and `bookkeeping` (the day's
+    row in each model's `__snapshots` table: one per kg model, whatever the size or the change)."""
     tables = con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'kg' AND table_type = 'BASE TABLE' "
         "AND table_catalog = current_database()"
@@ -77,7 +77,9 @@ def kg_rows_written(con: duckdb.DuckDBPyConnection, day: date | str) -> dict[str
     for (table,) in tables:
         kind = table.rpartition("__")[2] if "__" in table else "change_log"
         kind = {"snapshots": "bookkeeping"}.get(kind, kind)
-        condition = "valid_from = $1 OR valid_to = $1" if kind == "history" else "snapshot_date = $1"
+        opened = "valid_from" if kind == "history" else "snapshot_date"
+        closed = " OR valid_to = $1" if kind in ("history", "counters") else ""
+        condition = f"{opened} = $1{closed}"
         written[kind] += con.execute(f'SELECT count(*) FROM kg."{table}" WHERE {condition}', [day]).fetchall()[0][0]
     return written
 
