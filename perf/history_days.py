@@ -64,7 +64,8 @@ def kg_ratio(days: list[dict]) -> str:
     held, every = zip(*ratios, strict=True)
     return (
         f"kg rows written per day / kg_changes: history + counters {min(held):.2f}–{max(held):.2f}×, every kg row "
-        f"(change log and bookkeeping included) {min(every):.2f}–{max(every):.2f}× (days 1–{len(days) - 1})"
+        f"(bookkeeping included, and the change log's rows while it was stored) {min(every):.2f}–{max(every):.2f}× "
+        f"(days 1–{len(days) - 1})"
     )
 
 

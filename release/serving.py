@@ -98,8 +98,19 @@ def _copy_views_and_macros(con: duckdb.DuckDBPyConnection, copy: Path) -> None:
         f"WHERE function_type = 'table_macro' AND {in_build} ORDER BY ALL"
     ).fetchall()
     with duckdb.connect(str(copy)) as served:
-        for (sql,) in views:
-            served.execute(sql)
+        # A view is bound when created, so one over another view (kg_changes over kg_nodes__history) waits for it:
+        # each pass creates what it can, and a pass that creates nothing raises the first error.
+        pending = [sql for (sql,) in views]
+        while pending:
+            waiting = []
+            for sql in pending:
+                try:
+                    served.execute(sql)
+                except duckdb.CatalogException:
+                    waiting.append(sql)
+            if len(waiting) == len(pending):
+                served.execute(waiting[0])
+            pending = waiting
         for schema, name, parameters, definition in macros:
             served.execute(f"CREATE MACRO {schema}.{name}({', '.join(parameters)}) AS TABLE {definition}")
 

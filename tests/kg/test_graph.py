@@ -402,6 +402,11 @@ def test_a_warehouse_of_the_earlier_layout_migrates_every_snapshot(generated_bui
                 f"UNION ALL SELECT * FROM kg.\"{model}__as_of\"(DATE '{FIRST}') "
                 f"UNION ALL SELECT * FROM kg.\"{model}__as_of\"(DATE '{SECOND}')"
             )
+        # the change log, stored per snapshot then
+        log = "SELECT * FROM kg.kg_changes ORDER BY ALL"
+        stored_log = con.execute(log).fetchall()
+        con.execute("CREATE TABLE kg.kg_changes__copies AS SELECT * FROM kg.kg_changes; DROP VIEW kg.kg_changes")
+        con.execute("ALTER TABLE kg.kg_changes__copies RENAME TO kg_changes")
         for model, kind in models:
             stored = "VIEW" if kind == "VIEW" else "TABLE"
             con.execute(f'DROP VIEW kg."{model}"; DROP MACRO TABLE kg."{model}__as_of"')
@@ -426,3 +431,8 @@ def test_a_warehouse_of_the_earlier_layout_migrates_every_snapshot(generated_bui
             "SELECT valid_from::varchar, valid_to::varchar FROM kg.models__history WHERE id = ?", [added]
         )
         assert sorted(spans.fetchall()) == [(earliest, FIRST), (SECOND, None)]
+        # The change log is a view again, and says of SECOND what the stored one did (FIRST now has changes too:
+        # against the earliest day)
+        kind = "SELECT table_type FROM information_schema.tables WHERE table_name = 'kg_changes'"
+        assert con.execute(kind).fetchall() == [("VIEW",)]
+        assert stored_log and [r for r in con.execute(log).fetchall() if str(r[-1]) == SECOND] == stored_log

@@ -2,8 +2,8 @@
 into raw the way a crawl writes it (perf/raw_loader.py) and built by dbt up to the kg: the history grows with what
 changed, not with the days kept.
 
-- kg rows written per day to hold the history (intervals opened and closed, narrow counter rows) stay within 3x the
-  day's kg_changes rows; beside them the change log writes its own rows (one per change) and each kg model records
+- kg rows written per day to hold the history (intervals and narrow counter rows, opened and closed) stay within 3x
+  the day's kg_changes rows (a view of the intervals: it writes nothing); beside them each stored kg model records
   the day in its `__snapshots` table (one row per model, whatever the size or the change);
 - what a later day's build writes does not grow with the days kept (its wall time is a measurement, not a test:
   `python -m orchestration.demo_days`, figures in PERFORMANCE.md; the walls are printed here for the log);
@@ -147,7 +147,6 @@ def reported_node_changes(con: duckdb.DuckDBPyConnection, day: date) -> list[tup
 def test_kg_rows_written_stay_within_three_times_the_changes(ten_days: dict) -> None:
     for day, (written, changes) in enumerate(zip(ten_days["written"], ten_days["changes"], strict=True)):
         assert written["bookkeeping"] == ten_days["models"]  # one row per kg model and day
-        assert written["change_log"] == changes
         if day:
             assert changes > 0, f"day {day}: the mutated world changed nothing in the kg"
             held = written["history"] + written["counters"]
