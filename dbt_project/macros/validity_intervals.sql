@@ -129,20 +129,28 @@
     drop table {{ this.identifier }}__incoming;
     drop table {{ this.identifier }}__open;
 
-    create or replace view {{ this }} as
-    {{ served_rows(columns, counters, history, snapshots, tally, none) }};
-
-    create or replace macro {{ this.schema }}.{{ this.identifier }}__as_of(d) as table
-    {{ served_rows(columns, counters, history, snapshots, tally, 'd::date') }};
+    {{ serve_history(columns, counters, history, snapshots, tally) }};
     drop view {{ rows }}
   {% endcall %}
-
-  {% do persist_docs(this.incorporate(type='view'), model) %}
-  {{ run_hooks(post_hooks, inside_transaction=True) }}
-  {% do adapter.commit() %}
-  {{ run_hooks(post_hooks, inside_transaction=False) }}
-  {{ return({'relations': [this.incorporate(type='view')]}) }}
+  {{ return(commit_served_view()) }}
 {% endmaterialization %}
+
+{#- `<model>` (the rows held now) and `<model>__as_of(d)` (the rows held on `d`) over an interval history. -#}
+{% macro serve_history(columns, counters, history, snapshots, tally) -%}
+    create or replace view {{ this }} as
+    {{ served_rows(columns, counters, history, snapshots, tally, none) }};
+    create or replace macro {{ this.schema }}.{{ this.identifier }}__as_of(d) as table
+    {{ served_rows(columns, counters, history, snapshots, tally, 'd::date') }}
+{%- endmacro %}
+
+{#- The end of a materialization serving `<model>` as a view: docs, post-hooks, commit; its return value. -#}
+{% macro commit_served_view() -%}
+  {% do persist_docs(this.incorporate(type='view'), model) %}
+  {% do run_hooks(post_hooks, inside_transaction=True) %}
+  {% do adapter.commit() %}
+  {% do run_hooks(post_hooks, inside_transaction=False) %}
+  {{ return({'relations': [this.incorporate(type='view')]}) }}
+{%- endmacro %}
 
 {% macro history_relation(relation) -%}
   {{ return(api.Relation.create(database=relation.database, schema=relation.schema,

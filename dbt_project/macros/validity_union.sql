@@ -46,18 +46,10 @@
   {% endcall %}
   {%- set columns = adapter.get_columns_in_relation(history) | map(attribute='name')
         | reject('in', ['valid_from', 'valid_to']) | list + ['snapshot_date'] -%}
-  {%- set history_rows, held = '(' ~ history_sql ~ ')', '(' ~ snapshots_sql ~ ')' -%}
   {% call statement('serve') %}
-    create or replace view {{ this }} as {{ served_rows(columns, [], history_rows, held, none, none) }};
-    create or replace macro {{ this.schema }}.{{ this.identifier }}__as_of(d) as table
-    {{ served_rows(columns, [], history_rows, held, none, 'd::date') }};
+    {{ serve_history(columns, [], '(' ~ history_sql ~ ')', '(' ~ snapshots_sql ~ ')', none) }}
   {% endcall %}
-
-  {% do persist_docs(this.incorporate(type='view'), model) %}
-  {{ run_hooks(post_hooks, inside_transaction=True) }}
-  {% do adapter.commit() %}
-  {{ run_hooks(post_hooks, inside_transaction=False) }}
-  {{ return({'relations': [this.incorporate(type='view')]}) }}
+  {{ return(commit_served_view()) }}
 {% endmaterialization %}
 
 {#- A part of a validity union: the interval rows of a mart, named without the database (see validity_intervals). -#}
