@@ -8,6 +8,7 @@
   Older snapshots stay public on the published repos, one tagged revision each. The kg history is kept whole.
 - Raw snapshots older than `HUBKG_RAW_RETENTION_DAYS`; then every warehouse table whose deleted rows passed a share
   is rewritten, so that what the deletes freed is used again and the file grows with the live rows only.
+- Once, when the warehouse passes `LARGE_WAREHOUSE_ROWS`: the file is copied into 64 KB blocks (release/blocks.py).
 """
 
 import shutil
@@ -29,6 +30,7 @@ from dagster_duckdb import DuckDBResource
 from assets.dbt import DBT_PROJECT
 from assets.partitions import WAREHOUSE_TAG
 from crawler import store
+from release.blocks import LARGE_BLOCK_SIZE, LARGE_WAREHOUSE_ROWS, move_to_large_blocks
 from release.serving import PER_SNAPSHOT_SCHEMAS
 
 # Runs still going are never pruned, however old: their events are still being written.
@@ -231,12 +233,19 @@ def prune_snapshot_outputs(
 ) -> None:
     """Deletes benchmarks/atlas mart rows, dated output folders and gate results older than the latest snapshot
     minus the output retention, and raw snapshots older than the raw retention; the kg history is kept whole.
-    Then rewrites the warehouse tables the deletes left mostly empty."""
+    Then rewrites the warehouse tables the deletes left mostly empty, and moves a warehouse grown past
+    `LARGE_WAREHOUSE_ROWS` rows into larger blocks (release/blocks.py)."""
     keep, raw_days = storage_retention.output_days, storage_retention.raw_days
     with warehouse.get_connection() as con:
         rows = prune_snapshot_marts(con, keep)
         spans = prune_raw_history(con, raw_days) if raw_days else 0
         compacted = compact_tables(con)
+    started = time.monotonic()
+    if move_to_large_blocks(Path(warehouse.database), warehouse.connection_config, LARGE_WAREHOUSE_ROWS):
+        context.log.info(
+            f"the warehouse passed {LARGE_WAREHOUSE_ROWS:,} rows: copied into {LARGE_BLOCK_SIZE // 1024} KB blocks "
+            f"in {time.monotonic() - started:.1f} s"
+        )
     folders = prune_snapshot_folders(data_dir, keep)
     gates = prune_gate_results(data_dir, keep + 1)
     context.log.info(

@@ -24,7 +24,7 @@ from pydantic import PrivateAttr
 from assets.dbt import DBT_EXECUTABLE, DBT_PROJECT
 from orchestration.maintenance import Retention
 from orchestration.settings import Settings
-from release.serving import BLOCK_SIZE
+from release.blocks import BLOCK_SIZE
 
 
 class RunInProgress(dg.Failure):

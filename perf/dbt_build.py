@@ -9,7 +9,8 @@ time and peak RSS, the slowest nodes from `run_results.json`, and the transform 
 every raw table once, write every output table once) measured on the built copy. `--history N` first gives the
 copy's marts N earlier snapshots (copies of the built one's rows), as a warehouse has after N more days: a build
 should cost the same whatever history it keeps. `--show` also prints the named models' times (to compare one
-model's change between two runs); `--keep` keeps the built copy (to compare two builds' tables).
+model's change between two runs); `--keep` keeps the built copy (to compare two builds' tables) and its
+`run_results.json` beside it.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def main() -> int:
     parser.add_argument("--copy-to", type=Path, default=None, help="directory for the copy (default: a temp dir)")
     parser.add_argument("--history", type=int, default=0, help="earlier snapshots to give the marts first")
     parser.add_argument("--show", nargs="*", default=[], help="models whose time to print besides the slowest")
-    parser.add_argument("--keep", type=Path, default=None, help="where to keep the built copy")
+    keep = "where to keep the built copy (and FILE.run_results.json)"
+    parser.add_argument("--keep", type=Path, default=None, help=keep)
     args = parser.parse_args()
     snapshot = args.snapshot or latest_snapshot(args.warehouse)
     if args.copy_to:
@@ -82,6 +84,7 @@ def main() -> int:
         floor = transform_floor(copy, snapshot)
         if args.keep:
             shutil.copyfile(copy, args.keep)
+            shutil.copyfile(Path(work) / "target" / "run_results.json", args.keep.with_suffix(".run_results.json"))
     print(f"snapshot {snapshot}: {len(results)} nodes, {len(failed)} not passed {failed[:5]}")
     print(f"dbt build: dbt elapsed {elapsed:.1f} s, process wall {wall:.1f} s, peak RSS {rss:,.0f} MiB")
     models = sum(t for t, u in nodes if u.startswith("model."))

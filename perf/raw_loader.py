@@ -59,7 +59,7 @@ from hub_emulator.server.read_api import collection_listing_entry, daily_paper_i
 from hub_emulator.server.readme import readme  # noqa: E402
 from hub_emulator.server.world_store import _sort_value, person_body  # noqa: E402
 from orchestration.settings import Settings  # noqa: E402
-from release.serving import BLOCK_SIZE  # noqa: E402
+from release.blocks import BLOCK_SIZE, LARGE_BLOCK_SIZE, LARGE_WAREHOUSE_ROWS, move_to_large_blocks  # noqa: E402
 
 SCRATCH = "raw_loader_world"  # dropped at the end
 BATCH = 20000  # keys answered per transaction; rows per listing write
@@ -564,6 +564,10 @@ def main() -> int:
     config = {"default_block_size": str(BLOCK_SIZE), "memory_limit": Settings().duckdb_buffer_limit}
     with duckdb.connect(str(args.warehouse), config=config) as con:
         load_raw(con, args.world, args.snapshot, args.page_size, args.readme_max_bytes, workers=args.workers)
+    # as the daily maintenance moves a warehouse of this size (release/blocks.py)
+    started = time.monotonic()
+    if move_to_large_blocks(args.warehouse, config, LARGE_WAREHOUSE_ROWS):
+        print(f"raw loader: moved into {LARGE_BLOCK_SIZE // 1024} KB blocks in {time.monotonic() - started:.1f} s")
     # CPU seconds of the writer (this process, DuckDB's threads included) and of the pool: on a shared machine the
     # wall time says little, the writer's share says how much of the work is left on the one serial path
     own, pool = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))

@@ -21,21 +21,11 @@ from typing import Any
 
 import duckdb
 
+from release.blocks import BLOCK_SIZE, LARGE_BLOCK_SIZE, LARGE_FILE_ROWS
 from release.sanitize import terminal_text
 
 # Layers people query; raw JSON, staging and intermediate tables stay in the build database.
 SERVED_SCHEMAS = ("kg", "lineage", "atlas", "benchmarks")
-# DuckDB allocates its files in blocks, and every table (and every table a day's build rewrites) takes whole
-# blocks: at the default 256 KB the ~170 tables of a build made a 34 MB file of 33K rows (5 MB at 16 KB) and each
-# day added a block per table touched. New files of the warehouse and of the serving copy use 16 KB blocks.
-BLOCK_SIZE = 16 * 1024
-# But DuckDB bit-packs integers and timestamps only in blocks of 64 KB or more. The serving copy of HuggingKG's
-# size (31.7M rows) takes 1,421 MB at 16 KB, 1,247 MB at 64 KB (the counters 40 → 25 bytes a row) and 1,245 MB at
-# 256 KB; a 5K-node world's (56K rows) 4.4 MB at 16 KB and 9.4 MB at 64 KB (perf/block_sizes.py). The 64 KB blocks'
-# fixed cost (≈ 5 MB) is repaid from ≈ 1M rows (≈ 45 MB): a serving copy of more rows than that uses them (rows
-# copied: the per-snapshot marts' latest snapshot, not the window the build keeps, or a 26K world would cross it).
-LARGE_BLOCK_SIZE = 64 * 1024
-LARGE_FILE_ROWS = 1_000_000
 # Marts holding a full copy per snapshot (the kg keeps its history as intervals, served whole): the serving copy
 # holds their latest snapshot only, so it grows with the kg's changes, not with the days kept.
 PER_SNAPSHOT_SCHEMAS = ("atlas", "benchmarks")

@@ -27,7 +27,7 @@ from hub_emulator.worldgen.generate import generate_world
 from hub_emulator.worldgen.mutate import COUNTER_DRIFT, mutate_world
 from orchestration.demo_days import kg_rows_written
 from perf.raw_loader import load_raw
-from release.serving import BLOCK_SIZE
+from release.blocks import BLOCK_SIZE
 from tests.support import DBT_PROJECT, run_dbt
 
 DAYS = 10

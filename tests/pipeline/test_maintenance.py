@@ -22,6 +22,7 @@ from orchestration.maintenance import (
     prune_snapshot_marts,
 )
 from orchestration.settings import Settings
+from release.blocks import BLOCK_SIZE, LARGE_BLOCK_SIZE
 
 pytestmark = pytest.mark.fast  # a temporary instance and two tiny jobs: no server, no dbt build
 
@@ -207,3 +208,44 @@ def test_a_rewrite_reuses_the_blocks_the_days_deletes_freed(tmp_path: Path) -> N
             "SELECT count(DISTINCT block_id) FROM pragma_storage_info('atlas.atlas_nodes') WHERE block_id >= 0"
         ).fetchone() or (0,)
         assert after - before < copy / 2
+
+
+def test_a_warehouse_past_its_row_threshold_moves_into_large_blocks_once(tmp_path: Path, monkeypatch) -> None:
+    """The warehouse starts with small blocks (a small world's file stays small) and the maintenance job moves it
+    into 64 KB blocks once it holds `LARGE_WAREHOUSE_ROWS` rows: every table, view, table macro and key comes along,
+    and the file is replaced whole (no half-copied file is ever the warehouse, none is left beside it)."""
+    path = tmp_path / "w.duckdb"
+    config = {"default_block_size": str(BLOCK_SIZE)}
+    with duckdb.connect(str(path), config=config) as con:
+        con.execute("CREATE SCHEMA raw; CREATE SCHEMA kg")
+        con.execute("CREATE TABLE raw.crawl_state (source VARCHAR PRIMARY KEY, done BOOLEAN)")
+        con.execute("INSERT INTO raw.crawl_state VALUES ('models', true)")
+        con.execute(
+            "CREATE TABLE kg.models__history AS SELECT i AS id, 'org/model-' || i AS name FROM range(50000) t(i)"
+        )
+        con.execute("CREATE VIEW kg.models AS SELECT * FROM kg.models__history WHERE id % 2 = 0")
+        con.execute("CREATE MACRO kg.models__as_of(d) AS TABLE SELECT * FROM kg.models__history WHERE id < d")
+    monkeypatch.setattr(maintenance, "DBT_TARGET", tmp_path / "target")
+    resources = {
+        "storage_retention": Retention(2),
+        "warehouse": DuckDBResource(database=str(path), connection_config=config),
+        "data_dir": tmp_path / "data",
+    }
+
+    def run_maintenance(threshold: int) -> int:
+        monkeypatch.setattr(maintenance, "LARGE_WAREHOUSE_ROWS", threshold)
+        with dg.instance_for_test() as instance:
+            assert maintenance_job.execute_in_process(instance=instance, resources=resources).success
+        with duckdb.connect(str(path), read_only=True) as con:
+            return int(con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0])
+
+    assert run_maintenance(50_002) == BLOCK_SIZE  # 50,001 rows stored: not yet
+    assert run_maintenance(50_001) == LARGE_BLOCK_SIZE
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith((".w", "w"))) == ["w.duckdb"]
+    with duckdb.connect(str(path)) as con:
+        assert con.execute("SELECT count(*), sum(id) FROM kg.models__history").fetchone() == (50000, 1249975000)
+        assert con.execute("SELECT count(*) FROM kg.models").fetchone() == (25000,)
+        assert con.execute("SELECT count(*) FROM kg.models__as_of(10)").fetchone() == (10,)
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute("INSERT INTO raw.crawl_state VALUES ('models', false)")
+    assert run_maintenance(1) == LARGE_BLOCK_SIZE  # moved once: a 64 KB file stays as it is

@@ -7,7 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from release.serving import BLOCK_SIZE, LARGE_BLOCK_SIZE, LARGE_FILE_ROWS, refresh_serving_copy, serving_path
+from release.blocks import BLOCK_SIZE, LARGE_BLOCK_SIZE, LARGE_FILE_ROWS
+from release.serving import refresh_serving_copy, serving_path
 
 pytestmark = pytest.mark.fast
 
