@@ -1,5 +1,8 @@
 -- Parsed `<prefix>:<value>` tags of every repo (base_model, dataset, arxiv, license, language, task_categories,
 -- region, ...), one row per distinct tag. Bare tags (no colon) stay in the staging lists.
+-- A view: its three readers each keep a few prefixes, and deriving those again cost less than writing 4.7M tag rows
+-- (HuggingKG's size) for them to read.
+{{ config(materialized='view') }}
 with tags as (
     select snapshot_date, 'model' as repo_type, model_id as repo_id, unnest(tags) as tag from {{ ref('stg_models') }}
     union all
