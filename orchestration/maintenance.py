@@ -279,7 +279,8 @@ def prune_dagster_storage(context: dg.OpExecutionContext, storage_retention: dg.
 @dg.job(tags={"hubkg/maintenance": "storage", **WAREHOUSE_TAG})
 def maintenance_job() -> None:
     """Prunes Dagster's own storage (runs, event and compute logs), dbt's per-run artifacts, and per-snapshot
-    outputs past their retention settings."""
+    outputs past their retention settings; rewrites warehouse tables the deletes left mostly empty, and moves a
+    warehouse grown to Hub size into larger blocks once (release/blocks.py)."""
     prune_dagster_storage()
     prune_snapshot_outputs()
 
