@@ -27,7 +27,7 @@ LARGE_BLOCK_SIZE = 64 * 1024
 # marts' latest snapshot, not the window the build keeps, or a 26K world would cross it).
 LARGE_FILE_ROWS = 1_000_000
 # The warehouse is created before the crawl knows the Hub's size, so it starts at 16 KB and moves once, past this
-# many stored rows (a 26K-node world's stays below it after a year; a 10%-of-HuggingKG world's day 0 is ≈ 6.7M).
+# many stored rows (a 26K-node world's day 0 holds ≈ 0.7M and adds ≈ 12K kg rows a day; HuggingKG's size 67M).
 LARGE_WAREHOUSE_ROWS = 5_000_000
 
 
