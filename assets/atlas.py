@@ -100,8 +100,11 @@ def atlas_picture(
     folder = data_dir / "atlas" / snapshot.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     png, svg = draw(forest)
-    (folder / "atlas.png").write_bytes(png)
-    (folder / "atlas.svg").write_bytes(svg)
+    for name, picture in (("atlas.png", png), ("atlas.svg", svg)):
+        # a new file renamed over the old: maintenance may have linked the old one to another folder's same bytes
+        partial = folder / f".{name}.tmp"
+        partial.write_bytes(picture)
+        partial.replace(folder / name)
     datasets = [publisher.repo_id("graph"), publisher.repo_id("benchmarks")]
     page = write_page(folder / "space", forest, (png, svg), publisher.endpoint, datasets, sections)
     largest = families(forest, 12)

@@ -6,7 +6,9 @@
 - `relations/<relation>.parquet`: one file per HuggingKG relation, columns named as HuggingKG's keys;
 - `dangling_edges.parquet`: stated edges whose endpoint is missing, with the reason;
 - `crawl_coverage.parquet`: per kind of call, how many answers are current, stale or missing (see kg.kg_crawl_coverage).
-The folder is written next to its final place and renamed into it, so readers never see half an export.
+The folder is written next to its final place and renamed into it, so readers never see half an export. Parquet files
+are written as the release's shards are (`release.folder.write_sorted`): a table of one shard is the same bytes in
+both, and the daily maintenance keeps one copy (orchestration/maintenance.py).
 """
 
 import shutil
@@ -16,6 +18,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import SNAPSHOT_DAYS, built_snapshot
+from release.folder import write_sorted
 
 NODE_TABLES = ("tasks", "models", "datasets", "spaces", "papers", "collections", "users", "organizations")
 # HuggingKG's 30 relations, as in dbt_project/macros/kg_relations.sql (tests/kg checks both lists agree).
@@ -54,9 +57,14 @@ RELATIONS = (
 KG_TABLES = (*NODE_TABLES, *RELATIONS, "kg_nodes", "kg_edges", "kg_dangling_edges", "kg_crawl_coverage")
 
 
-def _copy(con, query: str, target: Path, options: str = "format parquet, compression zstd") -> int:
+def _copy(con, query: str, target: Path, options: str) -> int:
     con.execute(f"COPY ({query}) TO '{target}' ({options})")
     return con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+
+
+def _parquet(con, query: str, target: Path) -> int:
+    """`query`'s rows as one parquet file, sorted and written as a release's shard is (`release.folder`)."""
+    return write_sorted(con, query, [], lambda i, n: target, one_file=True)[0]
 
 
 @dg.asset(
@@ -89,24 +97,24 @@ def graph_files(
             "format csv, delimiter '\t', header false, quote '', escape ''",
         )
         nodes = {
-            t: _copy(
+            t: _parquet(
                 con,
-                f"SELECT * EXCLUDE (snapshot_date) FROM kg.{t} {where} ORDER BY 1",
+                f"SELECT * EXCLUDE (snapshot_date) FROM kg.{t} {where}",
                 staging / "nodes" / f"{t}.parquet",
             )
             for t in NODE_TABLES
         }
         relations = {
-            r: _copy(
+            r: _parquet(
                 con,
-                f'SELECT * EXCLUDE (snapshot_date) FROM kg."{r}" {where} ORDER BY 1, 2',
+                f'SELECT * EXCLUDE (snapshot_date) FROM kg."{r}" {where}',
                 staging / "relations" / f"{r}.parquet",
             )
             for r in RELATIONS
         }
-        dangling = _copy(
+        dangling = _parquet(
             con,
-            f"SELECT * EXCLUDE (snapshot_date) FROM kg.kg_dangling_edges {where} ORDER BY relation, head, tail",
+            f"SELECT * EXCLUDE (snapshot_date) FROM kg.kg_dangling_edges {where}",
             staging / "dangling_edges.parquet",
         )
         # why stated edges are not in the graph: missing endpoints, self-references, superseded lineage relations
@@ -116,9 +124,9 @@ def graph_files(
             ).fetchall()
         )
         # how complete and current the snapshot is, per kind of call (stale or deferred under a request budget)
-        _copy(
+        _parquet(
             con,
-            f"SELECT * EXCLUDE (snapshot_date) FROM kg.kg_crawl_coverage {where} ORDER BY kind",
+            f"SELECT * EXCLUDE (snapshot_date) FROM kg.kg_crawl_coverage {where}",
             staging / "crawl_coverage.parquet",
         )
     shutil.rmtree(final, ignore_errors=True)

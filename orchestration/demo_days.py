@@ -48,16 +48,23 @@ class Day:
     warehouse_free: int = 0  # bytes of the DuckDB file in free blocks (reused by later writes)
 
 
-def du(path: Path) -> int:
-    """Bytes of the files under `path`, a hard-linked file once (as `du` counts them)."""
-    if path.is_file():
-        return path.stat().st_size
-    files = {(s.st_dev, s.st_ino): s.st_size for s in (p.stat() for p in path.rglob("*") if p.is_file())}
-    return sum(files.values())
+def du(path: Path, seen: set[tuple[int, int]] | None = None) -> int:
+    """Bytes of the files under `path`, a hard-linked file once (as `du` counts them): with `seen` shared by several
+    calls, once across them, in the first that finds it."""
+    seen = set() if seen is None else seen
+    total = 0
+    for stat in (p.stat() for p in ([path] if path.is_file() else path.rglob("*")) if p.is_file()):
+        if (stat.st_dev, stat.st_ino) not in seen:
+            seen.add((stat.st_dev, stat.st_ino))
+            total += stat.st_size
+    return total
 
 
 def directory_bytes(data: Path, dagster_home: Path) -> dict[str, int]:
-    sizes = {p.name: du(p) for p in sorted(data.iterdir()) if p.name != "emulator"}
+    """Bytes on disk per directory; a file linked into several directories (maintenance links output files with
+    the same bytes) counts once, in the first in name order, so the directories add up to what the disk holds."""
+    seen: set[tuple[int, int]] = set()
+    sizes = {p.name: du(p, seen) for p in sorted(data.iterdir()) if p.name != "emulator"}
     sizes["DAGSTER_HOME"] = du(dagster_home)
     # dbt's per-invocation artifacts (manifest, run results) live in the project (pruned by maintenance_job); in a
     # checkout where nothing else runs dbt meanwhile, their growth is this run's

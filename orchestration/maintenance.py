@@ -11,6 +11,8 @@
 - Once, when the warehouse passes `LARGE_WAREHOUSE_ROWS`: the file is copied into 64 KB blocks (release/blocks.py).
 """
 
+import hashlib
+import os
 import shutil
 import sqlite3
 import time
@@ -187,25 +189,69 @@ def compact_tables(con: duckdb.DuckDBPyConnection, min_deleted_share: float = CO
     return rewritten
 
 
+def _dated_folders(data_dir: Path) -> dict[Path, dict[date, Path]]:
+    """Each per-snapshot output folder → its subfolders named by a snapshot date (`YYYY-MM-DD`)."""
+    roots: dict[Path, dict[date, Path]] = {}
+    for root in (r for pattern in PER_SNAPSHOT_FOLDERS for r in data_dir.glob(pattern) if r.is_dir()):
+        dated = roots.setdefault(root, {})
+        for folder in root.iterdir():
+            try:
+                day = date.fromisoformat(folder.name)
+            except ValueError:
+                continue
+            if folder.is_dir():
+                dated[day] = folder
+    return roots
+
+
 def prune_snapshot_folders(data_dir: Path, keep_days: int) -> int:
     """Delete the dated subfolders (`YYYY-MM-DD`) of each per-snapshot output folder older than its latest one
     minus `keep_days`; anything else in them (a leaderboard chart, a cache) stays."""
     pruned = 0
-    for root in (r for pattern in PER_SNAPSHOT_FOLDERS for r in data_dir.glob(pattern) if r.is_dir()):
-        dated = {}
-        for folder in root.iterdir():
-            try:
-                dated[date.fromisoformat(folder.name)] = folder
-            except ValueError:
-                continue
-        if not dated:
-            continue
+    for dated in (d for d in _dated_folders(data_dir).values() if d):
         cutoff = max(dated) - timedelta(days=keep_days)
         for day, folder in dated.items():
-            if day < cutoff and folder.is_dir():
+            if day < cutoff:
                 shutil.rmtree(folder)
                 pruned += 1
     return pruned
+
+
+def link_identical_files(data_dir: Path) -> tuple[int, int]:
+    """Hard-link the files of the kept dated output folders that hold the same bytes; (files linked, bytes freed).
+
+    The same table is often the same file twice: an export's relation and the release's shard of it, a relation
+    that did not change since yesterday, the atlas pictures in the Space's folder, the tracing splits' entity ids.
+    Safe because no writer changes a file of a dated folder in place: each writes a new file and renames it (or a
+    whole new folder), which leaves the other names of a linked file as they were."""
+    by_size: dict[int, list[Path]] = {}
+    for dated in _dated_folders(data_dir).values():
+        for folder in dated.values():
+            for path in folder.rglob("*"):
+                hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+                if not hidden and path.is_file() and not path.is_symlink():
+                    by_size.setdefault(path.stat().st_size, []).append(path)
+    linked = freed = 0
+    for size, paths in by_size.items():
+        if size == 0 or len(paths) < 2:
+            continue
+        first: dict[bytes, Path] = {}
+        digests: dict[tuple[int, int], bytes] = {}  # file → digest: a file linked earlier is read once
+        for path in sorted(paths):
+            stat = path.stat()
+            inode = (stat.st_dev, stat.st_ino)
+            if inode not in digests:
+                with path.open("rb") as f:
+                    digests[inode] = hashlib.file_digest(f, "blake2b").digest()
+            kept = first.setdefault(digests[inode], path)
+            if path.samefile(kept):
+                continue
+            partial = path.with_name(f".{path.name}.link")
+            os.link(kept, partial)
+            partial.replace(path)
+            linked += 1
+            freed += size if stat.st_nlink == 1 else 0
+    return linked, freed
 
 
 # Great Expectations keeps every validation result and its Data Docs page, one folder per run and suite.
@@ -247,10 +293,12 @@ def prune_snapshot_outputs(
             f"in {time.monotonic() - started:.1f} s"
         )
     folders = prune_snapshot_folders(data_dir, keep)
+    linked, freed = link_identical_files(data_dir)
     gates = prune_gate_results(data_dir, keep + 1)
     context.log.info(
         f"kept the latest snapshot and {keep} days before it: {rows} mart rows, {folders} folders, "
-        f"{gates} gate result folders pruned; raw: {spans} reference spans older than "
+        f"{gates} gate result folders pruned; {linked} output files linked to a kept file with the same bytes "
+        f"({freed / 1e6:.1f} MB freed); raw: {spans} reference spans older than "
         + (f"{raw_days} days forgotten" if raw_days else "the latest snapshot kept (raw retention 0: all)")
         + f"; {len(compacted)} tables rewritten without their deleted rows ({', '.join(compacted) or 'none'})"
     )

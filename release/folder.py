@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from release.spec import Release, ReleaseSpec, ReleaseTable
 # Row groups sized for the Hub's dataset viewer (it reads one row group at a time); shards keep a commit of a
 # HuggingKG-size graph under 100 files.
 ROW_GROUP_SIZE = 100_000
+PARQUET = f"FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
 ROWS_PER_SHARD = 2_000_000
 MANIFEST = "release.json"
 # Split values as the tables store them → the split names `datasets` users expect.
@@ -34,22 +36,34 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[list[str]]:
     return [[name, str(kind)] for name, kind, *_ in rows]
 
 
-def _write_shards(con: duckdb.DuckDBPyConnection, query: str, params: list[Any], target: Path, stem: str) -> list[str]:
-    """Write `query` sorted, in fixed-size shards named `<stem>-0000i-of-0000n.parquet`."""
+def write_sorted(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    params: list[Any],
+    path_of: Callable[[int, int], Path],
+    one_file: bool = False,
+) -> tuple[int, list[Path]]:
+    """Write `query`'s rows sorted, in shards of `ROWS_PER_SHARD` rows (or `one_file`), shard i of n at
+    `path_of(i, n)`; (rows, paths). The rows go through a sorted table first, so a file's bytes depend on its rows
+    alone, not on the query that found them: an export of a table is the same file as the release's one shard."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE release_rows AS SELECT * FROM ({query}) ORDER BY ALL", params)
     rows = con.execute("SELECT count(*) FROM release_rows").fetchall()[0][0]
-    shards = max(1, math.ceil(rows / ROWS_PER_SHARD))
-    names = []
-    for i in range(shards):
-        name = f"{stem}-{i:05d}-of-{shards:05d}.parquet"
+    per_shard = max(rows, ROWS_PER_SHARD) if one_file else ROWS_PER_SHARD
+    shards = max(1, math.ceil(rows / per_shard))
+    paths = [path_of(i, shards) for i in range(shards)]
+    for i, path in enumerate(paths):
         con.execute(
-            f"COPY (SELECT * FROM release_rows WHERE rowid >= {i * ROWS_PER_SHARD} "
-            f"AND rowid < {(i + 1) * ROWS_PER_SHARD} ORDER BY rowid) TO '{target / name}' "
-            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})"
+            f"COPY (SELECT * FROM release_rows WHERE rowid >= {i * per_shard} "
+            f"AND rowid < {(i + 1) * per_shard} ORDER BY rowid) TO '{path}' ({PARQUET})"
         )
-        names.append(name)
     con.execute("DROP TABLE release_rows")
-    return names
+    return rows, paths
+
+
+def _write_shards(con: duckdb.DuckDBPyConnection, query: str, params: list[Any], target: Path, stem: str) -> list[str]:
+    """Write `query` sorted, in fixed-size shards named `<stem>-0000i-of-0000n.parquet`."""
+    _, paths = write_sorted(con, query, params, lambda i, n: target / f"{stem}-{i:05d}-of-{n:05d}.parquet")
+    return [p.name for p in paths]
 
 
 def _observed(con: duckdb.DuckDBPyConnection, snapshot: date) -> list[str]:

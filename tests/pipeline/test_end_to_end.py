@@ -1,5 +1,6 @@
 """The whole path on real components: emulator over HTTP, Dagster, DuckDB, dbt, GE, publish and download back."""
 
+import filecmp
 import json
 import os
 import shutil
@@ -11,6 +12,7 @@ import duckdb
 import pyarrow.parquet as pq
 from huggingface_hub import HfApi, hf_hub_download
 
+from orchestration.maintenance import link_identical_files
 from tests.pipeline.conftest import SNAPSHOT, requests_of, world_models
 
 
@@ -56,6 +58,15 @@ def test_pipeline_builds_gates_and_publishes_the_world(small_world, emulator_for
     assert all("limit=40" in r["query"] for r in listing_requests)
     assert sum("cursor=" in r["query"] for r in listing_requests) == pages[0] - 1
     assert json.dumps(emulator.stats())  # accounting is readable
+
+    # Each exported table is the same bytes as the release's one shard of it, so maintenance keeps one copy.
+    release = run.settings.data_dir / "releases" / repo_id.split("/")[1] / SNAPSHOT / "data"
+    exported = sorted((run.settings.data_dir / "exports" / SNAPSHOT).glob("*/*.parquet"))
+    assert len(exported) == 8 + 30
+    for table in exported:
+        assert filecmp.cmp(table, release / table.stem / "train-00000-of-00001.parquet", shallow=False), table
+    assert link_identical_files(run.settings.data_dir)[0] >= len(exported)
+    assert all(table.stat().st_nlink > 1 for table in exported)
 
 
 LOAD = """

@@ -16,6 +16,7 @@ from orchestration.maintenance import (
     GATE_RESULTS,
     Retention,
     compact_tables,
+    link_identical_files,
     maintenance_job,
     prune_gate_results,
     prune_snapshot_folders,
@@ -131,6 +132,44 @@ def test_outputs_keep_the_latest_snapshot_and_the_window_before_it(tmp_path: Pat
             days[-4],
         )
         assert con.execute("SELECT count(*) FROM kg.models__history").fetchone() == (10,)  # kg is kept whole
+
+
+def test_identical_output_files_become_one_file_and_outlive_the_folder_pruned(tmp_path: Path) -> None:
+    table, changed = b"PAR1 the same relation PAR1", b"PAR1 models of day 2 PAR1"
+    files = {
+        "exports/2026-11-01/relations/r.parquet": table,
+        "exports/2026-11-02/relations/r.parquet": table,  # unchanged since yesterday
+        "releases/hubkg-graph/2026-11-02/data/r/train-00000-of-00001.parquet": table,  # the release's shard
+        "exports/2026-11-01/nodes/models.parquet": b"PAR1 models of day 1 PAR1",
+        "exports/2026-11-02/nodes/models.parquet": changed,  # same size, other bytes
+        "atlas/2026-11-02/atlas.svg": b"<svg/>",
+        "atlas/2026-11-02/space/atlas.svg": b"<svg/>",
+        "benchmarks/leaderboard.svg": b"<svg/>",  # not a dated folder: left alone
+        "benchmarks/2026-11-02/.tracing.tmp/train.txt": table,  # a folder being written: left alone
+    }
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+
+    assert link_identical_files(tmp_path) == (3, 2 * len(table) + len(b"<svg/>"))
+    inode = {name: (tmp_path / name).stat().st_ino for name in files}
+    assert inode["exports/2026-11-01/relations/r.parquet"] == inode["exports/2026-11-02/relations/r.parquet"]
+    assert (
+        inode["exports/2026-11-01/relations/r.parquet"]
+        == inode["releases/hubkg-graph/2026-11-02/data/r/train-00000-of-00001.parquet"]
+    )
+    assert inode["atlas/2026-11-02/atlas.svg"] == inode["atlas/2026-11-02/space/atlas.svg"]
+    assert inode["exports/2026-11-01/nodes/models.parquet"] != inode["exports/2026-11-02/nodes/models.parquet"]
+    assert inode["benchmarks/leaderboard.svg"] != inode["atlas/2026-11-02/atlas.svg"]
+    assert inode["benchmarks/2026-11-02/.tracing.tmp/train.txt"] != inode["exports/2026-11-02/relations/r.parquet"]
+    assert {name: (tmp_path / name).read_bytes() for name in files} == files
+    assert not list(tmp_path.rglob("*.link"))
+    assert link_identical_files(tmp_path) == (0, 0)  # nothing left to link
+
+    # The oldest folder pruned: its linked file lives on under the names the kept folders give it.
+    assert prune_snapshot_folders(tmp_path, 0) == 1
+    assert (tmp_path / "exports/2026-11-02/relations/r.parquet").read_bytes() == table
+    assert (tmp_path / "releases/hubkg-graph/2026-11-02/data/r/train-00000-of-00001.parquet").read_bytes() == table
 
 
 def test_gate_results_keep_each_suites_last_runs(tmp_path: Path) -> None:
