@@ -6,6 +6,7 @@
   benchmarks and atlas marts, the dated folders of exports, benchmark files, atlas pictures and release folders, and
   the gates' validation results and Data Docs pages of older runs.
   Older snapshots stay public on the published repos, one tagged revision each. The kg history is kept whole.
+  The kept dated folders' files that hold the same bytes are hard-linked into one.
 - Raw snapshots older than `HUBKG_RAW_RETENTION_DAYS`; then every warehouse table whose deleted rows passed a share
   is rewritten, so that what the deletes freed is used again and the file grows with the live rows only.
 - Once, when the warehouse passes `LARGE_WAREHOUSE_ROWS`: the file is copied into 64 KB blocks (release/blocks.py).
@@ -279,8 +280,8 @@ def prune_snapshot_outputs(
 ) -> None:
     """Deletes benchmarks/atlas mart rows, dated output folders and gate results older than the latest snapshot
     minus the output retention, and raw snapshots older than the raw retention; the kg history is kept whole.
-    Then rewrites the warehouse tables the deletes left mostly empty, and moves a warehouse grown past
-    `LARGE_WAREHOUSE_ROWS` rows into larger blocks (release/blocks.py)."""
+    Links the kept output files with the same bytes. Then rewrites the warehouse tables the deletes left mostly
+    empty, and moves a warehouse grown past `LARGE_WAREHOUSE_ROWS` rows into larger blocks (release/blocks.py)."""
     keep, raw_days = storage_retention.output_days, storage_retention.raw_days
     with warehouse.get_connection() as con:
         rows = prune_snapshot_marts(con, keep)
@@ -327,8 +328,9 @@ def prune_dagster_storage(context: dg.OpExecutionContext, storage_retention: dg.
 @dg.job(tags={"hubkg/maintenance": "storage", **WAREHOUSE_TAG})
 def maintenance_job() -> None:
     """Prunes Dagster's own storage (runs, event and compute logs), dbt's per-run artifacts, and per-snapshot
-    outputs past their retention settings; rewrites warehouse tables the deletes left mostly empty, and moves a
-    warehouse grown to Hub size into larger blocks once (release/blocks.py)."""
+    outputs past their retention settings, hard-linking the kept output files with the same bytes; rewrites warehouse
+    tables the deletes left mostly empty, and moves a warehouse grown to Hub size into larger blocks once
+    (release/blocks.py)."""
     prune_dagster_storage()
     prune_snapshot_outputs()
 
