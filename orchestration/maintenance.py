@@ -6,17 +6,20 @@
   benchmarks and atlas marts, the dated folders of exports, benchmark files, atlas pictures and release folders, and
   the gates' validation results and Data Docs pages of older runs.
   Older snapshots stay public on the published repos, one tagged revision each. The kg history is kept whole.
-  The kept dated folders' files that hold the same bytes are hard-linked into one.
+  The kept dated folders' files that hold the same bytes are hard-linked into one, and the large files of the
+  older `exports/` and `benchmarks/` folders are gzipped (the latest stays as consumers' tools read it).
 - Raw snapshots older than `HUBKG_RAW_RETENTION_DAYS`; then every warehouse table whose deleted rows passed a share
   is rewritten, so that what the deletes freed is used again and the file grows with the live rows only.
 - Once, when the warehouse passes `LARGE_WAREHOUSE_ROWS`: the file is copied into 64 KB blocks (release/blocks.py).
 """
 
+import gzip
 import hashlib
 import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -54,6 +57,9 @@ class Retention:
 
 # The folders with one subfolder per snapshot (the marts with a full copy per snapshot: PER_SNAPSHOT_SCHEMAS).
 PER_SNAPSHOT_FOLDERS = ("exports", "benchmarks", "atlas", "releases/*")
+# Those whose older snapshots' large files are gzipped (a tenth of the bytes: text and multi-hot arrays).
+COMPRESSED_FOLDERS = ("exports", "benchmarks")
+COMPRESS_MIN_BYTES = 1 << 20
 
 
 @dataclass
@@ -218,6 +224,53 @@ def prune_snapshot_folders(data_dir: Path, keep_days: int) -> int:
     return pruned
 
 
+def _files(folder: Path) -> Iterator[Path]:
+    """The files of a dated folder, without any being written (a hidden name: `.<name>.tmp`, `.<folder>.tmp/`)."""
+    for path in sorted(folder.rglob("*")):
+        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+        if not hidden and path.is_file() and not path.is_symlink():
+            yield path
+
+
+def compress_older_files(data_dir: Path) -> tuple[int, int]:
+    """Gzip the large files of the kept `exports/` and `benchmarks/` folders older than the latest one (the text
+    and numpy forms consumers' tools read: `triples.txt`, RecBole's `.kg`, LibKGE's splits, `y.npy`), as log
+    rotation does: the latest snapshot stays as the tools read it, an older one costs a tenth. `<name>` becomes
+    `<name>.gz` (`gunzip -k`; pandas reads it as it is). Parquet files are compressed already; the
+    releases and the atlas are repos to publish and stay as they are. (files compressed, bytes saved)"""
+    compressed = saved = 0
+    done: dict[tuple[int, int], Path] = {}  # file → its compressed copy (RecBole's variants share their splits)
+    for root, dated in _dated_folders(data_dir).items():
+        if root.parent != data_dir or root.name not in COMPRESSED_FOLDERS or not dated:
+            continue
+        for folder in (folder for day, folder in dated.items() if day < max(dated)):
+            for path in _files(folder):
+                stat = path.stat()
+                if path.suffix in (".gz", ".parquet") or stat.st_size < COMPRESS_MIN_BYTES:
+                    continue
+                target = path.with_name(f"{path.name}.gz")
+                partial = path.with_name(f".{target.name}.tmp")
+                inode = (stat.st_dev, stat.st_ino)
+                if inode in done:
+                    os.link(done[inode], partial)
+                else:
+                    # mtime 0 and no name inside: the same bytes give the same file, which the links can share
+                    with (
+                        path.open("rb") as source,
+                        partial.open("wb") as raw,
+                        gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=raw, mtime=0) as sink,
+                    ):
+                        shutil.copyfileobj(source, sink, 1 << 20)
+                partial.replace(target)
+                done[inode] = target
+                # bytes come free when a file's last name goes; a shared compressed copy cost once
+                gz = target.stat()
+                saved += (stat.st_size if stat.st_nlink == 1 else 0) - (gz.st_size if gz.st_nlink == 1 else 0)
+                path.unlink()
+                compressed += 1
+    return compressed, saved
+
+
 def link_identical_files(data_dir: Path) -> tuple[int, int]:
     """Hard-link the files of the kept dated output folders that hold the same bytes; (files linked, bytes freed).
 
@@ -228,10 +281,8 @@ def link_identical_files(data_dir: Path) -> tuple[int, int]:
     by_size: dict[int, list[Path]] = {}
     for dated in _dated_folders(data_dir).values():
         for folder in dated.values():
-            for path in folder.rglob("*"):
-                hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-                if not hidden and path.is_file() and not path.is_symlink():
-                    by_size.setdefault(path.stat().st_size, []).append(path)
+            for path in _files(folder):
+                by_size.setdefault(path.stat().st_size, []).append(path)
     linked = freed = 0
     for size, paths in by_size.items():
         if size == 0 or len(paths) < 2:
@@ -280,8 +331,9 @@ def prune_snapshot_outputs(
 ) -> None:
     """Deletes benchmarks/atlas mart rows, dated output folders and gate results older than the latest snapshot
     minus the output retention, and raw snapshots older than the raw retention; the kg history is kept whole.
-    Links the kept output files with the same bytes. Then rewrites the warehouse tables the deletes left mostly
-    empty, and moves a warehouse grown past `LARGE_WAREHOUSE_ROWS` rows into larger blocks (release/blocks.py)."""
+    Gzips the older kept exports' and benchmarks' large files and links the kept output files with the same
+    bytes. Then rewrites the warehouse tables the deletes left mostly empty, and moves a warehouse grown past
+    `LARGE_WAREHOUSE_ROWS` rows into larger blocks (release/blocks.py)."""
     keep, raw_days = storage_retention.output_days, storage_retention.raw_days
     with warehouse.get_connection() as con:
         rows = prune_snapshot_marts(con, keep)
@@ -294,12 +346,14 @@ def prune_snapshot_outputs(
             f"in {time.monotonic() - started:.1f} s"
         )
     folders = prune_snapshot_folders(data_dir, keep)
+    compressed, saved = compress_older_files(data_dir)
     linked, freed = link_identical_files(data_dir)
     gates = prune_gate_results(data_dir, keep + 1)
     context.log.info(
         f"kept the latest snapshot and {keep} days before it: {rows} mart rows, {folders} folders, "
-        f"{gates} gate result folders pruned; {linked} output files linked to a kept file with the same bytes "
-        f"({freed / 1e6:.1f} MB freed); raw: {spans} reference spans older than "
+        f"{gates} gate result folders pruned; {compressed} older output files gzipped ({saved / 1e6:.1f} MB saved), "
+        f"{linked} linked to a kept file with the same bytes ({freed / 1e6:.1f} MB freed); raw: {spans} reference "
+        "spans older than "
         + (f"{raw_days} days forgotten" if raw_days else "the latest snapshot kept (raw retention 0: all)")
         + f"; {len(compacted)} tables rewritten without their deleted rows ({', '.join(compacted) or 'none'})"
     )

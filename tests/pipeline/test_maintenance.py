@@ -1,12 +1,14 @@
 """Dagster's own storage has retention: the maintenance job deletes finished runs (records, event logs, compute
 logs) and dbt target folders older than the setting, and keeps what is younger and itself."""
 
+import gzip
 import os
 import time
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pandas as pd
 import pytest
 from dagster_duckdb import DuckDBResource
 
@@ -16,6 +18,7 @@ from orchestration.maintenance import (
     GATE_RESULTS,
     Retention,
     compact_tables,
+    compress_older_files,
     link_identical_files,
     maintenance_job,
     prune_gate_results,
@@ -170,6 +173,46 @@ def test_identical_output_files_become_one_file_and_outlive_the_folder_pruned(tm
     assert prune_snapshot_folders(tmp_path, 0) == 1
     assert (tmp_path / "exports/2026-11-02/relations/r.parquet").read_bytes() == table
     assert (tmp_path / "releases/hubkg-graph/2026-11-02/data/r/train-00000-of-00001.parquet").read_bytes() == table
+
+
+def test_older_snapshots_large_export_and_benchmark_files_are_gzipped(tmp_path: Path) -> None:
+    triples = "".join(f"user{i}\tuser_like_model\torg/model-{i % 97}\n" for i in range(40_000)).encode()
+    assert len(triples) > 1 << 20
+    days = ("2026-11-01", "2026-11-02", "2026-11-03")
+    large = ("exports/{}/triples.txt", "benchmarks/{}/recommendation/recbole/kg/kg.kg")
+    kept = ("exports/{}/nodes/models.parquet", "releases/hubkg-graph/{}/data/big.txt", "atlas/{}/space/atlas.svg")
+    for day in days:
+        for name in (*large, *kept):
+            (tmp_path / name.format(day)).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name.format(day)).write_bytes(triples)
+        (tmp_path / f"exports/{day}/README.txt").write_text("small")
+        variant = tmp_path / f"benchmarks/{day}/recommendation/recbole/kg2/kg2.kg"  # RecBole's linked variants
+        variant.parent.mkdir()
+        os.link(tmp_path / large[1].format(day), variant)
+
+    compressed, saved = compress_older_files(tmp_path)
+    assert compressed == 2 * (len(large) + 1)  # the two older days; the latest stays as the tools read it
+    linked = tmp_path / f"benchmarks/{days[0]}/recommendation/recbole/kg2/kg2.kg.gz"
+    assert linked.samefile(tmp_path / f"{large[1].format(days[0])}.gz")  # one file compressed once
+    assert saved > 0.9 * 2 * len(large) * len(triples)
+    for day in days[:2]:
+        for name in large:
+            assert not (tmp_path / name.format(day)).exists()
+            assert gzip.decompress((tmp_path / f"{name.format(day)}.gz").read_bytes()) == triples
+        assert (tmp_path / f"exports/{day}/README.txt").read_text() == "small"  # below the size worth it
+    read = pd.read_csv(tmp_path / f"exports/{days[0]}/triples.txt.gz", sep="\t", header=None)
+    assert read.shape == (40_000, 3)
+    for name in (*large, *kept):
+        assert (tmp_path / name.format(days[-1])).read_bytes() == triples
+    for name in kept:  # parquet is compressed; releases and the atlas are repos to publish
+        assert all((tmp_path / name.format(day)).exists() for day in days)
+    assert not list(tmp_path.rglob("*.tmp"))
+    assert compress_older_files(tmp_path) == (0, 0)
+    # The same bytes give the same compressed file, so the older days' copies become one file.
+    gz = [tmp_path / f"{large[0].format(day)}.gz" for day in days[:2]]
+    assert gz[0].read_bytes() == gz[1].read_bytes()
+    link_identical_files(tmp_path)
+    assert gz[0].samefile(gz[1])
 
 
 def test_gate_results_keep_each_suites_last_runs(tmp_path: Path) -> None:
