@@ -251,6 +251,7 @@ def compress_older_files(data_dir: Path) -> tuple[int, int]:
                 target = path.with_name(f"{path.name}.gz")
                 partial = path.with_name(f".{target.name}.tmp")
                 inode = (stat.st_dev, stat.st_ino)
+                partial.unlink(missing_ok=True)  # left by a job stopped half way
                 if inode in done:
                     os.link(done[inode], partial)
                 else:
@@ -278,13 +279,15 @@ def link_identical_files(data_dir: Path) -> tuple[int, int]:
     that did not change since yesterday, the atlas pictures in the Space's folder, the tracing splits' entity ids.
     Safe because no writer changes a file of a dated folder in place: each writes a new file and renames it (or a
     whole new folder), which leaves the other names of a linked file as they were."""
-    by_size: dict[int, list[Path]] = {}
+    # Candidates share a size and a file system (a folder may be a mount of its own: a link cannot cross it).
+    candidates: dict[tuple[int, int], list[Path]] = {}
     for dated in _dated_folders(data_dir).values():
         for folder in dated.values():
             for path in _files(folder):
-                by_size.setdefault(path.stat().st_size, []).append(path)
+                stat = path.stat()
+                candidates.setdefault((stat.st_dev, stat.st_size), []).append(path)
     linked = freed = 0
-    for size, paths in by_size.items():
+    for (_, size), paths in candidates.items():
         if size == 0 or len(paths) < 2:
             continue
         first: dict[bytes, Path] = {}
@@ -299,6 +302,7 @@ def link_identical_files(data_dir: Path) -> tuple[int, int]:
             if path.samefile(kept):
                 continue
             partial = path.with_name(f".{path.name}.link")
+            partial.unlink(missing_ok=True)  # left by a job stopped half way
             os.link(kept, partial)
             partial.replace(path)
             linked += 1

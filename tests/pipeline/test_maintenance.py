@@ -153,6 +153,7 @@ def test_identical_output_files_become_one_file_and_outlive_the_folder_pruned(tm
     for name, data in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(data)
+    (tmp_path / "exports/2026-11-02/relations/.r.parquet.link").write_bytes(b"PAR1 half")  # a job stopped there
 
     assert link_identical_files(tmp_path) == (3, 2 * len(table) + len(b"<svg/>"))
     inode = {name: (tmp_path / name).stat().st_ino for name in files}
@@ -189,6 +190,8 @@ def test_older_snapshots_large_export_and_benchmark_files_are_gzipped(tmp_path: 
         variant = tmp_path / f"benchmarks/{day}/recommendation/recbole/kg2/kg2.kg"  # RecBole's linked variants
         variant.parent.mkdir()
         os.link(tmp_path / large[1].format(day), variant)
+
+    (tmp_path / f"benchmarks/{days[0]}/recommendation/recbole/kg2/.kg2.kg.gz.tmp").write_bytes(b"half")  # a job stopped
 
     compressed, saved = compress_older_files(tmp_path)
     assert compressed == 2 * (len(large) + 1)  # the two older days; the latest stays as the tools read it
