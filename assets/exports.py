@@ -58,8 +58,7 @@ KG_TABLES = (*NODE_TABLES, *RELATIONS, "kg_nodes", "kg_edges", "kg_dangling_edge
 
 
 def _copy(con, query: str, target: Path, options: str) -> int:
-    con.execute(f"COPY ({query}) TO '{target}' ({options})")
-    return con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
+    return con.execute(f"COPY ({query}) TO '{target}' ({options})").fetchone()[0]  # COPY answers its row count
 
 
 def _parquet(con, query: str, target: Path) -> int:
