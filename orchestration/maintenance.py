@@ -240,10 +240,10 @@ def compress_older_files(data_dir: Path) -> tuple[int, int]:
     releases and the atlas are repos to publish and stay as they are. (files compressed, bytes saved)"""
     compressed = saved = 0
     done: dict[tuple[int, int], Path] = {}  # file → its compressed copy (RecBole's variants share their splits)
-    for root, dated in _dated_folders(data_dir).items():
-        if root.parent != data_dir or root.name not in COMPRESSED_FOLDERS or not dated:
-            continue
-        for folder in (folder for day, folder in dated.items() if day < max(dated)):
+    roots = _dated_folders(data_dir)
+    for dated in (roots.get(data_dir / name, {}) for name in COMPRESSED_FOLDERS):
+        latest = max(dated, default=None)
+        for folder in (folder for day, folder in dated.items() if day != latest):
             for path in _files(folder):
                 stat = path.stat()
                 if path.suffix in (".gz", ".parquet") or stat.st_size < COMPRESS_MIN_BYTES:
@@ -386,9 +386,9 @@ def prune_dagster_storage(context: dg.OpExecutionContext, storage_retention: dg.
 @dg.job(tags={"hubkg/maintenance": "storage", **WAREHOUSE_TAG})
 def maintenance_job() -> None:
     """Prunes Dagster's own storage (runs, event and compute logs), dbt's per-run artifacts, and per-snapshot
-    outputs past their retention settings, hard-linking the kept output files with the same bytes; rewrites warehouse
-    tables the deletes left mostly empty, and moves a warehouse grown to Hub size into larger blocks once
-    (release/blocks.py)."""
+    outputs past their retention settings, gzipping the older kept exports' and benchmarks' large files and
+    hard-linking the kept output files with the same bytes; rewrites warehouse tables the deletes left mostly empty,
+    and moves a warehouse grown to Hub size into larger blocks once (release/blocks.py)."""
     prune_dagster_storage()
     prune_snapshot_outputs()
 
