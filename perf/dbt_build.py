@@ -1,16 +1,17 @@
 """The transform alone: `dbt build` of one snapshot on a copy of a crawled warehouse, next to its floor.
 
     .venv/bin/python perf/dbt_build.py --warehouse <run dir>/hubkg.duckdb [--snapshot 2026-12-01] [--copy-to DIR]
-        [--history N] [--show MODEL ...] [--keep FILE]
+        [--history N] [--show MODEL ...] [--keep FILE] [--threads N]
 
 Copies the warehouse (the original is never written), runs the project's `dbt build` for the snapshot (default:
 the latest whose model listing finished) under `/usr/bin/time`, and prints dbt's elapsed time, the process's wall
-time and peak RSS, the slowest nodes from `run_results.json`, and the transform floor (`pipeline_stages.py`: read
-every raw table once, write every output table once) measured on the built copy. `--history N` first gives the
-copy's marts N earlier snapshots (copies of the built one's rows), as a warehouse has after N more days: a build
-should cost the same whatever history it keeps. `--show` also prints the named models' times (to compare one
-model's change between two runs); `--keep` keeps the built copy (to compare two builds' tables) and its
-`run_results.json` beside it.
+time, peak RSS and CPU use, the slowest nodes from `run_results.json`, and the transform floor
+(`pipeline_stages.py`: read every raw table once, write every output table once) measured on the built copy.
+`--history N` first gives the copy's marts N earlier snapshots (copies of the built one's rows), as a warehouse has
+after N more days: a build should cost the same whatever history it keeps. `--show` also prints the named models'
+times (to compare one model's change between two runs); `--keep` keeps the built copy (to compare two builds'
+tables) and its `run_results.json` beside it. `--threads` runs that many dbt nodes at once instead of the
+profile's 2.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ def main() -> int:
     parser.add_argument("--show", nargs="*", default=[], help="models whose time to print besides the slowest")
     keep = "where to keep the built copy (and FILE.run_results.json)"
     parser.add_argument("--keep", type=Path, default=None, help=keep)
+    parser.add_argument("--threads", type=int, default=None, help="dbt nodes run at once (default: the profile's)")
     args = parser.parse_args()
     snapshot = args.snapshot or latest_snapshot(args.warehouse)
     if args.copy_to:
@@ -76,7 +78,9 @@ def main() -> int:
         command = [DBT_EXECUTABLE, "build", "--quiet", "--vars", json.dumps({"snapshot_date": snapshot})]
         command += ["--project-dir", str(DBT_PROJECT.project_dir), "--profiles-dir", str(DBT_PROJECT.profiles_dir)]
         command += ["--target-path", f"{work}/target", "--log-path", f"{work}/logs"]
-        wall, rss = timed(command, env)
+        if args.threads:
+            command += ["--threads", str(args.threads)]
+        wall, rss, cpu = timed(command, env)
         run = json.loads((Path(work) / "target" / "run_results.json").read_text())
         results, elapsed = run["results"], run["elapsed_time"]
         failed = [r["unique_id"] for r in results if r["status"] not in ("success", "pass")]
@@ -87,9 +91,10 @@ def main() -> int:
             shutil.copyfile(Path(work) / "target" / "run_results.json", args.keep.with_suffix(".run_results.json"))
     print(f"snapshot {snapshot}: {len(results)} nodes, {len(failed)} not passed {failed[:5]}")
     print(f"dbt build: dbt elapsed {elapsed:.1f} s, process wall {wall:.1f} s, peak RSS {rss:,.0f} MiB")
+    print(f"CPU {cpu:.1f} s: {cpu / wall:.2f} of the {os.cpu_count()} cores busy on average")
     models = sum(t for t, u in nodes if u.startswith("model."))
     tests = sum(t for t, u in nodes if u.startswith("test."))
-    print(f"node time: models {models:.1f} s, tests {tests:.1f} s (2 threads)")
+    print(f"node time: models {models:.1f} s, tests {tests:.1f} s ({args.threads or 'profile'} threads)")
     for seconds, node in nodes[:SLOWEST]:
         print(f"  {seconds:6.1f} s  {node}")
     for seconds, node in nodes:

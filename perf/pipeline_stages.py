@@ -34,6 +34,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -68,11 +69,19 @@ def _lines(path: Path) -> int:
     return sum(1 for _ in path.open()) if path.exists() else 0
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB) of a command, via /usr/bin/time."""
+class Timing(NamedTuple):
+    """A command's wall seconds, peak RSS (MiB) and CPU seconds (user + system, its children's included)."""
+
+    wall: float
+    rss: float
+    cpu: float
+
+
+def timed(command: list[str], env: dict[str, str]) -> Timing:
+    """The command's `Timing`, via /usr/bin/time."""
     stats = Path(env["HUBKG_DATA_DIR"]) / "time.txt"
     result = subprocess.run(
-        ["/usr/bin/time", "-f", "%e %M", "-o", str(stats), *command],
+        ["/usr/bin/time", "-f", "%e %M %U %S", "-o", str(stats), *command],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -80,8 +89,8 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     )
     if result.returncode != 0:  # dbt reports on stdout, Dagster on stderr
         sys.exit(f"{command} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
-    wall, rss_kib = stats.read_text().split()[-2:]
-    return float(wall), int(rss_kib) / 1024
+    wall, rss_kib, user, system = stats.read_text().split()[-4:]
+    return Timing(float(wall), int(rss_kib) / 1024, float(user) + float(system))
 
 
 def base_tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> list[tuple[str, str, list[str]]]:
@@ -131,8 +140,8 @@ def transform_floor(warehouse: Path, snapshot: str) -> float:
     return seconds
 
 
-def materialize(selection: str, snapshot: str, env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB) of `dagster asset materialize` of `selection` for the `snapshot` partition."""
+def materialize(selection: str, snapshot: str, env: dict[str, str]) -> Timing:
+    """The `Timing` of `dagster asset materialize` of `selection` for the `snapshot` partition."""
     dagster = str(Path(sys.executable).parent / "dagster")
     command = [dagster, "asset", "materialize", "-m", "orchestration.definitions", "--select", selection]
     return timed([*command, "--partition", snapshot], env)
@@ -173,7 +182,7 @@ LOADED_STAGES = {
     "publish": "group:publish",
     "serving": "group:serving",
 }
-Figures = dict[str, tuple[float, float]]  # stage: (wall seconds, peak RSS MiB)
+Figures = dict[str, Timing]  # stage: its Timing (a list in the saved JSON)
 
 
 def loaded_run(work: Path, nodes: int, seed: int) -> tuple[Figures, float]:
@@ -193,9 +202,10 @@ def loaded_run(work: Path, nodes: int, seed: int) -> tuple[Figures, float]:
     def stage(name: str, command: list[str]) -> None:
         record(name, timed(command, env))
 
-    def record(name: str, figure: tuple[float, float]) -> None:
+    def record(name: str, figure: Timing) -> None:
         figures[name] = figure
-        print(f"{nodes:>9} nodes  {name:18s} {figure[0]:9.1f} s  {figure[1]:8.0f} MiB", flush=True)
+        cpu = f"CPU {figure.cpu / figure.wall:4.0%} of one core"
+        print(f"{nodes:>9} nodes  {name:18s} {figure.wall:9.1f} s  {figure.rss:8.0f} MiB  {cpu}", flush=True)
 
     python = [sys.executable]
     stage(
@@ -211,7 +221,7 @@ def loaded_run(work: Path, nodes: int, seed: int) -> tuple[Figures, float]:
     dbt += ["--project-dir", str(DBT_PROJECT.project_dir), "--profiles-dir", str(DBT_PROJECT.profiles_dir)]
     stage("dbt build", [*dbt, "--target-path", f"{run_dir}/target", "--log-path", f"{run_dir}/logs"])
     floor = transform_floor(warehouse, snapshot)
-    ratio = figures["dbt build"][0] / floor
+    ratio = figures["dbt build"].wall / floor
     print(f"{nodes:>9} nodes  transform floor    {floor:9.1f} s  (dbt build / floor {ratio:.1f}x)", flush=True)
     (run_dir / "empty-world").mkdir()
     with running_emulator(run_dir / "empty-world", run_dir / "hub") as url:  # publishing needs a Hub, not the world
@@ -294,7 +304,7 @@ def main() -> int:
                 attempt["requests"] += before - attempt["requests_before"]
             attempt.update(attempts=attempt["attempts"] + 1, open_since=time.time(), requests_before=before)
             record.write_text(json.dumps(done, indent=1))
-            wall, rss = materialize(selection, snapshot, env)
+            wall, rss, _cpu = materialize(selection, snapshot, env)
             attempt.update(
                 wall=attempt["wall"] + wall,
                 rss=max(attempt["rss"], rss),
