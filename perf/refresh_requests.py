@@ -29,7 +29,7 @@ def crawl(world: Path, run_dir: Path, snapshot: str) -> tuple[Path, float, float
     log = run_dir / f"requests-{snapshot}.jsonl"
     with running_emulator(world, run_dir / f"hub-{snapshot}", log=log) as url:
         env = {**pipeline_environment(url, run_dir / "dagster_home"), "HUBKG_DATA_DIR": str(run_dir)}
-        wall, rss = materialize("group:raw", snapshot, env)
+        wall, rss, _cpu = materialize("group:raw", snapshot, env)
     return log, wall, rss
 
 
