@@ -28,6 +28,7 @@ import numpy as np
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import SNAPSHOT_DAYS, built_snapshot
+from release.folder import copy_rows
 
 SPLITS = ("train", "valid", "test")
 KG_VARIANTS = ("1hop", "2hop", "homo", "publish")
@@ -43,7 +44,7 @@ def _deps(*tables: str) -> list[dg.AssetKey]:
 
 
 def _copy(con, query: str, target: Path, options: str = PARQUET) -> int:
-    return con.execute(f"COPY ({query}) TO '{target}' ({options})").fetchone()[0]  # COPY answers its row count
+    return copy_rows(con, query, target, options)
 
 
 def snapshot_to_export(context: dg.AssetExecutionContext, con) -> str:

@@ -18,7 +18,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import SNAPSHOT_DAYS, built_snapshot
-from release.folder import write_sorted
+from release.folder import copy_rows, write_sorted
 
 NODE_TABLES = ("tasks", "models", "datasets", "spaces", "papers", "collections", "users", "organizations")
 # HuggingKG's 30 relations, as in dbt_project/macros/kg_relations.sql (tests/kg checks both lists agree).
@@ -57,10 +57,6 @@ RELATIONS = (
 KG_TABLES = (*NODE_TABLES, *RELATIONS, "kg_nodes", "kg_edges", "kg_dangling_edges", "kg_crawl_coverage")
 
 
-def _copy(con, query: str, target: Path, options: str) -> int:
-    return con.execute(f"COPY ({query}) TO '{target}' ({options})").fetchone()[0]  # COPY answers its row count
-
-
 def _parquet(con, query: str, target: Path) -> int:
     """`query`'s rows as one parquet file, sorted and written as a release's shard is (`release.folder`)."""
     return write_sorted(con, query, [], lambda i, n: target, one_file=True)[0]
@@ -89,7 +85,7 @@ def graph_files(
         (staging / "relations").mkdir()
         # The snapshot is a date, safe to inline (COPY takes no parameters).
         where = f"WHERE snapshot_date = DATE '{snapshot.isoformat()}'"
-        triples = _copy(
+        triples = copy_rows(
             con,
             f"SELECT head, relation, tail FROM kg.kg_edges {where} ORDER BY relation, head, tail",
             staging / "triples.txt",

@@ -36,6 +36,11 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[list[str]]:
     return [[name, str(kind)] for name, kind, *_ in rows]
 
 
+def copy_rows(con: duckdb.DuckDBPyConnection, query: str, target: Path, options: str) -> int:
+    """Write `query`'s rows to `target` with DuckDB's COPY `options`; the rows written (COPY answers its count)."""
+    return int(con.execute(f"COPY ({query}) TO '{target}' ({options})").fetchall()[0][0])
+
+
 def write_sorted(
     con: duckdb.DuckDBPyConnection,
     query: str,
