@@ -14,6 +14,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from dagster_duckdb import DuckDBResource
 
 from assets.partitions import FOLLOW_INPUTS, SNAPSHOT_DAYS, snapshot_of
+from crawler.store import refresh_views
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,6 +163,8 @@ def hubkg_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
     snapshot and runs their tests; the marts (`snapshot_partition`) replace exactly that snapshot's rows and keep
     every other, and refuse to build from staging or intermediate tables that hold another snapshot."""
     snapshot = snapshot_of(context).isoformat()
+    with warehouse.get_connection() as con:
+        refresh_views(con)  # a warehouse an earlier version wrote gets the raw columns staging reads
     yield from dbt.cli(["build", "--vars", json.dumps({"snapshot_date": snapshot})], context=context).stream()
     with warehouse.get_connection() as con:
         tables = record_column_types(con, sorted({key.path[0] for key in context.selected_asset_keys}))

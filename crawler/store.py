@@ -8,8 +8,9 @@ History grows with change, not with size: `raw.<source>` is a view over the refe
 id, the body's content hash, per snapshot) and the distinct bodies (`raw.<source>__bodies`, one row per hash). A body
 the Hub sends again unchanged, or an answer an incremental crawl reuses, adds a reference, not a copy. Fast counters
 (downloads, likes, trendingScore, upvotes) move every day on a large share of the Hub, so a listing body is stored
-with them zeroed and their values go in the reference (`counters`); the view puts them back, so staging reads the
-same rows and values as when each row held its whole body.
+with them zeroed and their values go in the reference (`counters`); the view puts them back (`body`), so readers see
+the same rows and values as when each row held its whole body. Staging reads the two parts apart (`stored_body`,
+`counters`) and takes each counter from the reference: the same values, without re-serialising every body.
 
 References are themselves kept as validity intervals: the newest snapshot's are rows of `__day` (it may still be
 written: a resumed crawl, a rerun), and every older snapshot is folded into `__spans` (valid_from, valid_to) when the
@@ -78,7 +79,7 @@ LISTING_COLUMNS = (("page", "INTEGER"), ("key", "VARCHAR"), ("id", "VARCHAR"))  
 
 def raw_table_ddl(source: str, columns: tuple[tuple[str, str], ...] = LISTING_COLUMNS) -> str:
     """The tables of one raw source and the views staging reads (`raw.<source>`: `snapshot_date, observed_at,
-    <columns>, body, rowid`; staging's dedup keys on the rowid, unique within a snapshot)."""
+    <columns>, body, rowid, stored_body, counters`; staging's dedup keys on the rowid, unique within a snapshot)."""
     raw = f"{RAW_SCHEMA}.{source}"
     names = ", ".join(f"r.{name}" for name, _ in columns)
     span_names = ", ".join(f"s.{name}" for name, _ in columns)
@@ -113,11 +114,39 @@ def raw_table_ddl(source: str, columns: tuple[tuple[str, str], ...] = LISTING_CO
     {folded_rows(source, refs, stamps)}
     UNION ALL
     SELECT r.snapshot_date, r.observed_at, {names}, r.hash, r.counters, r.rowid * 2 + 1 FROM {raw}__day AS r;
-    CREATE VIEW IF NOT EXISTS {raw} AS
+    {raw_view_ddl(source, columns)}"""
+
+
+def raw_view_ddl(source: str, columns: tuple[tuple[str, str], ...]) -> str:
+    """`raw.<source>`: `body` is the body as the Hub sent it; `stored_body` and `counters` are its two stored parts,
+    which staging parses apart (merging them first would parse and re-serialise every listing body once more)."""
+    raw = f"{RAW_SCHEMA}.{source}"
+    names = ", ".join(f"r.{name}" for name, _ in columns)
+    return f"""CREATE OR REPLACE VIEW {raw} AS
     SELECT r.snapshot_date, r.observed_at, {names},
         CASE WHEN r.counters IS NULL THEN b.body ELSE json_merge_patch(b.body, r.counters) END AS body,
-        r.ref_id AS rowid
+        r.ref_id AS rowid, b.body AS stored_body, r.counters
     FROM {raw}__refs AS r JOIN {raw}__bodies AS b USING (hash)"""
+
+
+def refresh_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Re-create every raw source's view as this code defines it, so a warehouse an earlier version wrote gives
+    staging the columns it reads before any crawl has opened its sources again; the tables are not touched.
+    Returns the sources."""
+    found = con.execute(
+        "SELECT left(d.table_name, -5), list((c.column_name, c.data_type) ORDER BY c.column_index) "
+        "FROM duckdb_tables() AS d JOIN duckdb_tables() AS b "
+        "ON b.schema_name = d.schema_name AND b.table_name = left(d.table_name, -5) || '__bodies' "
+        "JOIN duckdb_columns() AS c ON c.table_oid = d.table_oid "
+        "WHERE d.schema_name = ? AND d.database_name = current_database() AND b.database_name = current_database() "
+        "AND suffix(d.table_name, '__day') "
+        "AND c.column_name NOT IN ('snapshot_date', 'observed_at', 'hash', 'counters') GROUP BY 1 ORDER BY 1",
+        [RAW_SCHEMA],
+    ).fetchall()
+    with transaction(con):
+        for source, columns in found:
+            con.execute(raw_view_ddl(source, tuple(columns)))
+    return [source for source, _ in found]
 
 
 def spans_ddl(table: str, typed: str) -> str:

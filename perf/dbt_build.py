@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assets.dbt import DBT_EXECUTABLE, DBT_PROJECT  # noqa: E402
+from crawler.store import refresh_views  # noqa: E402
 
 SLOWEST = 15
 
@@ -72,6 +73,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(dir=args.copy_to) as work:
         copy = Path(work) / "hubkg.duckdb"
         shutil.copyfile(args.warehouse, copy)
+        with duckdb.connect(str(copy)) as con:
+            refresh_views(con)  # a raw layer an earlier version loaded gets the columns staging reads
         if args.history:
             add_history(copy, snapshot, args.history)
         env = {**os.environ, "HUBKG_DUCKDB_PATH": str(copy), "HUBKG_DATA_DIR": work}

@@ -3,10 +3,18 @@
     field makes staging 3× faster at HuggingKG size; a field missing from the list fails the build). A field of the
     wrong JSON type reads as null rather than failing the build; the GE gates and dbt tests then catch what matters
     (schema drift stays visible, never fatal). -#}
-{% macro parsed_body(fields) -%}
+{% macro parsed_body(fields, body='body') -%}
     {%- set schema = {} -%}
     {%- for field in fields %}{% do schema.update({field: 'JSON'}) %}{% endfor -%}
-    from_json(body, '{{ tojson(schema) }}')
+    from_json({{ body }}, '{{ tojson(schema) }}')
+{%- endmacro %}
+
+{#- A listing body's `fields` from its two stored parts (crawler/store.py), `stored` (the body with its counters
+    zeroed) and `counters` (their values; null: none), each parsed once by `parsed_body`: a counter's value comes
+    from `counters`, every other field from the body, as in the body the Hub sent. -#}
+{% macro merged_body(fields, stored, counters) -%}
+    { {%- for field in fields %}'{{ field }}': coalesce({{ counters }}."{{ field }}", {{ stored }}."{{ field }}")
+    {{- ", " if not loop.last }}{% endfor -%} }
 {%- endmacro %}
 {% macro json_text(field) -%} (j."{{ field }}" ->> '$') {%- endmacro %}
 {% macro json_bigint(field) -%} try_cast(j."{{ field }}" ->> '$' as bigint) {%- endmacro %}

@@ -46,7 +46,7 @@ def fingerprints(warehouse: Path) -> dict[str, dict[str, object]]:
                     "AND table_name = ? ORDER BY ordinal_position",
                     [source],
                 ).fetchall()
-                if c not in ("observed_at", "rowid", "body")
+                if c not in ("observed_at", "rowid", "body", "stored_body", "counters")  # the body's stored parts
             ]
             for day in DAYS:
                 rows = con.execute(

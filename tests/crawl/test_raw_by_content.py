@@ -127,6 +127,30 @@ def test_counters_leave_the_body_and_come_back(tmp_path: Path) -> None:
         assert con.execute("SELECT count(*) FROM raw.models__bodies").fetchone()[0] == 1
         got = con.execute("SELECT key, body FROM raw.models WHERE snapshot_date = '2026-01-02' ORDER BY key").fetchall()
         assert [json.loads(b) for _, b in got] == [body, {**body, "downloads": 0, "trendingScore": 0}]
+        # staging parses the two stored parts apart (dbt_project/macros/json_fields.sql, merged_body)
+        parts = con.execute("SELECT stored_body, counters FROM raw.models WHERE key = 'k1' LIMIT 1").fetchone()
+        assert (json.loads(parts[0]), json.loads(parts[1])) == (json.loads(text), json.loads(counters or ""))
+
+
+@pytest.mark.fast
+def test_views_of_an_earlier_version_gain_the_stored_parts(tmp_path: Path) -> None:
+    """A warehouse whose views predate `stored_body`/`counters` gets them before dbt reads it (`refresh_views`)."""
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        store.ensure_raw(con, "models")
+        store.ensure_raw(con, "likers", FETCHED_COLUMNS)
+        text, counters = store.split_counters({"id": "a/b", "downloads": 7})
+        rows = pa.table({"key": ["k1"], "id": ["a/b"], "body": [text], "counters": [counters]})
+        store.append_rows(
+            con, "models", {"snapshot_date": date(2026, 1, 1), "observed_at": datetime.now(UTC), "page": 1}, rows
+        )
+        con.execute(
+            "CREATE OR REPLACE VIEW raw.models AS SELECT r.snapshot_date, r.observed_at, r.page, r.key, r.id, "
+            "CASE WHEN r.counters IS NULL THEN b.body ELSE json_merge_patch(b.body, r.counters) END AS body, "
+            "r.ref_id AS rowid FROM raw.models__refs AS r JOIN raw.models__bodies AS b USING (hash)"
+        )
+        assert store.refresh_views(con) == ["likers", "models"]
+        got = con.execute("SELECT body, stored_body, counters FROM raw.models").fetchone()
+        assert [json.loads(v) for v in got] == [{"id": "a/b", "downloads": 7}, json.loads(text), {"downloads": 7}]
 
 
 @pytest.mark.fast
@@ -144,7 +168,7 @@ def test_a_warehouse_of_the_earlier_layout_migrates_every_snapshot(tmp_path: Pat
             )
         before = con.execute("SELECT * FROM raw.likers ORDER BY ALL").fetchall()
         store.ensure_raw(con, "likers", FETCHED_COLUMNS)
-        after = con.execute("SELECT * EXCLUDE (rowid) FROM raw.likers ORDER BY ALL").fetchall()
+        after = con.execute("SELECT * EXCLUDE (rowid, stored_body, counters) FROM raw.likers ORDER BY ALL").fetchall()
         assert after == before
         assert con.execute("SELECT count(*) FROM raw.likers__bodies").fetchone()[0] == 5
         store.ensure_raw(con, "likers", FETCHED_COLUMNS)  # a second run finds it migrated
@@ -179,7 +203,8 @@ def test_a_warehouse_of_per_day_references_migrates_and_folds(tmp_path: Path) ->
             )
         before = con.execute("SELECT * FROM raw.models ORDER BY ALL").fetchall()
         store.ensure_raw(con, "models")
-        after = con.execute("SELECT * EXCLUDE (rowid) FROM raw.models ORDER BY ALL").fetchall()
+        as_sent = "SELECT * EXCLUDE (rowid, stored_body, counters) FROM raw.models ORDER BY ALL"
+        after = con.execute(as_sent).fetchall()
         assert after == [row[:-1] for row in before]
         assert con.execute("SELECT count(*) FROM raw.models__folded").fetchone()[0] == 2  # the newest stays per day
         # day 0 opens models 1-3; day 1 closes model 1 (gone) and opens model 0 (new): models 2-3 write nothing
@@ -191,7 +216,7 @@ def test_a_warehouse_of_per_day_references_migrates_and_folds(tmp_path: Path) ->
             ("k3", DAYS[0], None),
         ]
         store.ensure_raw(con, "models")  # a second run finds it migrated
-        assert con.execute("SELECT * EXCLUDE (rowid) FROM raw.models ORDER BY ALL").fetchall() == after
+        assert con.execute(as_sent).fetchall() == after
         # the newest snapshot (perhaps interrupted) is still per day: a rerun may add to it; a folded one refuses
         assert store.day_table(con, "models", date.fromisoformat(DAYS[2])) == "raw.models__day"
         with pytest.raises(ValueError, match="not newer than its folded history"):

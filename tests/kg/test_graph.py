@@ -274,7 +274,8 @@ def test_staging_keeps_the_latest_observation_of_a_key(generated_builds, tmp_pat
 
     def copy(con: duckdb.DuckDBPyConnection, table: str, key: str, shift: str, field: str, value: str) -> None:
         con.execute(
-            f"SELECT * EXCLUDE (rowid) REPLACE (observed_at {shift} INTERVAL 1 HOUR AS observed_at, "
+            "SELECT * EXCLUDE (rowid, stored_body, counters) "
+            f"REPLACE (observed_at {shift} INTERVAL 1 HOUR AS observed_at, "
             f"json_merge_patch(body, json_object('{field}', '{value}'))::VARCHAR AS body) "
             f"FROM raw.{table} WHERE snapshot_date = ? AND key = ?",
             [SECOND, key],
