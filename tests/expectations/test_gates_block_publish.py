@@ -59,6 +59,11 @@ DBT_FAULTS = {
         "models",
         "unique_combination_models_id__snapshot_date",
     ),
+    "null id": (  # one test covers every not-null column of a model, and names the one holding nulls
+        f"UPDATE kg.models__history SET object_id = NULL WHERE {OPEN} AND id = (SELECT min(id) FROM kg.models)",
+        "models",
+        "columns_not_null_models_id__object_id__snapshot_date",
+    ),
     "dangling edge": (
         "INSERT INTO kg.model_finetune_model__history SELECT * REPLACE ('ghost/model' AS base_model_id) "
         f"FROM kg.model_finetune_model__history WHERE {OPEN} LIMIT 1",
