@@ -153,16 +153,21 @@ non_lineage as (
     union all select * from social
 )
 
-select distinct
+-- one row per edge stated more than once (a dataset both tagged and in cardData): the distinct hashes the edge's
+-- four columns only, not the lineage columns, which are null here
+select
     snapshot_date,
     relation,
     head_id,
-    trim(tail_id) as tail_id,
+    tail_id,
     null::varchar as lineage_source,
     null::varchar[] as lineage_sources,
     null::varchar as relation_source,
     null::varchar as dropped_reason
-from non_lineage
-where head_id is not null and tail_id is not null and trim(tail_id) <> ''
+from (
+    select distinct snapshot_date, relation, head_id, trim(tail_id) as tail_id
+    from non_lineage
+    where head_id is not null and tail_id is not null and trim(tail_id) <> ''
+)
 union all
 select * from lineage
