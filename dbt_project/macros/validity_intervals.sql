@@ -100,18 +100,23 @@
     delete from {{ snapshots }} where snapshot_date >= {{ day }};
 
     create or replace temp table {{ this.identifier }}__incoming as
-    select *, row_number() over (partition by row_hash) as row_n
-    from (select {{ kept | join(', ') }}, {{ row_hash(identity) }} as row_hash from {{ rows }});
+    select {{ kept | join(', ') }}, {{ row_hash(identity) }} as row_hash from {{ rows }};
+    {#- Ranks on narrow columns: a window over the incoming rows themselves would sort every wide column. #}
+    create or replace temp table {{ this.identifier }}__ranked as
+    {{ ranked_rows(this.identifier ~ '__incoming') }};
     create or replace temp table {{ this.identifier }}__open as
-    select rowid as rid, row_hash, row_number() over (partition by row_hash order by rowid) as row_n
-    from {{ history }} where valid_to is null;
+    {{ ranked_rows(history) }} where valid_to is null;
 
     update {{ history }} set valid_to = {{ day }} where rowid in (
         select o.rid from {{ this.identifier }}__open as o
-        anti join {{ this.identifier }}__incoming as n using (row_hash, row_n));
+        anti join {{ this.identifier }}__ranked as n using (row_hash, row_n));
     insert into {{ history }} by name
-    select n.* exclude (row_n{% for c in counters %}, {{ c }}{% endfor %}), {{ day }} as valid_from, null::date as valid_to
-    from {{ this.identifier }}__incoming as n anti join {{ this.identifier }}__open as o using (row_hash, row_n);
+    select n.*{% if counters %} exclude ({{ counters | join(', ') }}){% endif %}, {{ day }} as valid_from,
+        null::date as valid_to
+    from {{ this.identifier }}__incoming as n
+    where n.rowid in (
+        select n.rid from {{ this.identifier }}__ranked as n
+        anti join {{ this.identifier }}__open as o using (row_hash, row_n));
     {%- if counters %}
     delete from {{ tally }} where snapshot_date >= {{ day }};
     update {{ tally }} set valid_to = null where valid_to >= {{ day }};
@@ -119,7 +124,8 @@
     select n.row_hash, {{ day }} as snapshot_date{% for c in counters %}, n.{{ c }}{% endfor %}, null::date as valid_to
     from {{ this.identifier }}__incoming as n
     left join ({{ latest_counters(tally, counters, none) }}) as k using (row_hash)
-    where n.row_n = 1 and k.counters is distinct from {{ counter_struct(counters, 'n.') }};
+    where n.rowid in (select rid from {{ this.identifier }}__ranked where row_n = 1)
+        and k.counters is distinct from {{ counter_struct(counters, 'n.') }};
     update {{ tally }} set valid_to = {{ day }}
     where valid_to is null and row_hash in (select row_hash from {{ this.identifier }}__moved);
     insert into {{ tally }} by name select * from {{ this.identifier }}__moved;
@@ -127,6 +133,7 @@
     {%- endif %}
     insert into {{ snapshots }} values ({{ day }}, now());
     drop table {{ this.identifier }}__incoming;
+    drop table {{ this.identifier }}__ranked;
     drop table {{ this.identifier }}__open;
 
     {{ serve_history(columns, counters, history, snapshots, tally) }};
@@ -165,6 +172,11 @@
 {% macro history_snapshots_relation(relation) -%}
   {{ return(api.Relation.create(database=relation.database, schema=relation.schema,
                                 identifier=relation.identifier ~ '__snapshots', type='table')) }}
+{%- endmacro %}
+
+{#- Each row of `relation` by its rowid (`rid`), with its `row_hash` and its rank among the rows of equal hash. -#}
+{% macro ranked_rows(relation) -%}
+    select rowid as rid, row_hash, row_number() over (partition by row_hash order by rowid) as row_n from {{ relation }}
 {%- endmacro %}
 
 {#- A row's identity: the md5 of its columns as JSON (`snapshot_date` left out: an unchanged row keeps it). -#}
