@@ -36,27 +36,32 @@
     account names and bios, paper titles and abstracts): the same rules as `release/sanitize.py`, keeping line
     breaks and web links, which are prose. Terminal escape sequences are removed whole (no `[31m` residue), then
     control, bidi-override and isolate characters; template delimiters; loader URLs (`hf://`, `reference://`,
-    `file://`, `s3://`, `gs://`). -#}
+    `file://`, `s3://`, `gs://`). Most text holds none of them: one match of what any rule would act on (an escape
+    is a control character) spares it the four rewrites and their copies (PERFORMANCE.md, session 21). -#}
 {% macro inert_text(expr) -%}
-    regexp_replace(
+    {%- set controls -%}{% raw %}[\x00-\x08\x0b-\x1f\x7f-\x{9f}\x{202a}-\x{202e}\x{2066}-\x{2069}]{% endraw %}{%- endset -%}
+    {%- set delimiters -%}{% raw %}\{\{|\}\}|\{%|%\}|\{#|#\}{% endraw %}{%- endset -%}
+    {%- set loader_urls -%}{% raw %}\b(hf|reference|file|s3|gs)://{% endraw %}{%- endset -%}
+    case when not regexp_matches({{ expr }}, '{{ controls }}|{{ delimiters }}|(?i:{{ loader_urls }})') then {{ expr }}
+    else regexp_replace(
         regexp_replace(
             regexp_replace(
                 regexp_replace({{ expr }}, '\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-~]', '', 'g'),
-                '[\x00-\x08\x0b-\x1f\x7f-\x{9f}\x{202a}-\x{202e}\x{2066}-\x{2069}]', ' ', 'g'
+                '{{ controls }}', ' ', 'g'
             ),
-            {% raw %}'\{\{|\}\}|\{%|%\}|\{#|#\}'{% endraw %}, '', 'g'
+            '{{ delimiters }}', '', 'g'
         ),
-        '(?i)\b(hf|reference|file|s3|gs)://\S*', '[link removed]', 'g'
-    )
+        '(?i){{ loader_urls }}\S*', '[link removed]', 'g'
+    ) end
 {%- endmacro %}
 
 {#- A card's prose: the README without its YAML front matter (`---` … `---`), which is removed, never parsed. A
-    front matter left open (the README was cut inside it) leaves no prose rather than leaking YAML as text. -#}
+    front matter left open (the README was cut inside it) leaves no prose rather than leaking YAML as text: the
+    pattern's second branch takes the rest of the text when no closing line follows, so one rewrite does both (no
+    text: ''). -#}
 {% macro strip_front_matter(expr) -%}
     case
         when not regexp_matches({{ expr }}, '^\s*---[ \t]*\n') then {{ expr }}
-        when regexp_matches({{ expr }}, '^\s*---[ \t]*\n(?s:.*?)\n---[ \t]*(\n|$)')
-            then trim(regexp_replace({{ expr }}, '^\s*---[ \t]*\n(?s:.*?)\n---[ \t]*(\n|$)', ''))
-        else ''
+        else coalesce(trim(regexp_replace({{ expr }}, '^\s*---[ \t]*\n(?:(?s:.*?)\n---[ \t]*(?:\n|$)|(?s:.*))', '')), '')
     end
 {%- endmacro %}
