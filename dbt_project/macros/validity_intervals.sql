@@ -109,13 +109,13 @@
 
     update {{ history }} set valid_to = {{ day }} where rowid in (
         select o.rid from {{ this.identifier }}__open as o
-        anti join {{ this.identifier }}__ranked as n using (row_hash, row_n));
+        anti join {{ this.identifier }}__ranked as r using (row_hash, row_n));
     insert into {{ history }} by name
     select n.*{% if counters %} exclude ({{ counters | join(', ') }}){% endif %}, {{ day }} as valid_from,
         null::date as valid_to
     from {{ this.identifier }}__incoming as n
     where n.rowid in (
-        select n.rid from {{ this.identifier }}__ranked as n
+        select r.rid from {{ this.identifier }}__ranked as r
         anti join {{ this.identifier }}__open as o using (row_hash, row_n));
     {%- if counters %}
     delete from {{ tally }} where snapshot_date >= {{ day }};
